@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/contract-tests', '<rootDir>/src'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }],
+  },
+  // One Prism mock for the whole run, shared by every suite (each suite puts its own auth gate in front).
+  globalSetup: '<rootDir>/contract-tests/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/contract-tests/harness/global-teardown.ts',
+  testTimeout: 20000,
+};
