@@ -1,0 +1,62 @@
+// One contract per operation: the success case, the 403s the gate answers, and every documented error
+// example (provoked with Prism's `Prefer` header), all through the typed client.
+import type { CrmClient } from '../../src/client';
+import { expectDocumentedAnswer, expectSentRequest, type ExpectedRequest, type FetchResult } from './expectations';
+import { useMockCrm, type SuiteMock } from './mock-crm';
+import { documentedErrorExamples, operationById } from './spec';
+
+export type ExtraInit = {
+  headers?: Record<string, string>;
+};
+
+export interface OperationContract {
+  /** The call under test, through the typed client; it must pass `init` on (for `Prefer`). */
+  call(client: CrmClient, init: ExtraInit): Promise<FetchResult>;
+  /** The documented success status. */
+  status: number;
+  /** The request that must reach the CRM. */
+  sent: ExpectedRequest;
+  /** More cases for this operation. */
+  more?(mock: SuiteMock): void;
+}
+
+
+export function describeOperation(opId: string, contract: OperationContract): void {
+  const hasBody = contract.sent.body !== undefined;
+  describe(`${opId} (${operationById(opId).method} ${operationById(opId).path})`, () => {
+    const mock = useMockCrm();
+
+    it(`answers ${contract.status} with a body that matches the spec, to exactly the expected request`, async () => {
+      const result = await contract.call(mock.client(), {});
+      expectDocumentedAnswer(opId, result, contract.status);
+      expectSentRequest(opId, mock.lastRequest(), contract.sent);
+    });
+
+    it('answers 403 invalid_api_key to a wrong key', async () => {
+      const result = await contract.call(mock.client({ apiKey: 'not-the-key', signingSecret: 'contract-test-key-0001' }), {});
+      expectDocumentedAnswer(opId, result, 403);
+      expect(result.error).toEqual({ type: 'invalid_api_key' });
+      expect(mock.lastRequest().headers['key']).toBe('not-the-key');
+    });
+
+    if (hasBody) {
+      it('answers 403 invalid_signature to a body signed with another secret', async () => {
+        const result = await contract.call(mock.client({ signingSecret: 'another-secret' }), {});
+        expectDocumentedAnswer(opId, result, 403);
+        expect(result.error).toEqual({ type: 'invalid_signature' });
+      });
+    }
+
+    for (const example of documentedErrorExamples(opId)) {
+      it(`answers the documented ${example.status} ${example.name}`, async () => {
+        const prefer = `code=${example.status}, example=${example.name}`;
+        const result = await contract.call(mock.client(), { headers: { Prefer: prefer } });
+        expectDocumentedAnswer(opId, result, example.status);
+        expect(result.error).toEqual(example.value);
+        expectSentRequest(opId, mock.lastRequest(), contract.sent);
+      });
+    }
+
+    contract.more?.(mock);
+  });
+}

@@ -1,0 +1,91 @@
+// The bundled REST spec as the tests see it: operations by id and ajv (JSON Schema 2020-12, as OpenAPI 3.1
+// schemas are) validators for their responses.
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { bundledSpecPath } from '../../src/testing/package-root';
+
+type Json = Record<string, any>;
+
+export const bundle: Json = JSON.parse(readFileSync(bundledSpecPath('crm-rest'), 'utf8'));
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export interface SpecOperation {
+  id: string;
+  method: string;
+  path: string;
+  operation: Json;
+  /** JSON pointer of the operation in the bundle. */
+  pointer: string;
+}
+
+const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+export const operations: SpecOperation[] = Object.entries(bundle.paths as Json).flatMap(([path, item]) =>
+  HTTP_METHODS.filter((method) => item[method]).map((method) => ({
+    id: item[method].operationId as string,
+    method: method.toUpperCase(),
+    path,
+    operation: item[method],
+    pointer: `#/paths/${escape(path)}/${method}`,
+  })),
+);
+
+export function operationById(id: string): SpecOperation {
+  const found = operations.find((op) => op.id === id);
+  if (!found) throw new Error(`no operation ${id} in the bundled spec`);
+  return found;
+}
+
+/** Follows a local `$ref` (and returns its pointer) until it reaches an object without one. */
+export function deref(node: Json, pointer: string): { node: Json; pointer: string } {
+  while (typeof node.$ref === 'string') {
+    pointer = node.$ref;
+    node = pointer
+      .slice(2)
+      .split('/')
+      .map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce((at: Json, key: string) => at[key], bundle);
+  }
+  return { node, pointer };
+}
+
+export function documentedResponse(opId: string, status: number): { node: Json; pointer: string } {
+  const op = operationById(opId);
+  const response = op.operation.responses?.[String(status)];
+  if (!response) throw new Error(`${opId} documents no ${status} response`);
+  return deref(response, `${op.pointer}/responses/${status}`);
+}
+
+/** Every documented non-2xx, non-403 example: the errors a test should provoke with `Prefer`. */
+export function documentedErrorExamples(opId: string): { status: number; name: string; value: unknown }[] {
+  const op = operationById(opId);
+  return Object.keys(op.operation.responses)
+    .map(Number)
+    .filter((status) => status >= 400 && status !== 403)
+    .flatMap((status) => {
+      const media = documentedResponse(opId, status).node.content?.['application/json'] ?? {};
+      return Object.entries((media.examples ?? {}) as Json).map(([name, example]) => ({
+        status,
+        name,
+        value: deref(example, '').node.value,
+      }));
+    });
+}
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addFormat('password', true);
+ajv.addSchema(bundle, 'crm-rest');
+
+/** Validates a body against the schema the spec documents for that operation and status. */
+export function responseSchemaErrors(opId: string, status: number, body: unknown): string[] {
+  const { node, pointer } = documentedResponse(opId, status);
+  if (!node.content) return body === undefined ? [] : [`${opId} ${status} documents no body but one came back`];
+  const schemaPointer = `crm-rest${pointer}/content/application~1json/schema`;
+  const validate = ajv.getSchema(schemaPointer);
+  if (!validate) throw new Error(`cannot compile ${schemaPointer}`);
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
+}

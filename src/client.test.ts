@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
+import { createCrmClient, type CrmClientOptions } from './client';
+import { CrmValidationError } from './errors';
+
+const KEY = 'live-key-DO-NOT-LEAK-1234';
+const SECRET = 'signing-secret-DO-NOT-LEAK-5678';
+
+/** An in-memory fetch that records what would have gone on the wire. */
+function recordingFetch() {
+  const sent: { request: Request; body: string }[] = [];
+  const fetch = async (request: Request) => {
+    sent.push({ request, body: await request.clone().text() });
+    return new Response(JSON.stringify({ id: 'Ld00a7Zq' }), { status: 201, headers: { 'content-type': 'application/json' } });
+  };
+  return { sent, fetch };
+}
+
+describe('createCrmClient options', () => {
+  it.each(['apiKey', 'baseUrl'] as const)('throws a TypeError naming `%s` when it is missing or empty', (name) => {
+    const options = { baseUrl: 'http://127.0.0.1:1', apiKey: KEY } as Partial<CrmClientOptions>;
+    for (const value of [undefined, '', '   ']) {
+      expect(() => createCrmClient({ ...options, [name]: value } as CrmClientOptions)).toThrow(
+        new TypeError(`createCrmClient: option \`${name}\` is required and must be a non-empty string`),
+      );
+    }
+  });
+
+  it('throws before any request when created without options', () => {
+    expect(() => createCrmClient(undefined as unknown as CrmClientOptions)).toThrow(TypeError);
+  });
+});
+
+describe('signing', () => {
+  it('sends `key` always, and a signature of the exact bytes keyed by signingSecret', async () => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, signingSecret: SECRET, fetch, headers: { key: 'spoofed' } });
+    await client.POST('/public/v1/leads', { body: { email: 'z@b.test', name: 'Zoë' } });
+    const [{ request, body }] = sent as [{ request: Request; body: string }];
+    expect(body).toBe('{"email":"z@b.test","name":"Zoë"}');
+    expect(request.headers.get('key')).toBe(KEY);
+    expect(request.headers.get('signature')).toBe('sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'));
+  });
+
+  it('keys the signature with the API key when no signingSecret is given, and does not sign a GET', async () => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, fetch });
+    await client.POST('/public/v1/leads', { body: { email: 'z@b.test' } });
+    await client.GET('/public/v1/connections');
+    expect(sent[0]?.request.headers.get('signature')).toBe('sha256=' + createHmac('sha256', KEY).update(sent[0]!.body).digest('hex'));
+    expect(sent[1]?.request.headers.get('signature')).toBeNull();
+    expect(sent[1]?.request.headers.get('key')).toBe(KEY);
+  });
+});
+
+describe('bad bodies fail before any byte is sent', () => {
+  const cyclic: Record<string, unknown> = { email: 'a@b.test' };
+  cyclic.self = cyclic;
+  it.each([
+    ['a BigInt', { email: 'a@b.test', custom_fields: { big: 10n } }, /BigInt/],
+    ['a cycle', cyclic, /circular/i],
+  ])('rejects a body with %s with a CrmValidationError naming the body', async (_label, body, reason) => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, fetch });
+    const attempt = client.POST('/public/v1/leads', { body: body as never });
+    await expect(attempt).rejects.toThrow(CrmValidationError);
+    await expect(attempt).rejects.toThrow(/^body is not JSON-serialisable: /);
+    await expect(attempt).rejects.toThrow(reason);
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe('secrets stay secret', () => {
+  it('never shows the key or secret in String(), JSON.stringify() or util.inspect() of the client', () => {
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, signingSecret: SECRET });
+    for (const text of [String(client), JSON.stringify(client), inspect(client, { depth: 10, showHidden: true })]) {
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(SECRET);
+    }
+  });
+
+  it('never shows them in the errors it throws', async () => {
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, signingSecret: SECRET, fetch: recordingFetch().fetch });
+    const error = await client.POST('/public/v1/leads', { body: { big: 1n } as never }).catch((e: unknown) => e);
+    const text = `${String(error)} ${inspect(error, { depth: 10, showHidden: true })}`;
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(SECRET);
+  });
+});
