@@ -40,7 +40,7 @@ describe('the auth gate', () => {
 
 describe('the harness', () => {
   it('fails the test with Prism\'s message when a request is invalid against the spec', async () => {
-    const result = await mock.client().GET('/public/v1/users/{id}', { params: { path: { id: 'short' } } });
+    const result = await mock.client({ validateRequests: false }).GET('/public/v1/users/{id}', { params: { path: { id: 'short' } } });
     expect(() => expectDocumentedAnswer('getClient', result, 200)).toThrow(
       /Prism refused the request as invalid against the spec: request\.path\.id .*fewer than 8 characters/,
     );

@@ -220,6 +220,351 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/mt4/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get MT4 Connection Information
+         * @description One MT4 server connection as configured in the CRM (its groups, currencies and leverages).
+         */
+        get: operations["getMt4ConnectionInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt4/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get MT4 Accounts
+         * @description Lists the MT4 accounts of one server connection, a page at a time, optionally of one CRM user.
+         */
+        get: operations["listMt4Accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/users/{user_id}/mt4/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create MT4 Account
+         * @description Opens an MT4 account on a server connection for a CRM client.
+         */
+        post: operations["createMt4Account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt4/accounts/{login}/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deposit into MT4 Account
+         * @description Credits an MT4 account. Answers 204 when the deposit was made now, and 200 `{"repeat": true}` when a
+         *     deposit with the same `comment` was already made in the last 2 minutes (nothing was deposited again).
+         *     Moves money: never re-sent blindly; `comment` is the handle to reconcile a deposit whose answer was lost.
+         */
+        post: operations["depositToMt4Account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt4/accounts/{login}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw from MT4 Account
+         * @description Debits an MT4 account. Answers 204 when the withdrawal was made. Moves money: never re-sent blindly;
+         *     `comment` is the handle to reconcile a withdrawal whose answer was lost.
+         */
+        post: operations["withdrawFromMt4Account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt4/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get MT4 Trades
+         * @description Lists the trades of one MT4 server in a date range (at most 3 months), a page at a time.
+         */
+        get: operations["listMt4Trades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt5/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get MT5 Connection Information
+         * @description One MT5 server connection as configured in the CRM (its groups, currencies and leverages).
+         */
+        get: operations["getMt5ConnectionInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/mt5/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get MT5 Accounts
+         * @description Lists the MT5 accounts of one server connection, a page at a time, optionally of one CRM user.
+         */
+        get: operations["listMt5Accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/users/{user_id}/mt5/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create MT5 Account
+         * @description Opens an MT5 account on a server connection for a CRM client.
+         */
+        post: operations["createMt5Account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/ctrader/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get cTrader Connection Information
+         * @description One cTrader server connection as configured in the CRM (its groups, currencies and leverages).
+         */
+        get: operations["getCtraderConnectionInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/ctrader/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get cTrader Accounts
+         * @description Lists the cTrader accounts of one server connection, a page at a time, optionally of one CRM user.
+         */
+        get: operations["listCtraderAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/report/commissions/fixed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Fixed Commission Report
+         * @description Lists fixed commission records, a page at a time.
+         */
+        get: operations["getFixedCommissionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/report/commissions/flexible": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Flexible Commission Report
+         * @description Lists flexible commission records, a page at a time.
+         */
+        get: operations["getFlexibleCommissionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/report/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get Transactions Report
+         * @description Lists money transactions in a date range (at most 3 months), a page at a time. A read, though sent as a signed POST.
+         */
+        post: operations["getTransactionsReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/wallets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Wallet Information
+         * @description A client's wallet balances, one per currency (page title "Get Wallet Information By User Id").
+         */
+        get: operations["getWalletBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/wallets/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Wallet Balance
+         * @description Credits (positive `amount`) or debits (negative `amount`) a client's wallet. Moves money: never re-sent
+         *     blindly. `order_id` is the caller's unique id of this update: if the answer is lost, look the order up
+         *     with Get Update Wallet Balance Order status instead of sending it again.
+         */
+        patch: operations["updateWalletBalance"];
+        trace?: never;
+    };
+    "/public/v1/wallets/balance/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Update Wallet Balance Order status
+         * @description The outcome of a wallet balance update, by the `order_id` it was sent with.
+         */
+        get: operations["getWalletBalanceOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -498,6 +843,363 @@ export interface components {
             /** @description Display name of the connection. */
             name?: string;
         };
+        /**
+         * @description A trading-server connection id, as given by Get CRM Trading Platform Connections.
+         * @example Cn4Mt001
+         */
+        ConnectionId: string;
+        /**
+         * @description Account leverage (1:N), from 1 to 5000.
+         * @example 100
+         */
+        Leverage: number;
+        /** @description One trading-server connection as configured in the CRM. */
+        ConnectionInfo: {
+            id: components["schemas"]["ConnectionId"];
+            platform?: components["schemas"]["TradingPlatform"];
+            /** @description Display name. */
+            name?: string;
+            /** @description Trade groups configured for the connection. */
+            groups?: string[];
+            /** @description Currencies of the connection's groups. */
+            currencies?: string[];
+            /** @description Leverages offered. */
+            leverages?: components["schemas"]["Leverage"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A trading account's login on the trading server.
+         * @example 200118
+         */
+        TradingLogin: number;
+        /** @description A trading account as the trading server reports it (MT4; MT5 and cTrader lists use the same record). */
+        PlatformAccount: {
+            login: components["schemas"]["TradingLogin"];
+            /** @description Trade group on the server. */
+            group?: string;
+            currency?: string;
+            balance?: number;
+            credit?: number;
+            /** @description What can be withdrawn (margin_free - credit). */
+            available_withdrawal?: number;
+            /** @description Balance at the end of the previous month. */
+            balance_previous_month?: number;
+            /** @description Balance at the end of the previous day. */
+            balance_previous_day?: number;
+            leverage?: number;
+            equity?: number;
+            margin_free?: number;
+            /** @description Reserved margin. */
+            margin?: number;
+            margin_level?: number;
+            /** @description Registration date. */
+            created_at?: string;
+            /** @description Last access to the trade server. */
+            last_active?: string;
+            /** @description Owner name. */
+            name?: string;
+            email?: string;
+            comment?: string;
+            agent_account?: number;
+            /** @description utm_campaign value of the terminal download link. */
+            lead_source?: string;
+            /**
+             * @description 1 active, 0 not active.
+             * @enum {integer}
+             */
+            enable?: 0 | 1;
+            /**
+             * @description 1 read-only (trading disabled), 0 not.
+             * @enum {integer}
+             */
+            enable_readonly?: 0 | 1;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A page of trading accounts. */
+        PlatformAccountList: {
+            count: components["schemas"]["ListCount"];
+            records: components["schemas"]["PlatformAccount"][];
+        };
+        /**
+         * @description A new trading account: the fields MT4 and MT5 share. The platform's own schema narrows the passwords
+         *     (CreateMt4AccountRequest, CreateMt5AccountRequest).
+         */
+        CreateTradingAccountRequest: {
+            connection_id: components["schemas"]["ConnectionId"];
+            /** @description Trade group name on the server. */
+            group: string;
+            leverage: components["schemas"]["Leverage"];
+            /** @description A custom login; the server assigns one when omitted. */
+            login?: components["schemas"]["TradingLogin"];
+            /** @description CRM account type (see Get CRM Trading Account Types). */
+            account_type_id?: string;
+            /** @description CRM user who receives the commission. */
+            rebate_user_id?: components["schemas"]["UserId"];
+            /**
+             * Format: password
+             * @description Master (trading) password; generated when omitted.
+             */
+            master_password?: string;
+            /**
+             * Format: password
+             * @description Investor (read-only) password; generated when omitted.
+             */
+            investor_password?: string;
+            /** @description Disallow trading. */
+            enable_readonly?: boolean;
+            /** @description Commission-receiving account. */
+            enable_rebate?: boolean;
+            /** @description E-mail the user. */
+            send_email?: boolean;
+            /** @description Show the user an in-app pop-up. */
+            send_pop_up?: boolean;
+            /** @description Language of the e-mail and pop-up. */
+            language?: components["schemas"]["LanguageCode"];
+        };
+        /**
+         * Format: password
+         * @description An MT4 password, 5 to 15 characters with at least two of lower-case letters, upper-case letters and digits.
+         */
+        Mt4Password: string;
+        /** @description A new MT4 account (passwords 5–15 characters, two of lower/upper/digit). */
+        CreateMt4AccountRequest: components["schemas"]["CreateTradingAccountRequest"] & {
+            master_password?: components["schemas"]["Mt4Password"];
+            investor_password?: components["schemas"]["Mt4Password"];
+        };
+        /** @description The new account's login and passwords. */
+        CreatedTradingAccount: {
+            login: components["schemas"]["TradingLogin"];
+            /** Format: password */
+            master_password?: string;
+            /** Format: password */
+            investor_password?: string;
+        };
+        /**
+         * @description A currency code the CRM uses (e.g. `USD`).
+         * @example USD
+         */
+        CurrencyCode: string;
+        /**
+         * DecimalAmount
+         * @description A positive amount as a decimal string (the CRM's decimal(20,8)): up to 12 digits before the point and up
+         *     to 8 after it, no sign, no exponent, no leading zeros. Never a JSON number, so no float rounding on the way.
+         * @example 250.00
+         */
+        DecimalAmount: string;
+        /** @description A deposit into or withdrawal from a trading account. */
+        BalanceOperationRequest: {
+            connection_id: components["schemas"]["ConnectionId"];
+            currency: components["schemas"]["CurrencyCode"];
+            amount: components["schemas"]["DecimalAmount"];
+            /**
+             * @description The trading-server comment. The CRM refuses a second deposit with the same comment within 2 minutes
+             *     (answering 200 `{"repeat": true}`), so make it unique per operation: it is also the handle to
+             *     reconcile an operation whose answer was lost.
+             */
+            comment: string;
+            /** @description CRM user bound to the account. */
+            user_id?: components["schemas"]["UserId"];
+            /** @description E-mail the user. */
+            send_email?: boolean;
+            /** @description Show the user an in-app pop-up. */
+            send_pop_up?: boolean;
+            /** @description Language of the e-mail and pop-up. */
+            language?: components["schemas"]["LanguageCode"];
+        };
+        /** @description The deposit was NOT made now, because a deposit with the same comment was made in the last 2 minutes. */
+        DepositRepeat: {
+            /** @constant */
+            repeat: true;
+        };
+        /**
+         * Format: date
+         * @description A calendar date, `YYYY-MM-DD`. A range's `start` and `end` may be at most 3 months apart.
+         * @example 2024-05-01
+         */
+        DateOnly: string;
+        /**
+         * @description The MT4 operation:
+         *     0 buy, 1 sell, 2 buy limit, 3 sell limit, 4 buy stop, 5 sell stop, 6 balance, 7 credit.
+         * @enum {integer}
+         */
+        Mt4TradeCmd: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+        /** @description One MT4 trade (order). */
+        Mt4Trade: {
+            login: components["schemas"]["TradingLogin"];
+            /** @description Order ticket. */
+            order_id: number;
+            cmd?: components["schemas"]["Mt4TradeCmd"];
+            symbol?: string;
+            /** @description Lots. */
+            volume?: number;
+            swaps?: number;
+            stop_loss?: number;
+            take_profit?: number;
+            open_price?: number;
+            close_price?: number;
+            open_time?: string;
+            close_time?: string;
+            profit?: number;
+            commission?: number;
+            comment?: string;
+            /** @description The account's owner in the CRM. */
+            crm_user?: {
+                /** @description CRM user id. */
+                id?: string;
+                email?: string;
+                name?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A page of MT4 trades. */
+        Mt4TradeList: {
+            count: components["schemas"]["ListCount"];
+            records: components["schemas"]["Mt4Trade"][];
+        };
+        /**
+         * Format: password
+         * @description An MT5 password, 8 to 15 characters with at least one lower-case letter, one upper-case letter, one digit and one special character.
+         */
+        Mt5Password: string;
+        /** @description A new MT5 account (passwords 8–15 characters with lower, upper, digit and special). */
+        CreateMt5AccountRequest: components["schemas"]["CreateTradingAccountRequest"] & {
+            master_password?: components["schemas"]["Mt5Password"];
+            investor_password?: components["schemas"]["Mt5Password"];
+        };
+        /** @description One commission computed from an order. */
+        CommissionRecord: {
+            /** @description Record id. */
+            id: string;
+            /** @description The order the commission was computed from. */
+            order_id?: string;
+            /** @description The order's trading account. */
+            trading_account_id?: string;
+            /** @description CRM user id of the order's trader. */
+            trader_id?: string;
+            /** @description CRM user id of whoever receives the commission. */
+            receiver_id?: string;
+            currency?: string;
+            symbol?: string;
+            /** @description Order volume (decimal string). */
+            volume?: string;
+            /** @description Order swaps (decimal string). */
+            swaps?: string;
+            /** @description Order profit (decimal string). */
+            profit?: string;
+            open_time?: string;
+            close_time?: string;
+            /** @description When the commission was paid. */
+            rebate_time?: string;
+            /** @description Commission fee (decimal string). */
+            commission?: string;
+            /** @description Total paid out (decimal string). */
+            total?: string;
+            /** @description Execution status of the commission (values not listed by the vendor). */
+            status?: string;
+            /** @description Trading account the commission is paid into. */
+            rebate_account_id?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A page of commission records. */
+        CommissionList: {
+            count: components["schemas"]["ListCount"];
+            records: components["schemas"]["CommissionRecord"][];
+        };
+        /** @description Which transactions to report. */
+        TransactionsReportRequest: {
+            /** @description How many records of the full list to skip. */
+            skip: number;
+            /** @description Page size. */
+            limit: number;
+            /** @description Range start. */
+            start: components["schemas"]["DateOnly"];
+            /** @description Range end, at most 3 months after `start`. */
+            end: components["schemas"]["DateOnly"];
+            user_id?: components["schemas"]["UserId"];
+            /** @description The transaction's third-party reference id. */
+            transaction_id?: string;
+            /** @description Transaction types to include. */
+            type?: string[];
+        };
+        /** @description One money transaction. */
+        TransactionRecord: {
+            id: string;
+            user_id?: string;
+            /** @description Transaction type. */
+            type?: string;
+            /** @description Transaction currency code. */
+            currency?: string;
+            amount?: number;
+            payment_method?: string;
+            payment_currency?: string;
+            payment_total?: number;
+            /** @description Transaction time, `YYYY-MM-DD HH:mm:ss` (time zone not stated). */
+            timestamp?: string;
+            comment?: string;
+            trading_platform?: string;
+            trading_connection_id?: string;
+            /** @description Trader login. */
+            trading_id?: string;
+            /** @description Third-party reference id. */
+            ref_id?: string;
+            /** @description Balance before (decimal string). */
+            previous_balance?: string;
+            /** @description Balance after (decimal string). */
+            new_balance?: string;
+            wallet_id?: string;
+            status?: string;
+            withdrawal_method?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A page of transactions. */
+        TransactionList: {
+            count: components["schemas"]["ListCount"];
+            records: components["schemas"]["TransactionRecord"][];
+        };
+        /** @description The client's wallet balances, one key per currency code, e.g. `{"USD": 1250.5}`. */
+        WalletBalances: {
+            [key: string]: number;
+        };
+        /**
+         * @description The caller's unique id of a wallet update (exactly 16 characters); the handle to learn its outcome.
+         * @example ord-2024-0000001
+         */
+        WalletOrderId: string;
+        /** @description A change to a client's wallet balance. */
+        UpdateWalletBalanceRequest: {
+            user_id: components["schemas"]["UserId"];
+            /** @description The wallet's currency (one the CRM uses). */
+            currency: components["schemas"]["CurrencyCode"];
+            /** @description Amount to apply; a negative amount debits the wallet. Never zero. */
+            amount: number;
+            order_id: components["schemas"]["WalletOrderId"];
+        };
+        /** @description The vendor documents no fields for this answer (its response table is empty). */
+        EmptyObject: {
+            [key: string]: unknown;
+        };
+        /** @description The outcome of a wallet balance update, looked up by its `order_id`. */
+        WalletOrder: {
+            order_id: components["schemas"]["WalletOrderId"];
+            /**
+             * @description Whether the update took effect.
+             * @enum {string}
+             */
+            status: "pending" | "success" | "failed";
+            user_id?: components["schemas"]["UserId"];
+            currency?: string;
+            amount?: number;
+            created_at?: string;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: {
         /** @description The CRM refused the request; `type` says why. The page documents no error table, so `type` is open. */
@@ -545,6 +1247,18 @@ export interface components {
                 };
             };
         };
+        /** @description No user exists for the given `user_id`. */
+        AccountNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @enum {string} */
+                    type?: "account_not_found";
+                };
+            };
+        };
     };
     parameters: {
         /**
@@ -567,6 +1281,31 @@ export interface components {
          * @example 3fA9kQ2z
          */
         UserIdPathUserId: components["schemas"]["UserId"];
+        /**
+         * @description The trading-server connection id.
+         * @example Cn4Mt001
+         */
+        ConnectionIdQuery: components["schemas"]["ConnectionId"];
+        /**
+         * @description How many records of the full list to skip.
+         * @example 0
+         */
+        SkipOptional: number;
+        /**
+         * @description Page size, at most 500.
+         * @example 50
+         */
+        LimitOptional: number;
+        /**
+         * @description Only records of this CRM user.
+         * @example 3fA9kQ2z
+         */
+        UserIdFilter: components["schemas"]["UserId"];
+        /**
+         * @description The trading account's login.
+         * @example 200118
+         */
+        LoginPath: components["schemas"]["TradingLogin"];
     };
     requestBodies: never;
     headers: never;
@@ -1225,6 +1964,1042 @@ export interface operations {
                      *     ]
                      */
                     "application/json": components["schemas"]["TradingConnection"][];
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getMt4ConnectionInfo: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "Cn4Mt001",
+                     *       "platform": "mt4",
+                     *       "name": "MT4 Live",
+                     *       "groups": [
+                     *         "real-standard",
+                     *         "real-pro"
+                     *       ],
+                     *       "currencies": [
+                     *         "USD",
+                     *         "EUR"
+                     *       ],
+                     *       "leverages": [
+                     *         100,
+                     *         500
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listMt4Accounts: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["SkipOptional"];
+                /**
+                 * @description Page size, at most 500.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["LimitOptional"];
+                /**
+                 * @description Only records of this CRM user.
+                 * @example 3fA9kQ2z
+                 */
+                user_id?: components["parameters"]["UserIdFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of MT4 accounts and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "login": 200118,
+                     *           "group": "real-standard",
+                     *           "currency": "USD",
+                     *           "balance": 1520.4,
+                     *           "credit": 0,
+                     *           "available_withdrawal": 1410.4,
+                     *           "balance_previous_month": 1200,
+                     *           "balance_previous_day": 1500.25,
+                     *           "leverage": 100,
+                     *           "equity": 1533.1,
+                     *           "margin_free": 1410.4,
+                     *           "margin": 122.7,
+                     *           "margin_level": 1249.47,
+                     *           "created_at": "2024-03-01 10:12:00",
+                     *           "last_active": "2024-05-10 07:59:31",
+                     *           "name": "Jane Doe",
+                     *           "email": "jane.doe@mail.test",
+                     *           "comment": "opened via CRM",
+                     *           "agent_account": 0,
+                     *           "lead_source": "spring-campaign",
+                     *           "enable": 1,
+                     *           "enable_readonly": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    createMt4Account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["parameters"]["UserIdPathUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connection_id": "Cn4Mt001",
+                 *       "group": "real-standard",
+                 *       "leverage": 100,
+                 *       "account_type_id": "AccTyp01",
+                 *       "master_password": "Trade2024",
+                 *       "investor_password": "Trade2024",
+                 *       "send_email": true,
+                 *       "language": "en-us"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMt4AccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The account was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "login": 200118,
+                     *       "master_password": "Trade2024",
+                     *       "investor_password": "Trade2024"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedTradingAccount"];
+                };
+            };
+            /** @description No MT4 connection exists for `connection_id`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "mt4_connection_not_found";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    depositToMt4Account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The trading account's login.
+                 * @example 200118
+                 */
+                login: components["parameters"]["LoginPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connection_id": "Cn4Mt001",
+                 *       "currency": "USD",
+                 *       "amount": "250.00",
+                 *       "comment": "crm-dep-20240510-0001",
+                 *       "user_id": "3fA9kQ2z",
+                 *       "send_email": true,
+                 *       "language": "en-us"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BalanceOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Already done. A deposit with the same comment was made in the last 2 minutes, so none was made now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "repeat": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DepositRepeat"];
+                };
+            };
+            /** @description Deposited now. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No MT4 connection for `connection_id`, or no account with that login. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "mt4_connection_not_found" | "mt4_account_not_found";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    withdrawFromMt4Account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The trading account's login.
+                 * @example 200118
+                 */
+                login: components["parameters"]["LoginPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connection_id": "Cn4Mt001",
+                 *       "currency": "USD",
+                 *       "amount": "100.5",
+                 *       "comment": "crm-wd-20240510-0001",
+                 *       "user_id": "3fA9kQ2z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BalanceOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No MT4 connection for `connection_id`, no account with that login, or not enough funds. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "mt4_connection_not_found" | "mt4_account_not_found" | "insufficient_funds";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listMt4Trades: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+                /**
+                 * @description Kind of trades (the vendor lists no values).
+                 * @example closed
+                 */
+                type: string;
+                /**
+                 * @description Range start.
+                 * @example 2024-04-01
+                 */
+                start: components["schemas"]["DateOnly"];
+                /**
+                 * @description Range end, at most 3 months after `start`.
+                 * @example 2024-05-01
+                 */
+                end: components["schemas"]["DateOnly"];
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["SkipOptional"];
+                /**
+                 * @description Page size, at most 500.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["LimitOptional"];
+                /**
+                 * @description Only records of this CRM user.
+                 * @example 3fA9kQ2z
+                 */
+                user_id?: components["parameters"]["UserIdFilter"];
+                /**
+                 * @description Only trades of this MT4 login.
+                 * @example 200118
+                 */
+                login?: components["schemas"]["TradingLogin"];
+                /**
+                 * @description Only this order ticket.
+                 * @example 9000123
+                 */
+                order_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trades and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 2,
+                     *       "records": [
+                     *         {
+                     *           "login": 200118,
+                     *           "order_id": 9000123,
+                     *           "cmd": 0,
+                     *           "symbol": "EURUSD",
+                     *           "volume": 0.5,
+                     *           "swaps": -0.42,
+                     *           "stop_loss": 1.065,
+                     *           "take_profit": 1.09,
+                     *           "open_price": 1.0712,
+                     *           "close_price": 1.0768,
+                     *           "open_time": "2024-04-03 08:30:00",
+                     *           "close_time": "2024-04-05 16:02:11",
+                     *           "profit": 280,
+                     *           "commission": -3.5,
+                     *           "comment": "",
+                     *           "crm_user": {
+                     *             "id": "3fA9kQ2z",
+                     *             "email": "jane.doe@mail.test",
+                     *             "name": "Jane Doe"
+                     *           }
+                     *         },
+                     *         {
+                     *           "login": 200118,
+                     *           "order_id": 9000124,
+                     *           "cmd": 6,
+                     *           "symbol": "",
+                     *           "volume": 0,
+                     *           "swaps": 0,
+                     *           "stop_loss": 0,
+                     *           "take_profit": 0,
+                     *           "open_price": 0,
+                     *           "close_price": 0,
+                     *           "open_time": "2024-04-01 09:00:00",
+                     *           "close_time": "2024-04-01 09:00:00",
+                     *           "profit": 1000,
+                     *           "commission": 0,
+                     *           "comment": "crm-dep-20240401-0007",
+                     *           "crm_user": {
+                     *             "id": "3fA9kQ2z",
+                     *             "email": "jane.doe@mail.test",
+                     *             "name": "Jane Doe"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Mt4TradeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getMt5ConnectionInfo: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "Cn5Mt001",
+                     *       "platform": "mt5",
+                     *       "name": "MT5 Live",
+                     *       "groups": [
+                     *         "real-standard",
+                     *         "real-pro"
+                     *       ],
+                     *       "currencies": [
+                     *         "USD",
+                     *         "EUR"
+                     *       ],
+                     *       "leverages": [
+                     *         100,
+                     *         500
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listMt5Accounts: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["SkipOptional"];
+                /**
+                 * @description Page size, at most 500.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["LimitOptional"];
+                /**
+                 * @description Only records of this CRM user.
+                 * @example 3fA9kQ2z
+                 */
+                user_id?: components["parameters"]["UserIdFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of MT5 accounts and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "login": 500231,
+                     *           "group": "real-standard",
+                     *           "currency": "USD",
+                     *           "balance": 1520.4,
+                     *           "credit": 0,
+                     *           "available_withdrawal": 1410.4,
+                     *           "balance_previous_month": 1200,
+                     *           "balance_previous_day": 1500.25,
+                     *           "leverage": 100,
+                     *           "equity": 1533.1,
+                     *           "margin_free": 1410.4,
+                     *           "margin": 122.7,
+                     *           "margin_level": 1249.47,
+                     *           "created_at": "2024-03-01 10:12:00",
+                     *           "last_active": "2024-05-10 07:59:31",
+                     *           "name": "Jane Doe",
+                     *           "email": "jane.doe@mail.test",
+                     *           "comment": "opened via CRM",
+                     *           "agent_account": 0,
+                     *           "lead_source": "spring-campaign",
+                     *           "enable": 1,
+                     *           "enable_readonly": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    createMt5Account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["parameters"]["UserIdPathUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connection_id": "Cn5Mt001",
+                 *       "group": "real-standard",
+                 *       "leverage": 100,
+                 *       "account_type_id": "AccTyp01",
+                 *       "master_password": "Trade#2024x",
+                 *       "investor_password": "Trade#2024x",
+                 *       "send_email": true,
+                 *       "language": "en-us"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMt5AccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The account was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "login": 500231,
+                     *       "master_password": "Trade#2024x",
+                     *       "investor_password": "Trade#2024x"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedTradingAccount"];
+                };
+            };
+            /** @description No MT5 connection exists for `connection_id`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "mt5_connection_not_found";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCtraderConnectionInfo: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "CnCt0001",
+                     *       "platform": "ctrader",
+                     *       "name": "cTrader Live",
+                     *       "groups": [
+                     *         "real-standard",
+                     *         "real-pro"
+                     *       ],
+                     *       "currencies": [
+                     *         "USD",
+                     *         "EUR"
+                     *       ],
+                     *       "leverages": [
+                     *         100,
+                     *         500
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listCtraderAccounts: {
+        parameters: {
+            query: {
+                /**
+                 * @description The trading-server connection id.
+                 * @example Cn4Mt001
+                 */
+                connection_id: components["parameters"]["ConnectionIdQuery"];
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip?: components["parameters"]["SkipOptional"];
+                /**
+                 * @description Page size, at most 500.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["LimitOptional"];
+                /**
+                 * @description Only records of this CRM user.
+                 * @example 3fA9kQ2z
+                 */
+                user_id?: components["parameters"]["UserIdFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of cTrader accounts and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "login": 3100042,
+                     *           "group": "real-standard",
+                     *           "currency": "USD",
+                     *           "balance": 1520.4,
+                     *           "credit": 0,
+                     *           "available_withdrawal": 1410.4,
+                     *           "balance_previous_month": 1200,
+                     *           "balance_previous_day": 1500.25,
+                     *           "leverage": 100,
+                     *           "equity": 1533.1,
+                     *           "margin_free": 1410.4,
+                     *           "margin": 122.7,
+                     *           "margin_level": 1249.47,
+                     *           "created_at": "2024-03-01 10:12:00",
+                     *           "last_active": "2024-05-10 07:59:31",
+                     *           "name": "Jane Doe",
+                     *           "email": "jane.doe@mail.test",
+                     *           "comment": "opened via CRM",
+                     *           "agent_account": 0,
+                     *           "lead_source": "spring-campaign",
+                     *           "enable": 1,
+                     *           "enable_readonly": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getFixedCommissionReport: {
+        parameters: {
+            query: {
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip: components["parameters"]["Skip"];
+                /**
+                 * @description Page size (records returned per page), at most 500.
+                 * @example 50
+                 */
+                limit: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commission records and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "id": "Cm000001",
+                     *           "order_id": "9000123",
+                     *           "trading_account_id": "200118",
+                     *           "trader_id": "3fA9kQ2z",
+                     *           "receiver_id": "Ib9Xw4Qe",
+                     *           "currency": "USD",
+                     *           "symbol": "EURUSD",
+                     *           "volume": "0.50",
+                     *           "swaps": "-0.42",
+                     *           "profit": "280.00",
+                     *           "open_time": "2024-04-03 08:30:00",
+                     *           "close_time": "2024-04-05 16:02:11",
+                     *           "rebate_time": "2024-04-05 16:05:00",
+                     *           "commission": "3.50",
+                     *           "total": "3.50",
+                     *           "status": "completed",
+                     *           "rebate_account_id": "200777"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommissionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getFlexibleCommissionReport: {
+        parameters: {
+            query: {
+                /**
+                 * @description How many records of the full list to skip.
+                 * @example 0
+                 */
+                skip: components["parameters"]["Skip"];
+                /**
+                 * @description Page size (records returned per page), at most 500.
+                 * @example 50
+                 */
+                limit: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commission records and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "id": "Cm000002",
+                     *           "order_id": "9000123",
+                     *           "trading_account_id": "200118",
+                     *           "trader_id": "3fA9kQ2z",
+                     *           "receiver_id": "Ib9Xw4Qe",
+                     *           "currency": "USD",
+                     *           "symbol": "EURUSD",
+                     *           "volume": "0.50",
+                     *           "swaps": "-0.42",
+                     *           "profit": "280.00",
+                     *           "open_time": "2024-04-03 08:30:00",
+                     *           "close_time": "2024-04-05 16:02:11",
+                     *           "rebate_time": "2024-04-05 16:05:00",
+                     *           "commission": "3.50",
+                     *           "total": "3.50",
+                     *           "status": "completed",
+                     *           "rebate_account_id": "200777"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommissionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getTransactionsReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "skip": 0,
+                 *       "limit": 100,
+                 *       "start": "2024-04-01",
+                 *       "end": "2024-05-01",
+                 *       "user_id": "3fA9kQ2z",
+                 *       "type": [
+                 *         "deposit",
+                 *         "withdrawal"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransactionsReportRequest"];
+            };
+        };
+        responses: {
+            /** @description A page of transactions and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "records": [
+                     *         {
+                     *           "id": "Tx0000001",
+                     *           "user_id": "3fA9kQ2z",
+                     *           "type": "deposit",
+                     *           "currency": "USD",
+                     *           "amount": 250,
+                     *           "payment_method": "bank_card",
+                     *           "payment_currency": "USD",
+                     *           "payment_total": 250,
+                     *           "timestamp": "2024-04-10 12:00:03",
+                     *           "comment": "crm-dep-20240410-0001",
+                     *           "trading_platform": "mt4",
+                     *           "trading_connection_id": "Cn4Mt001",
+                     *           "trading_id": "200118",
+                     *           "ref_id": "psp-77810021",
+                     *           "previous_balance": "1270.40",
+                     *           "new_balance": "1520.40",
+                     *           "wallet_id": "Wl0000001",
+                     *           "status": "approved",
+                     *           "withdrawal_method": ""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransactionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getWalletBalances: {
+        parameters: {
+            query: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["schemas"]["UserId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Balances keyed by currency code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "USD": 1250.5,
+                     *       "EUR": 40
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WalletBalances"];
+                };
+            };
+            400: components["responses"]["AccountNotFound"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    updateWalletBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user_id": "3fA9kQ2z",
+                 *       "currency": "USD",
+                 *       "amount": 75.25,
+                 *       "order_id": "ord-2024-0000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWalletBalanceRequest"];
+            };
+        };
+        responses: {
+            /** @description The update was applied (the vendor documents no fields). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["EmptyObject"];
+                };
+            };
+            /** @description No user for `user_id`, or the wallet's balance is too low. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "account_not_found" | "insufficient_funds";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getWalletBalanceOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `order_id` the update was sent with.
+                 * @example ord-2024-0000001
+                 */
+                order_id: components["schemas"]["WalletOrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order and whether it took effect. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "order_id": "ord-2024-0000001",
+                     *       "status": "success",
+                     *       "user_id": "3fA9kQ2z",
+                     *       "currency": "USD",
+                     *       "amount": 75.25,
+                     *       "created_at": "2024-05-10 12:00:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WalletOrder"];
+                };
+            };
+            /** @description No wallet update was sent with this `order_id`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "order_not_found";
+                    };
                 };
             };
             403: components["responses"]["ForbiddenApiKey"];

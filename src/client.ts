@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/crm-rest';
 import { authMiddleware } from './middleware/auth';
+import { validationMiddleware } from './middleware/validation';
 import { serializeJsonBody } from './serialize-body';
 
 export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../generated/crm-rest';
@@ -16,6 +17,8 @@ export interface CrmClientOptions {
   fetch?: (input: Request) => Promise<Response>;
   /** Headers added to every request. `key` and `signature` are always set by the client. */
   headers?: Record<string, string>;
+  /** Check path, query and body against the spec before sending (default true). */
+  validateRequests?: boolean;
 }
 
 export type CrmClient = Client<paths, 'application/json'>;
@@ -42,6 +45,8 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     ...(options.headers ? { headers: options.headers } : {}),
     bodySerializer: serializeJsonBody,
   });
+  // Validation first: nothing invalid is signed, let alone sent.
+  if (options.validateRequests !== false) client.use(validationMiddleware());
   client.use(authMiddleware(apiKey, signingSecret));
   return client;
 }

@@ -15,6 +15,8 @@ export class CrmValidationError extends CrmError {
     readonly field: string,
     /** The rule it breaks, e.g. `must be <= 5000`. */
     readonly rule: string,
+    /** The operation the input was for, when known. */
+    readonly operationId?: string,
   ) {
     super(message);
   }

@@ -1,6 +1,7 @@
 // One contract per operation: the success case, the 403s the gate answers, and every documented error
 // example (provoked with Prism's `Prefer` header), all through the typed client.
 import type { CrmClient } from '../../src/client';
+import { CrmValidationError } from '../../src/errors';
 import { expectDocumentedAnswer, expectSentRequest, type ExpectedRequest, type FetchResult } from './expectations';
 import { useMockCrm, type SuiteMock } from './mock-crm';
 import { documentedErrorExamples, operationById } from './spec';
@@ -14,6 +15,8 @@ export interface OperationContract {
   call(client: CrmClient, init: ExtraInit): Promise<FetchResult>;
   /** The documented success status. */
   status: number;
+  /** `Prefer` for the success case, when the status is not the first documented 2xx (which Prism answers by default). */
+  prefer?: string;
   /** The request that must reach the CRM. */
   sent: ExpectedRequest;
   /** More cases for this operation. */
@@ -27,7 +30,7 @@ export function describeOperation(opId: string, contract: OperationContract): vo
     const mock = useMockCrm();
 
     it(`answers ${contract.status} with a body that matches the spec, to exactly the expected request`, async () => {
-      const result = await contract.call(mock.client(), {});
+      const result = await contract.call(mock.client(), contract.prefer ? { headers: { Prefer: contract.prefer } } : {});
       expectDocumentedAnswer(opId, result, contract.status);
       expectSentRequest(opId, mock.lastRequest(), contract.sent);
     });
@@ -59,4 +62,16 @@ export function describeOperation(opId: string, contract: OperationContract): vo
 
     contract.more?.(mock);
   });
+}
+
+/** Bad input is refused with a CrmValidationError naming the field and rule, and nothing reaches the CRM. */
+export async function expectRejectedBeforeNetwork(mock: SuiteMock, attempt: (client: CrmClient) => Promise<unknown>, message: RegExp): Promise<void> {
+  const before = mock.requestCount();
+  const error = await attempt(mock.client()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CrmValidationError);
+  expect((error as Error).message).toMatch(message);
+  expect(mock.requestCount()).toBe(before);
 }

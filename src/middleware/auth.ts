@@ -1,4 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
+import { requestBytes } from '../request-bytes';
 import { importHmacKey, signWithKey, type HmacKey } from '../signature';
 
 /**
@@ -11,7 +12,7 @@ export function authMiddleware(apiKey: string, signingSecret: string): Middlewar
     async onRequest({ request }) {
       request.headers.set('key', apiKey);
       if (request.body === null) return request;
-      const bytes = new Uint8Array(await request.clone().arrayBuffer());
+      const bytes = await requestBytes(request);
       hmacKey ??= importHmacKey(signingSecret);
       request.headers.set('signature', await signWithKey(bytes, await hmacKey));
       return request;

@@ -1,0 +1,92 @@
+// Request validators and the operation table, compiled from a bundle at build time so the runtime carries no
+// schema compiler: ajv standalone code validating `{ path, query, body }` per operationId.
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
+
+type Json = Record<string, any>;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export interface OperationEntry {
+  id: string;
+  method: string;
+  path: string;
+  idempotent: boolean;
+  moneyMovement: boolean;
+  reconcileBy?: string;
+}
+
+const deref = (bundle: Json, node: Json): Json =>
+  typeof node?.$ref === 'string' ? deref(bundle, node.$ref.slice(2).split('/').reduce((at: Json, k: string) => at[k.replace(/~1/g, '/').replace(/~0/g, '~')], bundle)) : node;
+
+export function listOperations(bundle: Json): { entry: OperationEntry; operation: Json; pathItem: Json }[] {
+  return Object.entries(bundle.paths ?? {}).flatMap(([path, pathItem]: [string, any]) =>
+    METHODS.filter((m) => pathItem[m]).map((m) => {
+      const operation = pathItem[m];
+      const entry: OperationEntry = {
+        id: operation.operationId,
+        method: m.toUpperCase(),
+        path,
+        idempotent: operation['x-idempotent'] === true,
+        moneyMovement: operation['x-money-movement'] === true,
+        ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
+      };
+      return { entry, operation, pathItem };
+    }),
+  );
+}
+
+/** The JSON Schema of one operation's input: `{ path, query, body }`. */
+function inputSchema(bundle: Json, operation: Json, pathItem: Json): Json {
+  const groups: Record<'path' | 'query', { properties: Json; required: string[] }> = {
+    path: { properties: {}, required: [] },
+    query: { properties: {}, required: [] },
+  };
+  for (const raw of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
+    const parameter = deref(bundle, raw);
+    const group = groups[parameter.in as 'path' | 'query'];
+    if (!group) continue;
+    group.properties[parameter.name] = parameter.schema;
+    if (parameter.required) group.required.push(parameter.name);
+  }
+  const object = (g: { properties: Json; required: string[] }) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
+  const schema: Json = { type: 'object', properties: { path: object(groups.path), query: object(groups.query) }, required: ['path', 'query'] };
+  const body = deref(bundle, operation.requestBody ?? {})?.content?.['application/json']?.schema;
+  if (body) {
+    schema.properties.body = body;
+    if (deref(bundle, operation.requestBody).required) schema.required.push('body');
+  }
+  return schema;
+}
+
+/** CommonJS source exporting one validator per operationId. */
+export function validatorsSource(bundle: Json): string {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, code: { source: true, esm: false, lines: false } });
+  addFormats(ajv);
+  ajv.addFormat('password', true);
+  const $defs: Json = {};
+  for (const { entry, operation, pathItem } of listOperations(bundle)) $defs[entry.id] = inputSchema(bundle, operation, pathItem);
+  ajv.addSchema({ $id: 'requests', $defs, components: bundle.components });
+  const exports = Object.fromEntries(Object.keys($defs).map((id) => [id, `requests#/$defs/${id}`]));
+  return standaloneCode(ajv, exports);
+}
+
+export function validatorsDeclarations(bundle: Json): string {
+  const ids = listOperations(bundle).map(({ entry }) => entry.id);
+  return [
+    "import type { RequestValidator } from '../src/validation-types';",
+    ...ids.map((id) => `export declare const ${id}: RequestValidator;`),
+    '',
+  ].join('\n');
+}
+
+export function operationsSource(bundle: Json): string {
+  const table = Object.fromEntries(listOperations(bundle).map(({ entry }) => [`${entry.method} ${entry.path}`, entry]));
+  return [
+    "import type { OperationEntry } from '../src/validation-types';",
+    '',
+    '/** Every operation by `METHOD /path/template`: its id and what the client may do with it. */',
+    `export const operations: Record<string, OperationEntry> = ${JSON.stringify(table, null, 2)};`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+import type { Middleware } from 'openapi-fetch';
+import { operations } from '../../generated/crm-rest.operations';
+import * as validators from '../../generated/crm-rest.validators';
+import { CrmValidationError } from '../errors';
+import { requestBytes } from '../request-bytes';
+import { describeIssues } from '../validation-message';
+import type { RequestValidator } from '../validation-types';
+
+const decoder = new TextDecoder();
+const table = validators as unknown as Record<string, RequestValidator>;
+
+/**
+ * Checks path, query and body against the operation's schemas before any byte is sent. The body checked is
+ * the serialised one, so what is validated is exactly what would go on the wire.
+ */
+export function validationMiddleware(): Middleware {
+  return {
+    async onRequest({ request, schemaPath, params }) {
+      const operation = operations[`${request.method} ${schemaPath}`];
+      const validate = operation && table[operation.id];
+      if (!operation || !validate) return undefined;
+      const input: { path: object; query: object; body?: unknown } = { path: params.path ?? {}, query: params.query ?? {} };
+      if (request.body !== null) input.body = JSON.parse(decoder.decode(await requestBytes(request)));
+      if (validate(input)) return undefined;
+      const issues = describeIssues(validate.errors ?? []);
+      const [first] = issues;
+      const message = `${operation.id}: ${issues.map(({ field, rule }) => `${field} ${rule}`).join('; ')}`;
+      throw new CrmValidationError(message, first?.field ?? '', first?.rule ?? '', operation.id);
+    },
+  };
+}

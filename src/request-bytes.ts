@@ -1,0 +1,11 @@
+// The body bytes of a request, read once and shared by the middlewares that need them (validation, signing).
+const cache = new WeakMap<Request, Promise<Uint8Array>>();
+
+export function requestBytes(request: Request): Promise<Uint8Array> {
+  let bytes = cache.get(request);
+  if (!bytes) {
+    bytes = request.clone().arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    cache.set(request, bytes);
+  }
+  return bytes;
+}

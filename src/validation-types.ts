@@ -1,0 +1,26 @@
+// Shapes shared by the generated validators / operation table and the client that reads them.
+
+export interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+  parentSchema?: Record<string, unknown>;
+}
+
+export interface RequestValidator {
+  (input: { path: object; query: object; body?: unknown }): boolean;
+  errors?: ValidationIssue[] | null;
+}
+
+export interface OperationEntry {
+  id: string;
+  method: string;
+  path: string;
+  /** Safe to re-send (spec: `x-idempotent`). */
+  idempotent: boolean;
+  /** Moves money (spec: `x-money-movement`). */
+  moneyMovement: boolean;
+  /** The body field that identifies the operation for reconciliation (spec: `x-reconcile-by`). */
+  reconcileBy?: string;
+}
