@@ -201,5 +201,104 @@ export const operations: Record<string, OperationEntry> = {
     "path": "/public/v1/wallets/balance/{order_id}",
     "idempotent": true,
     "moneyMovement": false
+  },
+  "GET /public/v1/payments/{user_id}/bankcards": {
+    "id": "listClientBankcards",
+    "method": "GET",
+    "path": "/public/v1/payments/{user_id}/bankcards",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/tradingCompetition/leaderboard": {
+    "id": "getCompetitionLeaderboard",
+    "method": "GET",
+    "path": "/public/v1/tradingCompetition/leaderboard",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "POST /public/v1/requests/withdrawal/approve": {
+    "id": "approveWithdrawalRequest",
+    "method": "POST",
+    "path": "/public/v1/requests/withdrawal/approve",
+    "idempotent": false,
+    "moneyMovement": true,
+    "reconcileBy": "id"
+  },
+  "POST /public/v1/requests/withdrawal/reject": {
+    "id": "rejectWithdrawalRequest",
+    "method": "POST",
+    "path": "/public/v1/requests/withdrawal/reject",
+    "idempotent": false,
+    "moneyMovement": false
+  },
+  "POST /public/v1/account/register/request": {
+    "id": "sendRegistrationOtp",
+    "method": "POST",
+    "path": "/public/v1/account/register/request",
+    "idempotent": false,
+    "moneyMovement": false
+  },
+  "POST /public/v1/account/register/multistep": {
+    "id": "submitMultiStepRegistration",
+    "method": "POST",
+    "path": "/public/v1/account/register/multistep",
+    "idempotent": false,
+    "moneyMovement": false
+  },
+  "GET /public/v1/configurations/countries": {
+    "id": "getCountries",
+    "method": "GET",
+    "path": "/public/v1/configurations/countries",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/configurations/states": {
+    "id": "getStates",
+    "method": "GET",
+    "path": "/public/v1/configurations/states",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/configurations/cities": {
+    "id": "getCities",
+    "method": "GET",
+    "path": "/public/v1/configurations/cities",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/form/registration/trader": {
+    "id": "getTraderRegistrationForm",
+    "method": "GET",
+    "path": "/public/v1/form/registration/trader",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/form/kyc/collections": {
+    "id": "listClientKycForms",
+    "method": "GET",
+    "path": "/public/v1/form/kyc/collections",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/form/kyc": {
+    "id": "getClientKycForm",
+    "method": "GET",
+    "path": "/public/v1/form/kyc",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/form/s3/signature": {
+    "id": "getS3UploadSignature",
+    "method": "GET",
+    "path": "/public/v1/form/s3/signature",
+    "idempotent": true,
+    "moneyMovement": false
+  },
+  "GET /public/v1/trading-accounts/types": {
+    "id": "listTradingAccountTypes",
+    "method": "GET",
+    "path": "/public/v1/trading-accounts/types",
+    "idempotent": true,
+    "moneyMovement": false
   }
 };

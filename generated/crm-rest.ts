@@ -565,6 +565,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/payments/{user_id}/bankcards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get All Bankcards
+         * @description A client's bank cards with their details (page title "Get All Bankcard Information By User Id").
+         */
+        get: operations["listClientBankcards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/tradingCompetition/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Trading Competition Leader Board
+         * @description The leading competitors of a trading competition (page title "... By Competition ID").
+         */
+        get: operations["getCompetitionLeaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/requests/withdrawal/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Withdrawal Requests
+         * @description Approves a pending withdrawal request, so the CRM pays the money out. Never re-sent blindly; a repeat answers `request_status_not_pending`.
+         */
+        post: operations["approveWithdrawalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/requests/withdrawal/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Withdrawal Requests
+         * @description Rejects a pending withdrawal request, with a reason.
+         */
+        post: operations["rejectWithdrawalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/account/register/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Registration Request for OTP
+         * @description Starts a trader's self-registration; the CRM sends a one-time password by e-mail (or SMS). Then send the multi-step request.
+         */
+        post: operations["sendRegistrationOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/account/register/multistep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Multi-Step Registration Request for Approval
+         * @description Completes a trader's self-registration with the one-time password(s), the registration data and the KYC data, for back-office approval.
+         */
+        post: operations["submitMultiStepRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/configurations/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Countries
+         * @description The countries the CRM offers for address fields.
+         */
+        get: operations["getCountries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/configurations/states": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get States
+         * @description The states the CRM offers for address fields.
+         */
+        get: operations["getStates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/configurations/cities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Cities
+         * @description The cities the CRM offers for address fields.
+         */
+        get: operations["getCities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/form/registration/trader": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Trader Registration Form
+         * @description The trader registration form; its `id` is the `form_id` of the registration calls and Create Client.
+         */
+        get: operations["getTraderRegistrationForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/form/kyc/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User Kyc Form Collections
+         * @description The KYC forms a client may fill in.
+         */
+        get: operations["listClientKycForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/form/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User Kyc Form
+         * @description The KYC form a client is to fill in; its `id` is the `form_id` of Submit Client KYC.
+         */
+        get: operations["getClientKycForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/form/s3/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get AWS S3 signature
+         * @description A pre-signed S3 POST to upload a form document to; upload the file to `url` with every entry of `fields`.
+         */
+        get: operations["getS3UploadSignature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/trading-accounts/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get CRM Trading Account Types
+         * @description The account types configured in the CRM; their ids are the `account_type_id` of Create MT4 / MT5 Account.
+         */
+        get: operations["listTradingAccountTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -683,13 +963,16 @@ export interface components {
         LocalizedText: string | {
             [key: string]: string;
         };
-        /** @description One field of a filled-in form (registration details, KYC details, bank cards). */
-        FormFieldValue: {
-            /** @description System key of the field. */
+        /** @description What every form field has, in a form definition or a filled-in form. */
+        FormField: {
+            /** @description System key of the field (the key used in `custom_fields`). */
             key: string;
-            /** @description Field type. */
-            type?: string;
+            /** @description The field's kind (e.g. `text`, `select`, `multiselect`, `radio`, `checkbox`, `file`). */
+            type?: string | number;
             label?: components["schemas"]["LocalizedText"];
+        };
+        /** @description One field of a filled-in form (registration details, KYC details, bank cards), with its value. */
+        FormFieldValue: components["schemas"]["FormField"] & {
             /** @description The value entered (string, object or array, by field type). */
             value?: string | Record<string, unknown> | unknown[];
         };
@@ -1200,6 +1483,194 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description A client's bank card; its details are form fields. */
+        BankCard: {
+            /** @description Bank card id. */
+            id: string;
+            bank_name?: string;
+            /** @description Owner's id in the CRM. */
+            user_id?: string;
+            created_at?: string;
+            updated_at?: string;
+            /** @description Approval status (values not listed by the vendor). */
+            status?: string;
+            /** @description The card's details as form fields. */
+            form?: components["schemas"]["FormFieldValue"][];
+        };
+        /** @description A trading competition's leader board. */
+        Leaderboard: {
+            competitors: {
+                user_id?: string;
+                user_name?: string;
+                country?: string;
+                /** @description Profit, in percent. */
+                profit_percent?: number;
+                /** @description Whether the user is suspended. */
+                suspend?: boolean;
+            }[];
+            /**
+             * Format: int64
+             * @description When the board was last updated (UTC epoch).
+             */
+            last_update_time?: number;
+        };
+        /** @description Who is told about an approved or rejected request, and in which language. */
+        RequestDecisionNotice: {
+            /**
+             * @description E-mail the user.
+             * @default false
+             */
+            send_email?: boolean;
+            /**
+             * @description Send mail and a pop-up to the admin.
+             * @default false
+             */
+            notify?: boolean;
+            /**
+             * @description Show the user a pop-up.
+             * @default false
+             */
+            pop_up?: boolean;
+            /** @description Language of the mail and pop-up. */
+            language?: components["schemas"]["LanguageCode"];
+        };
+        /** @description Approval of a client's pending withdrawal request. */
+        ApproveWithdrawalRequest: components["schemas"]["RequestDecisionNotice"] & {
+            /** @description The request's id. */
+            id: string;
+            /** @description Note on the approval. */
+            comment?: string;
+        };
+        /** @description Rejection of a client's pending withdrawal request. */
+        RejectWithdrawalRequest: components["schemas"]["RequestDecisionNotice"] & {
+            /** @description The request's id. */
+            id: string;
+            /** @description Why the request is rejected (at most 500 characters). */
+            comment: string;
+        };
+        /** @description A trader's self-registration; the CRM sends a one-time password by e-mail or SMS. */
+        RegistrationOtpRequest: {
+            email: components["schemas"]["Email"];
+            /**
+             * @description Kind of user.
+             * @enum {string}
+             */
+            type: "trader";
+            /** @description The user's name. */
+            name?: string;
+            phone?: components["schemas"]["Phone"];
+            /**
+             * @description How the one-time password is sent; `phone` only where the CRM has SMS (Twilio) set up.
+             * @default email
+             * @enum {string}
+             */
+            otp_type?: "email" | "phone";
+            password: components["schemas"]["Password"];
+            /** @description The password again; must equal `password`. */
+            repeat_password: components["schemas"]["Password"];
+            /** @description Registration form id (see Get Trader Registration Form). */
+            form_id: components["schemas"]["FormId"];
+            referrer_id?: components["schemas"]["ReferralCode"];
+            custom_fields?: components["schemas"]["CustomFields"];
+        };
+        /** @description The second step of self-registration, with the one-time password(s) with the registration and KYC data, sent for approval. */
+        MultiStepRegistrationRequest: {
+            /**
+             * @description Kind of multi-step request; always `trader_register`.
+             * @constant
+             */
+            trader_register: "trader_register";
+            register: {
+                email: components["schemas"]["Email"];
+                /** @enum {string} */
+                type: "trader";
+                phone?: components["schemas"]["Phone"];
+                /** @description The one-time password received by e-mail. */
+                email_code: string;
+                /** @description The one-time password received by SMS (where SMS is set up). */
+                phone_code?: string;
+                password: components["schemas"]["Password"];
+                repeat_password: components["schemas"]["Password"];
+                form_id: components["schemas"]["FormId"];
+                /** @description Referral link id. */
+                link_id?: string;
+                referrer_id?: components["schemas"]["ReferralCode"];
+                custom_fields?: components["schemas"]["CustomFields"];
+            };
+            kyc: {
+                /** @description KYC form id. */
+                form_id: components["schemas"]["FormId"];
+                custom_fields?: components["schemas"]["CustomFields"];
+            };
+        };
+        /** @description A country, state or city for address fields. */
+        Place: {
+            /** @description Its code (a lower-case ISO 3166-1 alpha-2 code for a country, as the PSP's `nationality`). */
+            code: string;
+            name: components["schemas"]["LocalizedText"];
+        };
+        /** @description One field of a form definition (what the user is asked for). */
+        FormFieldDefinition: components["schemas"]["FormField"] & {
+            /**
+             * @description 1 when the field must be filled in.
+             * @enum {integer}
+             */
+            required?: 0 | 1;
+            /** @description The choices of a select, multiselect, radio or checkbox field. */
+            options?: ({
+                value?: string | number;
+                label?: components["schemas"]["LocalizedText"];
+            } & {
+                [key: string]: unknown;
+            })[];
+            /**
+             * @description 1 when the field is disabled.
+             * @enum {integer}
+             */
+            disabled?: 0 | 1;
+            /**
+             * @description 1 when the field is read-only.
+             * @enum {integer}
+             */
+            readonly?: 0 | 1;
+            /** @description Files the user needs to read. */
+            docs?: {
+                /** @description The file's URL. */
+                doc_url?: string;
+            }[];
+        };
+        /** @description A registration or KYC form, with its id (the `form_id` other calls take) and its groups of fields. */
+        FormDefinition: {
+            id: components["schemas"]["FormId"];
+            /** @description Kind of form. */
+            type?: string;
+            groups: {
+                key?: string;
+                label?: components["schemas"]["LocalizedText"];
+                fields?: components["schemas"]["FormFieldDefinition"][];
+            }[];
+        };
+        /** @description An S3 pre-signed POST. Upload the file to `url` as multipart/form-data with every entry of `fields` plus the file. */
+        S3UploadSignature: {
+            /** @description Where to upload. */
+            url: string;
+            /** @description The form fields to send with the upload (S3 key, policy, x-amz-* entries). */
+            fields: {
+                [key: string]: string;
+            };
+        };
+        /** @description An account type configured in the CRM (the `account_type_id` of Create MT4 / MT5 Account). */
+        TradingAccountType: {
+            id: string;
+            name?: string;
+            platform?: components["schemas"]["TradingPlatform"];
+            connection_id?: components["schemas"]["ConnectionId"];
+            /** @description Trade group accounts of this type open in. */
+            group?: string;
+            leverages?: components["schemas"]["Leverage"][];
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: {
         /** @description The CRM refused the request; `type` says why. The page documents no error table, so `type` is open. */
@@ -1306,6 +1777,11 @@ export interface components {
          * @example 200118
          */
         LoginPath: components["schemas"]["TradingLogin"];
+        /**
+         * @description The client's unique id (8 characters).
+         * @example 3fA9kQ2z
+         */
+        UserIdQuery: components["schemas"]["UserId"];
     };
     requestBodies: never;
     headers: never;
@@ -2883,7 +3359,7 @@ export interface operations {
                  * @description The client's unique id (8 characters).
                  * @example 3fA9kQ2z
                  */
-                user_id: components["schemas"]["UserId"];
+                user_id: components["parameters"]["UserIdQuery"];
             };
             header?: never;
             path?: never;
@@ -3000,6 +3476,805 @@ export interface operations {
                         /** @enum {string} */
                         type?: "order_not_found";
                     };
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listClientBankcards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["parameters"]["UserIdPathUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's bank cards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "Bc000001",
+                     *         "bank_name": "Barclays",
+                     *         "user_id": "3fA9kQ2z",
+                     *         "created_at": "2024-03-01 10:00:00",
+                     *         "updated_at": "2024-03-02 09:30:00",
+                     *         "status": "approved",
+                     *         "form": [
+                     *           {
+                     *             "key": "card_holder",
+                     *             "type": "text",
+                     *             "label": {
+                     *               "en-us": "Card holder"
+                     *             },
+                     *             "value": "JANE DOE"
+                     *           },
+                     *           {
+                     *             "key": "card_number",
+                     *             "type": "text",
+                     *             "label": "Card number",
+                     *             "value": "**** **** **** 4242"
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["BankCard"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getCompetitionLeaderboard: {
+        parameters: {
+            query: {
+                /**
+                 * @description The competition's unique id.
+                 * @example Cmp00001
+                 */
+                competition_id: string;
+                /**
+                 * @description How many competitors to return.
+                 * @example 10
+                 */
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leader board. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "competitors": [
+                     *         {
+                     *           "user_id": "3fA9kQ2z",
+                     *           "user_name": "Jane Doe",
+                     *           "country": "gb",
+                     *           "profit_percent": 42.7,
+                     *           "suspend": false
+                     *         },
+                     *         {
+                     *           "user_id": "Tr4d3r03",
+                     *           "user_name": "Trader Three",
+                     *           "country": "de",
+                     *           "profit_percent": 17.05,
+                     *           "suspend": false
+                     *         }
+                     *       ],
+                     *       "last_update_time": 1715335200000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description No competition has that id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "competition_not_exists";
+                    };
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    approveWithdrawalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "Rq000042",
+                 *       "send_email": true,
+                 *       "notify": false,
+                 *       "pop_up": true,
+                 *       "language": "en-us",
+                 *       "comment": "Paid to the card on file."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApproveWithdrawalRequest"];
+            };
+        };
+        responses: {
+            /** @description Done (the vendor documents no fields). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["EmptyObject"];
+                };
+            };
+            /** @description The request is no longer pending. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "request_status_not_pending";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    rejectWithdrawalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "Rq000042",
+                 *       "send_email": true,
+                 *       "notify": false,
+                 *       "pop_up": true,
+                 *       "language": "en-us",
+                 *       "comment": "Bank details do not match the account holder."
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectWithdrawalRequest"];
+            };
+        };
+        responses: {
+            /** @description Done (the vendor documents no fields). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["EmptyObject"];
+                };
+            };
+            /** @description The request is no longer pending. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "request_status_not_pending";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    sendRegistrationOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "new.trader@mail.test",
+                 *       "type": "trader",
+                 *       "name": "New Trader",
+                 *       "phone": {
+                 *         "country_code": "44",
+                 *         "number": "7700900456"
+                 *       },
+                 *       "otp_type": "email",
+                 *       "password": "S3cret-pass",
+                 *       "repeat_password": "S3cret-pass",
+                 *       "form_id": "Rf7Tg2Lp",
+                 *       "referrer_id": "Ib9Xw4Qe",
+                 *       "custom_fields": {
+                 *         "first_name": "New"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegistrationOtpRequest"];
+            };
+        };
+        responses: {
+            /** @description The one-time password was sent. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    submitMultiStepRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "trader_register": "trader_register",
+                 *       "register": {
+                 *         "email": "new.trader@mail.test",
+                 *         "type": "trader",
+                 *         "email_code": "482913",
+                 *         "password": "S3cret-pass",
+                 *         "repeat_password": "S3cret-pass",
+                 *         "form_id": "Rf7Tg2Lp",
+                 *         "referrer_id": "Ib9Xw4Qe",
+                 *         "custom_fields": {
+                 *           "first_name": "New"
+                 *         }
+                 *       },
+                 *       "kyc": {
+                 *         "form_id": "Ky7Fm001",
+                 *         "custom_fields": {
+                 *           "id_number": "X7654321"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MultiStepRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent for approval. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one-time password does not match one that was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        type?: "invalid_validation_code";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCountries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The countries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "code": "gb",
+                     *         "name": "United Kingdom"
+                     *       },
+                     *       {
+                     *         "code": "de",
+                     *         "name": {
+                     *           "en-us": "Germany",
+                     *           "de": "Deutschland"
+                     *         }
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Place"][];
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getStates: {
+        parameters: {
+            query: {
+                /**
+                 * @description The country code (from Get Countries).
+                 * @example us
+                 */
+                country: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The states. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "code": "ca",
+                     *         "name": "California"
+                     *       },
+                     *       {
+                     *         "code": "ny",
+                     *         "name": "New York"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Place"][];
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getCities: {
+        parameters: {
+            query: {
+                /**
+                 * @description The country code (from Get Countries).
+                 * @example us
+                 */
+                country: string;
+                /**
+                 * @description The state code (from Get States), where the country has states.
+                 * @example ca
+                 */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "code": "sf",
+                     *         "name": "San Francisco"
+                     *       },
+                     *       {
+                     *         "code": "la",
+                     *         "name": "Los Angeles"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Place"][];
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getTraderRegistrationForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "Rf7Tg2Lp",
+                     *       "type": "trader",
+                     *       "groups": [
+                     *         {
+                     *           "key": "personal",
+                     *           "label": {
+                     *             "en-us": "Personal details",
+                     *             "zh-cn": "个人信息"
+                     *           },
+                     *           "fields": [
+                     *             {
+                     *               "key": "first_name",
+                     *               "label": {
+                     *                 "en-us": "First name"
+                     *               },
+                     *               "type": "text",
+                     *               "required": 1,
+                     *               "disabled": 0,
+                     *               "readonly": 0
+                     *             },
+                     *             {
+                     *               "key": "account_currency",
+                     *               "label": {
+                     *                 "en-us": "Account currency"
+                     *               },
+                     *               "type": "select",
+                     *               "required": 1,
+                     *               "options": [
+                     *                 {
+                     *                   "value": "USD",
+                     *                   "label": "US dollar"
+                     *                 },
+                     *                 {
+                     *                   "value": "EUR",
+                     *                   "label": "Euro"
+                     *                 }
+                     *               ],
+                     *               "disabled": 0,
+                     *               "readonly": 0
+                     *             },
+                     *             {
+                     *               "key": "terms",
+                     *               "label": "Terms and conditions",
+                     *               "type": "checkbox",
+                     *               "required": 1,
+                     *               "disabled": 0,
+                     *               "readonly": 0,
+                     *               "docs": [
+                     *                 {
+                     *                   "doc_url": "https://docs.my-broker.com/terms.pdf"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FormDefinition"];
+                };
+            };
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listClientKycForms: {
+        parameters: {
+            query: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["parameters"]["UserIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's KYC forms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "Ky7Fm001",
+                     *         "type": "kyc",
+                     *         "groups": [
+                     *           {
+                     *             "key": "personal",
+                     *             "label": {
+                     *               "en-us": "Personal details",
+                     *               "zh-cn": "个人信息"
+                     *             },
+                     *             "fields": [
+                     *               {
+                     *                 "key": "first_name",
+                     *                 "label": {
+                     *                   "en-us": "First name"
+                     *                 },
+                     *                 "type": "text",
+                     *                 "required": 1,
+                     *                 "disabled": 0,
+                     *                 "readonly": 0
+                     *               },
+                     *               {
+                     *                 "key": "account_currency",
+                     *                 "label": {
+                     *                   "en-us": "Account currency"
+                     *                 },
+                     *                 "type": "select",
+                     *                 "required": 1,
+                     *                 "options": [
+                     *                   {
+                     *                     "value": "USD",
+                     *                     "label": "US dollar"
+                     *                   },
+                     *                   {
+                     *                     "value": "EUR",
+                     *                     "label": "Euro"
+                     *                   }
+                     *                 ],
+                     *                 "disabled": 0,
+                     *                 "readonly": 0
+                     *               },
+                     *               {
+                     *                 "key": "terms",
+                     *                 "label": "Terms and conditions",
+                     *                 "type": "checkbox",
+                     *                 "required": 1,
+                     *                 "disabled": 0,
+                     *                 "readonly": 0,
+                     *                 "docs": [
+                     *                   {
+                     *                     "doc_url": "https://docs.my-broker.com/terms.pdf"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["FormDefinition"][];
+                };
+            };
+            400: components["responses"]["UserNotFound"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getClientKycForm: {
+        parameters: {
+            query: {
+                /**
+                 * @description The client's unique id (8 characters).
+                 * @example 3fA9kQ2z
+                 */
+                user_id: components["parameters"]["UserIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "Ky7Fm001",
+                     *       "type": "kyc",
+                     *       "groups": [
+                     *         {
+                     *           "key": "personal",
+                     *           "label": {
+                     *             "en-us": "Personal details",
+                     *             "zh-cn": "个人信息"
+                     *           },
+                     *           "fields": [
+                     *             {
+                     *               "key": "first_name",
+                     *               "label": {
+                     *                 "en-us": "First name"
+                     *               },
+                     *               "type": "text",
+                     *               "required": 1,
+                     *               "disabled": 0,
+                     *               "readonly": 0
+                     *             },
+                     *             {
+                     *               "key": "account_currency",
+                     *               "label": {
+                     *                 "en-us": "Account currency"
+                     *               },
+                     *               "type": "select",
+                     *               "required": 1,
+                     *               "options": [
+                     *                 {
+                     *                   "value": "USD",
+                     *                   "label": "US dollar"
+                     *                 },
+                     *                 {
+                     *                   "value": "EUR",
+                     *                   "label": "Euro"
+                     *                 }
+                     *               ],
+                     *               "disabled": 0,
+                     *               "readonly": 0
+                     *             },
+                     *             {
+                     *               "key": "terms",
+                     *               "label": "Terms and conditions",
+                     *               "type": "checkbox",
+                     *               "required": 1,
+                     *               "disabled": 0,
+                     *               "readonly": 0,
+                     *               "docs": [
+                     *                 {
+                     *                   "doc_url": "https://docs.my-broker.com/terms.pdf"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FormDefinition"];
+                };
+            };
+            400: components["responses"]["UserNotFound"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    getS3UploadSignature: {
+        parameters: {
+            query: {
+                /**
+                 * @description The document's id, generated at random by the front end.
+                 * @example d0c5A1b2
+                 */
+                id: string;
+                /**
+                 * @description The document's content type.
+                 * @example application/pdf
+                 */
+                content_type: "image/png" | "image/jpeg" | "image/bmp" | "image/vnd.microsoft.icon" | "image/x-icon" | "application/pdf" | "application/vnd.ms-excel" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "text/csv" | "application/msword" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "text/plain" | "application/gzip" | "application/x-gzip";
+                /**
+                 * @description The document's file name.
+                 * @example passport.pdf
+                 */
+                document: string;
+                /**
+                 * @description The form holding the document field.
+                 * @example Ky7Fm001
+                 */
+                form_id: components["schemas"]["FormId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where and how to upload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://crm-uploads.s3.eu-west-1.amazonaws.com/",
+                     *       "fields": {
+                     *         "key": "forms/Ky7Fm001/d0c5A1b2/passport.pdf",
+                     *         "Content-Type": "application/pdf",
+                     *         "Policy": "eyJleHBpcmF0aW9uIjoiMjAyNC0wNS0xMFQxMjowMDowMFoifQ==",
+                     *         "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                     *         "X-Amz-Credential": "AKIAEXAMPLE/20240510/eu-west-1/s3/aws4_request",
+                     *         "X-Amz-Date": "20240510T110000Z",
+                     *         "X-Amz-Signature": "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["S3UploadSignature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenApiKey"];
+        };
+    };
+    listTradingAccountTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "AccTyp01",
+                     *         "name": "Standard",
+                     *         "platform": "mt4",
+                     *         "connection_id": "Cn4Mt001",
+                     *         "group": "real-standard",
+                     *         "leverages": [
+                     *           100,
+                     *           500
+                     *         ]
+                     *       },
+                     *       {
+                     *         "id": "AccTyp02",
+                     *         "name": "Pro",
+                     *         "platform": "mt5",
+                     *         "connection_id": "Cn5Mt001",
+                     *         "group": "real-pro",
+                     *         "leverages": [
+                     *           100
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TradingAccountType"][];
                 };
             };
             403: components["responses"]["ForbiddenApiKey"];

@@ -24,7 +24,10 @@ export function describeIssue(issue: ValidationIssue): FieldRule {
     case 'required':
       return { field: `${field ? `${field}.` : ''}${String(params.missingProperty)}`, rule: 'is required' };
     case 'additionalProperties':
-      return { field: `${field ? `${field}.` : ''}${String(params.additionalProperty)}`, rule: 'is not a known field' };
+    case 'unevaluatedProperties': {
+      const name = params.additionalProperty ?? params.unevaluatedProperty;
+      return { field: `${field ? `${field}.` : ''}${String(name)}`, rule: 'is not a known field' };
+    }
     case 'enum':
       return { field, rule: `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'pattern':

@@ -23,7 +23,7 @@ export function bundleAll(dir: string): void {
 export async function generateAll(dir: string): Promise<void> {
   for (const api of listApis()) {
     const document = JSON.parse(readFileSync(bundlePath(dir, api.name), 'utf8'));
-    const ast = await openapiTS(document, { alphabetize: false, exportType: false, emptyObjectsUnknown: true });
+    const ast = await openapiTS(document, { alphabetize: false, exportType: false, emptyObjectsUnknown: true, defaultNonNullable: false });
     writeFileSync(typesPath(dir, api.name), HEADER + astToString(ast));
     if (api.name === 'crm-rest') {
       writeFileSync(join(dir, `${api.name}.validators.js`), HEADER + validatorsSource(document) + '\n');
