@@ -3,18 +3,11 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
+import type { OperationEntry } from '../../src/validation-types';
 
 type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
-export interface OperationEntry {
-  id: string;
-  method: string;
-  path: string;
-  idempotent: boolean;
-  moneyMovement: boolean;
-  reconcileBy?: string;
-}
 
 const deref = (bundle: Json, node: Json): Json =>
   typeof node?.$ref === 'string' ? deref(bundle, node.$ref.slice(2).split('/').reduce((at: Json, k: string) => at[k.replace(/~1/g, '/').replace(/~0/g, '~')], bundle)) : node;
