@@ -23,10 +23,10 @@ export interface OperationContract {
   more?(mock: SuiteMock): void;
 }
 
-
 export function describeOperation(opId: string, contract: OperationContract): void {
   const hasBody = contract.sent.body !== undefined;
-  describe(`${opId} (${operationById(opId).method} ${operationById(opId).path})`, () => {
+  const { method, path } = operationById(opId);
+  describe(`${opId} (${method} ${path})`, () => {
     const mock = useMockCrm();
 
     it(`answers ${contract.status} with a body that matches the spec, to exactly the expected request`, async () => {

@@ -3,34 +3,13 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { listOperations, resolveRef, type DocumentOperation, type Json } from '../../scripts/lib/openapi-document';
 import { bundledSpecPath } from '../../src/testing/package-root';
-
-type Json = Record<string, any>;
 
 export const bundle: Json = JSON.parse(readFileSync(bundledSpecPath('crm-rest'), 'utf8'));
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-
-export interface SpecOperation {
-  id: string;
-  method: string;
-  path: string;
-  operation: Json;
-  /** JSON pointer of the operation in the bundle. */
-  pointer: string;
-}
-
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
-
-export const operations: SpecOperation[] = Object.entries(bundle.paths as Json).flatMap(([path, item]) =>
-  HTTP_METHODS.filter((method) => item[method]).map((method) => ({
-    id: item[method].operationId as string,
-    method: method.toUpperCase(),
-    path,
-    operation: item[method],
-    pointer: `#/paths/${escape(path)}/${method}`,
-  })),
-);
+export type SpecOperation = DocumentOperation;
+export const operations: SpecOperation[] = listOperations(bundle);
 
 export function operationById(id: string): SpecOperation {
   const found = operations.find((op) => op.id === id);
@@ -39,17 +18,7 @@ export function operationById(id: string): SpecOperation {
 }
 
 /** Follows a local `$ref` (and returns its pointer) until it reaches an object without one. */
-export function deref(node: Json, pointer: string): { node: Json; pointer: string } {
-  while (typeof node.$ref === 'string') {
-    pointer = node.$ref;
-    node = pointer
-      .slice(2)
-      .split('/')
-      .map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce((at: Json, key: string) => at[key], bundle);
-  }
-  return { node, pointer };
-}
+export const deref = (node: Json, pointer: string) => resolveRef(bundle, node, pointer);
 
 export function documentedResponse(opId: string, status: number): { node: Json; pointer: string } {
   const op = operationById(opId);

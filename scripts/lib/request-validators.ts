@@ -4,29 +4,20 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
 import type { OperationEntry } from '../../src/validation-types';
+import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
-type Json = Record<string, any>;
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const deref = (bundle: Json, node: Json): Json => resolveRef(bundle, node).node;
 
-
-const deref = (bundle: Json, node: Json): Json =>
-  typeof node?.$ref === 'string' ? deref(bundle, node.$ref.slice(2).split('/').reduce((at: Json, k: string) => at[k.replace(/~1/g, '/').replace(/~0/g, '~')], bundle)) : node;
-
-export function listOperations(bundle: Json): { entry: OperationEntry; operation: Json; pathItem: Json }[] {
-  return Object.entries(bundle.paths ?? {}).flatMap(([path, pathItem]: [string, any]) =>
-    METHODS.filter((m) => pathItem[m]).map((m) => {
-      const operation = pathItem[m];
-      const entry: OperationEntry = {
-        id: operation.operationId,
-        method: m.toUpperCase(),
-        path,
-        idempotent: operation['x-idempotent'] === true,
-        moneyMovement: operation['x-money-movement'] === true,
-        ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
-      };
-      return { entry, operation, pathItem };
-    }),
-  );
+/** What the client needs to know of an operation, read from its spec extensions. */
+function toEntry({ id, method, path, operation }: DocumentOperation): OperationEntry {
+  return {
+    id,
+    method,
+    path,
+    idempotent: operation['x-idempotent'] === true,
+    moneyMovement: operation['x-money-movement'] === true,
+    ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
+  };
 }
 
 /** The JSON Schema of one operation's input: `{ path, query, body }`. */
@@ -58,14 +49,14 @@ export function validatorsSource(bundle: Json): string {
   addFormats(ajv);
   ajv.addFormat('password', true);
   const $defs: Json = {};
-  for (const { entry, operation, pathItem } of listOperations(bundle)) $defs[entry.id] = inputSchema(bundle, operation, pathItem);
+  for (const op of listOperations(bundle)) $defs[op.id] = inputSchema(bundle, op.operation, op.pathItem);
   ajv.addSchema({ $id: 'requests', $defs, components: bundle.components });
   const exports = Object.fromEntries(Object.keys($defs).map((id) => [id, `requests#/$defs/${id}`]));
   return standaloneCode(ajv, exports);
 }
 
 export function validatorsDeclarations(bundle: Json): string {
-  const ids = listOperations(bundle).map(({ entry }) => entry.id);
+  const ids = listOperations(bundle).map((op) => op.id);
   return [
     "import type { RequestValidator } from '../src/validation-types';",
     ...ids.map((id) => `export declare const ${id}: RequestValidator;`),
@@ -74,7 +65,7 @@ export function validatorsDeclarations(bundle: Json): string {
 }
 
 export function operationsSource(bundle: Json): string {
-  const table = Object.fromEntries(listOperations(bundle).map(({ entry }) => [`${entry.method} ${entry.path}`, entry]));
+  const table = Object.fromEntries(listOperations(bundle).map((op) => [`${op.method} ${op.path}`, toEntry(op)]));
   return [
     "import type { OperationEntry } from '../src/validation-types';",
     '',
