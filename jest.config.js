@@ -9,5 +9,7 @@ module.exports = {
   // One Prism mock for the whole run, shared by every suite (each suite puts its own auth gate in front).
   globalSetup: '<rootDir>/contract-tests/harness/global-setup.ts',
   globalTeardown: '<rootDir>/contract-tests/harness/global-teardown.ts',
+  // After each file: no error, result or log line the SDK produced contains a secret.
+  setupFilesAfterEnv: ['<rootDir>/contract-tests/harness/scan-after-file.ts'],
   testTimeout: 20000,
 };

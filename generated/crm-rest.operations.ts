@@ -8,7 +8,11 @@ export const operations: Record<string, OperationEntry> = {
     "method": "GET",
     "path": "/public/v1/users",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "GET /public/v1/users/{id}": {
     "id": "getClient",
@@ -92,7 +96,11 @@ export const operations: Record<string, OperationEntry> = {
     "method": "GET",
     "path": "/public/v1/mt4/accounts",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "POST /public/v1/users/{user_id}/mt4/accounts": {
     "id": "createMt4Account",
@@ -122,7 +130,11 @@ export const operations: Record<string, OperationEntry> = {
     "method": "GET",
     "path": "/public/v1/mt4/trades",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "GET /public/v1/mt5/connection": {
     "id": "getMt5ConnectionInfo",
@@ -136,7 +148,11 @@ export const operations: Record<string, OperationEntry> = {
     "method": "GET",
     "path": "/public/v1/mt5/accounts",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "POST /public/v1/users/{user_id}/mt5/accounts": {
     "id": "createMt5Account",
@@ -157,28 +173,44 @@ export const operations: Record<string, OperationEntry> = {
     "method": "GET",
     "path": "/public/v1/ctrader/accounts",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "GET /public/v1/report/commissions/fixed": {
     "id": "getFixedCommissionReport",
     "method": "GET",
     "path": "/public/v1/report/commissions/fixed",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "GET /public/v1/report/commissions/flexible": {
     "id": "getFlexibleCommissionReport",
     "method": "GET",
     "path": "/public/v1/report/commissions/flexible",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "query",
+      "maxLimit": 500
+    }
   },
   "POST /public/v1/report/transactions": {
     "id": "getTransactionsReport",
     "method": "POST",
     "path": "/public/v1/report/transactions",
     "idempotent": true,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "page": {
+      "in": "body",
+      "maxLimit": 500
+    }
   },
   "GET /public/v1/wallets": {
     "id": "getWalletBalances",

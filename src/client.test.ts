@@ -87,3 +87,40 @@ describe('secrets stay secret', () => {
     expect(text).not.toContain(SECRET);
   });
 });
+
+describe('logger', () => {
+  it('gets a summary of each attempt with key and signature redacted, and no body', async () => {
+    const lines: string[] = [];
+    const log = (message: string, details: unknown) => lines.push(`${message} ${JSON.stringify(details)}`);
+    const client = createCrmClient({
+      baseUrl: 'http://crm.test',
+      apiKey: KEY,
+      signingSecret: SECRET,
+      fetch: recordingFetch().fetch,
+      logger: { debug: log, info: log, warn: log, error: log },
+      validateRequests: false,
+    });
+    // A password where none belongs: the logger must not show it even then.
+    const lead = { email: 'ana@example.com', name: 'Ana', password: 'pw-DO-NOT-LEAK-9' };
+    await client.POST('/public/v1/leads', { body: lead as never });
+    const text = lines.join('\n');
+    expect(lines).toHaveLength(2);
+    expect(text).toContain('"operationId":"createLead"');
+    expect(text).toContain('"key":"[redacted]"');
+    expect(text).toContain('"signature":"[redacted]"');
+    expect(text).toContain('"status":201');
+    for (const secret of [KEY, SECRET, 'pw-DO-NOT-LEAK-9']) expect(text).not.toContain(secret);
+  });
+});
+
+describe('retry and timeout options', () => {
+  it.each([
+    ['timeoutMs', 0, 'positive'],
+    ['timeoutMs', 1.5, 'positive'],
+    ['maxRetries', -1, 'non-negative'],
+  ] as const)('refuses %s = %s with a TypeError naming the option', (name, value, kind) => {
+    expect(() => createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, [name]: value })).toThrow(
+      new TypeError(`createCrmClient: option \`${name}\` must be a ${kind} integer`),
+    );
+  });
+});

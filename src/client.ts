@@ -1,8 +1,13 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/crm-rest';
+import { throwOnErrorMiddleware } from './api-error';
+import type { CrmLogger } from './logger';
 import { authMiddleware } from './middleware/auth';
+import { contextMiddleware } from './middleware/context';
 import { validationMiddleware } from './middleware/validation';
 import { serializeJsonBody } from './serialize-body';
+import type { BackoffOptions } from './transport/backoff';
+import { createRetryingFetch } from './transport/retrying-fetch';
 
 export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../generated/crm-rest';
 
@@ -19,9 +24,31 @@ export interface CrmClientOptions {
   headers?: Record<string, string>;
   /** Check path, query and body against the spec before sending (default true). */
   validateRequests?: boolean;
+  /** Per attempt, until the answer's headers arrive (default 30 000). A call's own `signal` is honoured too. */
+  timeoutMs?: number;
+  /**
+   * Extra attempts after a failure (default 2). Only idempotent operations are retried (on connection errors,
+   * timeouts, 429, 502, 503, 504); an operation that moves money or creates something is re-sent only when
+   * the connection was refused before any byte was written, and otherwise throws CrmAmbiguousOutcomeError.
+   */
+  maxRetries?: number;
+  /** Back-off between retries (default 500 ms doubling to 8 s, with jitter); a server's Retry-After wins. */
+  backoff?: BackoffOptions;
+  /** Throw CrmApiError on any non-2xx answer instead of returning `{ error, response }` (default false). */
+  throwOnError?: boolean;
+  /** Receives request/response summaries; headers redacted, no bodies. `console` works. */
+  logger?: CrmLogger;
 }
 
 export type CrmClient = Client<paths, 'application/json'>;
+
+function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries', fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (!Number.isInteger(value) || value < 0 || (name === 'timeoutMs' && value === 0)) {
+    throw new TypeError(`createCrmClient: option \`${name}\` must be a ${name === 'timeoutMs' ? 'positive' : 'non-negative'} integer`);
+  }
+  return value;
+}
 
 function requireOption(options: Partial<CrmClientOptions> | undefined, name: 'baseUrl' | 'apiKey'): string {
   const value = options?.[name];
@@ -41,12 +68,20 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
   const client = createClient<paths, 'application/json'>({
     baseUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: createRetryingFetch({
+      fetch: options.fetch,
+      timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
+      maxRetries: nonNegativeInteger(options, 'maxRetries', 2),
+      backoff: options.backoff ?? {},
+      logger: options.logger,
+    }),
     ...(options.headers ? { headers: options.headers } : {}),
     bodySerializer: serializeJsonBody,
   });
-  // Validation first: nothing invalid is signed, let alone sent.
+  client.use(contextMiddleware());
+  // Validation before signing: nothing invalid is signed, let alone sent.
   if (options.validateRequests !== false) client.use(validationMiddleware());
   client.use(authMiddleware(apiKey, signingSecret));
+  if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;
 }

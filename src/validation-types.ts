@@ -23,4 +23,6 @@ export interface OperationEntry {
   moneyMovement: boolean;
   /** The body field that identifies the operation for reconciliation (spec: `x-reconcile-by`). */
   reconcileBy?: string;
+  /** A `skip`/`limit` list: where those go and the largest page the spec allows. */
+  page?: { in: 'query' | 'body'; maxLimit: number };
 }

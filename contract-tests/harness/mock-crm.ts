@@ -1,5 +1,6 @@
 // Each suite's own auth gate in front of the run's shared Prism, and clients pointed at it.
-import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/client';
+import type { CrmClient, CrmClientOptions } from '../../src/client';
+import { observedClient } from './output-scan';
 import { startGate, type CapturedRequest, type Gate } from '../../src/testing/gate';
 
 /** The key the gate accepts; a test value, not a secret. */
@@ -31,7 +32,7 @@ export function useMockCrm(): SuiteMock {
     get url() {
       return started().url;
     },
-    client: (overrides) => createCrmClient({ baseUrl: started().url, apiKey: API_KEY, ...overrides }),
+    client: (overrides) => observedClient({ baseUrl: started().url, apiKey: API_KEY, ...overrides }),
     lastRequest() {
       const last = started().requests.at(-1);
       if (!last) throw new Error('the mock CRM received no request');

@@ -58,3 +58,27 @@ export function responseSchemaErrors(opId: string, status: number, body: unknown
   if (validate(body)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
 }
+
+export interface ExampleInput {
+  params: { path?: Json; query?: Json };
+  body?: unknown;
+}
+
+/** An operation's input built from the spec's own examples (parameter examples and the request body example). */
+export function exampleInput(opId: string): ExampleInput {
+  const op = operationById(opId);
+  const params: { path?: Json; query?: Json } = {};
+  for (const raw of [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])]) {
+    const parameter = deref(raw, '').node;
+    if (!parameter.required || (parameter.in !== 'path' && parameter.in !== 'query')) continue;
+    const value = parameter.example ?? deref(parameter.schema ?? {}, '').node.example;
+    if (value === undefined) throw new Error(`${opId}: parameter ${parameter.name} has no example`);
+    (params[parameter.in as 'path' | 'query'] ??= {})[parameter.name] = value;
+  }
+  const media = deref(op.operation.requestBody ?? {}, '').node?.content?.['application/json'];
+  if (!media) return { params };
+  const first = media.examples && deref(Object.values(media.examples as Json)[0], '').node.value;
+  const body = media.example ?? first;
+  if (body === undefined) throw new Error(`${opId}: request body has no example`);
+  return { params, body };
+}

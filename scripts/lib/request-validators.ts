@@ -8,8 +8,21 @@ import { listOperations, resolveRef, type DocumentOperation, type Json } from '.
 
 const deref = (bundle: Json, node: Json): Json => resolveRef(bundle, node).node;
 
+/** Where a list operation takes `skip` and `limit`, and the largest `limit` the spec allows. */
+function pageOf(bundle: Json, { operation, pathItem }: DocumentOperation): OperationEntry['page'] {
+  const query = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p: Json) => deref(bundle, p)).filter((p: Json) => p.in === 'query');
+  const queryLimit = query.find((p: Json) => p.name === 'limit');
+  if (queryLimit && query.some((p: Json) => p.name === 'skip')) return { in: 'query', maxLimit: deref(bundle, queryLimit.schema).maximum };
+  const body = deref(bundle, deref(bundle, operation.requestBody ?? {})?.content?.['application/json']?.schema ?? {});
+  const bodyLimit = body?.properties?.limit && deref(bundle, body.properties.limit);
+  if (bodyLimit && body.properties.skip) return { in: 'body', maxLimit: bodyLimit.maximum };
+  return undefined;
+}
+
 /** What the client needs to know of an operation, read from its spec extensions. */
-function toEntry({ id, method, path, operation }: DocumentOperation): OperationEntry {
+function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
+  const { id, method, path, operation } = op;
+  const page = pageOf(bundle, op);
   return {
     id,
     method,
@@ -17,6 +30,7 @@ function toEntry({ id, method, path, operation }: DocumentOperation): OperationE
     idempotent: operation['x-idempotent'] === true,
     moneyMovement: operation['x-money-movement'] === true,
     ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
+    ...(page ? { page } : {}),
   };
 }
 
@@ -65,7 +79,7 @@ export function validatorsDeclarations(bundle: Json): string {
 }
 
 export function operationsSource(bundle: Json): string {
-  const table = Object.fromEntries(listOperations(bundle).map((op) => [`${op.method} ${op.path}`, toEntry(op)]));
+  const table = Object.fromEntries(listOperations(bundle).map((op) => [`${op.method} ${op.path}`, toEntry(bundle, op)]));
   return [
     "import type { OperationEntry } from '../src/validation-types';",
     '',

@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
-import { operations } from '../../generated/crm-rest.operations';
 import * as validators from '../../generated/crm-rest.validators';
 import { CrmValidationError } from '../errors';
+import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
 import { describeIssues } from '../validation-message';
 import type { RequestValidator } from '../validation-types';
@@ -15,8 +15,8 @@ const table = validators as unknown as Record<string, RequestValidator>;
  */
 export function validationMiddleware(): Middleware {
   return {
-    async onRequest({ request, schemaPath, params }) {
-      const operation = operations[`${request.method} ${schemaPath}`];
+    async onRequest({ request, params }) {
+      const operation = getRequestContext(request)?.operation;
       const validate = operation && table[operation.id];
       if (!operation || !validate) return undefined;
       const input: { path: object; query: object; body?: unknown } = { path: params.path ?? {}, query: params.query ?? {} };

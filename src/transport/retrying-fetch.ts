@@ -1,0 +1,138 @@
+// The `fetch` openapi-fetch calls: one request, sent with a per-attempt timeout, retried only when that is safe.
+// Safe means the operation is idempotent in the spec (`x-idempotent`), or the connection was refused before
+// any byte was written. Anything else that leaves a money-moving or creating request unsettled becomes a
+// CrmAmbiguousOutcomeError, never a second request.
+import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../errors';
+import type { CrmLogger, CrmLogDetails } from '../logger';
+import { isSecretName, redactHeaders } from '../redact';
+import { getRequestContext } from '../request-context';
+import { requestBytes } from '../request-bytes';
+import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
+import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
+
+export interface TransportOptions {
+  fetch: ((request: Request) => Promise<Response>) | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  backoff: BackoffOptions;
+  logger: CrmLogger | undefined;
+}
+
+type Attempt = { response: Response } | { error: unknown; timedOut: boolean; callerAborted: boolean };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** The reconciliation handle named by `x-reconcile-by`, read from the body that was sent. */
+async function reconcileHandle(request: Request, field: string | undefined): Promise<{ field: string; value: unknown } | undefined> {
+  if (!field || request.body === null) return undefined;
+  try {
+    const body = JSON.parse(new TextDecoder().decode(await requestBytes(request))) as Record<string, unknown>;
+    return { field, value: isSecretName(field) ? undefined : body[field] };
+  } catch {
+    return { field, value: undefined };
+  }
+}
+
+export function createRetryingFetch(options: TransportOptions): (request: Request) => Promise<Response> {
+  const { timeoutMs, maxRetries, backoff, logger } = options;
+
+  async function attempt(request: Request, body: Uint8Array | undefined): Promise<Attempt> {
+    const controller = new AbortController();
+    const caller = request.signal;
+    const onCallerAbort = () => controller.abort(caller.reason);
+    caller.addEventListener('abort', onCallerAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal, redirect: request.redirect };
+    if (body) init.body = body;
+    try {
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      return { response: await fetchImpl(new Request(request.url, init)) };
+    } catch (error) {
+      return { error, timedOut, callerAborted: caller.aborted };
+    } finally {
+      clearTimeout(timer);
+      caller.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  return async function retryingFetch(request: Request): Promise<Response> {
+    const context = getRequestContext(request);
+    const operation = context?.operation;
+    // Unknown to the spec (a path outside it): only GET and HEAD are assumed safe to repeat.
+    const repeatable = operation ? operation.idempotent : request.method === 'GET' || request.method === 'HEAD';
+    const label = operation?.id ?? request.method;
+    const details = (attemptNo: number): CrmLogDetails => ({
+      ...(operation ? { operationId: operation.id } : {}),
+      method: request.method,
+      path: context?.schemaPath ?? new URL(request.url).pathname,
+      attempt: attemptNo,
+    });
+    const body = request.body === null ? undefined : await requestBytes(request);
+    const ambiguous = async (reason: string, status: number | undefined, cause?: unknown) => {
+      const reconcile = await reconcileHandle(request, operation?.reconcileBy);
+      const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
+      return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause });
+    };
+
+    for (let retry = 0; ; retry++) {
+      if (request.signal.aborted) throw request.signal.reason;
+      const started = performance.now();
+      logger?.debug?.('crm request', { ...details(retry + 1), headers: redactHeaders(request.headers) });
+      const outcome = await attempt(request, body);
+      const canRetry = retry < maxRetries;
+      let wait: number | undefined;
+      let reason: string;
+
+      if ('response' in outcome) {
+        const { response } = outcome;
+        const status = response.status;
+        logger?.debug?.('crm response', { ...details(retry + 1), status, durationMs: Math.round(performance.now() - started) });
+        if (!repeatable && isIndefiniteStatus(status)) {
+          await response.body?.cancel();
+          const error = await ambiguous(`HTTP ${status}`, status);
+          logger?.error?.('crm outcome unknown', { ...details(retry + 1), status, reason: `HTTP ${status}` });
+          throw error;
+        }
+        if (!repeatable || !canRetry || !TRANSIENT_STATUSES.has(status)) return response;
+        await response.body?.cancel();
+        reason = `HTTP ${status}`;
+        wait = retryAfterMs(response.headers);
+      } else if (outcome.callerAborted) {
+        if (!repeatable) throw await ambiguous('aborted by the caller', undefined, outcome.error);
+        throw request.signal.reason;
+      } else if (outcome.timedOut) {
+        reason = `no answer within ${timeoutMs} ms`;
+        if (!repeatable) throw await ambiguous(reason, undefined, outcome.error);
+        if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
+      } else {
+        const notSent = wasNotSent(outcome.error);
+        reason = describeFailure(outcome.error);
+        if (!notSent && !repeatable) throw await ambiguous(`connection lost: ${reason}`, undefined, outcome.error);
+        if (!canRetry) {
+          const what = notSent ? 'the request was not sent' : 'the connection was lost';
+          throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: outcome.error });
+        }
+      }
+
+      const delayMs = wait ?? backoffMs(retry, backoff);
+      logger?.warn?.('crm retry', { ...details(retry + 1), reason, delayMs: Math.round(delayMs) });
+      await sleep(delayMs, request.signal);
+    }
+  };
+}
