@@ -1,11 +1,14 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/crm-rest';
+import { operations } from '../generated/crm-rest.operations';
+import * as validators from '../generated/crm-rest.validators';
 import { throwOnErrorMiddleware } from './api-error';
 import type { CrmLogger } from './logger';
 import { authMiddleware } from './middleware/auth';
 import { contextMiddleware } from './middleware/context';
 import { validationMiddleware } from './middleware/validation';
 import { serializeJsonBody } from './serialize-body';
+import type { RequestValidator } from './validation-types';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
 
@@ -78,9 +81,9 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     ...(options.headers ? { headers: options.headers } : {}),
     bodySerializer: serializeJsonBody,
   });
-  client.use(contextMiddleware());
+  client.use(contextMiddleware(operations));
   // Validation before signing: nothing invalid is signed, let alone sent.
-  if (options.validateRequests !== false) client.use(validationMiddleware());
+  if (options.validateRequests !== false) client.use(validationMiddleware(validators as unknown as Record<string, RequestValidator>));
   client.use(authMiddleware(apiKey, signingSecret));
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;

@@ -8,3 +8,15 @@ export { paginate } from './paginate';
 export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from './paginate';
 export type { CrmLogger, CrmLogDetails } from './logger';
 export type { BackoffOptions } from './transport/backoff';
+// The tenant's side: what the CRM calls, and the PSP callback the tenant makes.
+export { verifyWebhook, createWebhookHandler, WebhookVerificationError } from './webhooks';
+export type { CrmWebhookEvent, CrmWebhookEventName, WebhookEventOf, WebhookHandlers, WebhookHandlerOptions, VerifyWebhookInput } from './webhooks';
+export { pspSign, pspVerify } from './psp/sign';
+export { createPaymentUrlHandler } from './psp/payment-url-handler';
+export type { PaymentUrlHandlerOptions, PaymentUrlRequest, PaymentUrlResponse } from './psp/payment-url-handler';
+export { createPspCallbackClient } from './psp/callback-client';
+export type { PaymentCallback, PaymentReport, PspCallbackClientOptions } from './psp/callback-client';
+export { createExchangeRateHandler } from './exchange-rates';
+export type { ExchangeRate, ExchangeRateHandlerOptions } from './exchange-rates';
+export { createExternalWalletHandler } from './external-wallets';
+export type { ExternalWallet, ExternalWalletHandlerOptions, ExternalWalletListRequest } from './external-wallets';

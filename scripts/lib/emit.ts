@@ -17,15 +17,16 @@ export function bundleAll(dir: string): void {
 }
 
 /**
- * Generates, from the bundles already in `dir`: openapi-typescript types `<api>.ts` and, for the REST API the
- * client calls, its request validators and operation table.
+ * Generates, from the bundles already in `dir`: openapi-typescript types `<api>.ts` and, for every API with
+ * paths, its request validators (the client checks what it sends; the tenant handlers check what they get)
+ * and its operation table.
  */
 export async function generateAll(dir: string): Promise<void> {
   for (const api of listApis()) {
     const document = JSON.parse(readFileSync(bundlePath(dir, api.name), 'utf8'));
     const ast = await openapiTS(document, { alphabetize: false, exportType: false, emptyObjectsUnknown: true, defaultNonNullable: false });
     writeFileSync(typesPath(dir, api.name), HEADER + astToString(ast));
-    if (api.name === 'crm-rest') {
+    if (Object.keys(document.paths ?? {}).length > 0) {
       writeFileSync(join(dir, `${api.name}.validators.js`), HEADER + validatorsSource(document) + '\n');
       writeFileSync(join(dir, `${api.name}.validators.d.ts`), HEADER + validatorsDeclarations(document));
       writeFileSync(join(dir, `${api.name}.operations.ts`), HEADER + operationsSource(document));

@@ -1,5 +1,4 @@
 import type { Middleware } from 'openapi-fetch';
-import * as validators from '../../generated/crm-rest.validators';
 import { CrmValidationError } from '../errors';
 import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
@@ -7,13 +6,12 @@ import { describeIssues } from '../validation-message';
 import type { RequestValidator } from '../validation-types';
 
 const decoder = new TextDecoder();
-const table = validators as unknown as Record<string, RequestValidator>;
 
 /**
  * Checks path, query and body against the operation's schemas before any byte is sent. The body checked is
  * the serialised one, so what is validated is exactly what would go on the wire.
  */
-export function validationMiddleware(): Middleware {
+export function validationMiddleware(table: Record<string, RequestValidator>): Middleware {
   return {
     async onRequest({ request, params }) {
       const operation = getRequestContext(request)?.operation;

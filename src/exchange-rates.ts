@@ -1,0 +1,40 @@
+// The tenant's rate API, called by the CRM with the configured key. Its shape is a decision (spec/exchange-rates.yaml).
+import type { components } from '../generated/exchange-rates';
+import { getExternalRate as validateRateRequest } from '../generated/exchange-rates.validators';
+import { inputProblem, json, queryOf } from './handlers/respond';
+import { sameSecret } from './handlers/same-secret';
+
+export type ExchangeRate = components['schemas']['ExchangeRate'];
+
+export interface ExchangeRateHandlerOptions {
+  /** The API key entered in the back office next to the rate API's URL. */
+  apiKey: string;
+  /** How many `to` one `from` buys; `undefined` when you have no rate for the pair (answered 404). Throw when
+   * your source fails (answered 503, so the CRM never gets a made-up rate). */
+  getRate: (pair: { from: string; to: string }) => Promise<number | undefined> | number | undefined;
+}
+
+/**
+ * A fetch-style rate API: 401 unless `key` matches (constant-time), 400 naming the bad parameter, then
+ * `{ from, to, rate }`. A rate that is not a positive finite number is never sent (503).
+ */
+export function createExchangeRateHandler({ apiKey, getRate }: ExchangeRateHandlerOptions): (request: Request) => Promise<Response> {
+  if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('createExchangeRateHandler: `apiKey` is required');
+  return async (request) => {
+    if (!(await sameSecret(request.headers.get('key'), apiKey))) return json(401, { type: 'invalid_api_key' });
+    if (request.method !== 'GET') return json(405, { type: 'invalid_request', message: 'method must be GET' });
+    const query = queryOf(request);
+    const problem = inputProblem(validateRateRequest, { query });
+    if (problem) return json(400, { type: 'invalid_request', message: problem });
+    const pair = { from: query.from!, to: query.to! };
+    let rate: number | undefined;
+    try {
+      rate = await getRate(pair);
+    } catch {
+      return json(503, { type: 'rate_unavailable' });
+    }
+    if (rate === undefined) return json(404, { type: 'rate_not_found' });
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) return json(503, { type: 'rate_unavailable', message: 'the rate source gave no positive number' });
+    return json(200, { ...pair, rate } satisfies ExchangeRate);
+  };
+}

@@ -1,0 +1,31 @@
+// Small helpers every tenant-side handler shares: JSON answers, reading a JSON body, and checking input
+// against the operation's validator generated from the spec.
+import { describeIssues } from '../validation-message';
+import type { RequestValidator } from '../validation-types';
+
+export const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+/** The raw body bytes and its parsed JSON (undefined when it is not JSON). */
+export async function readJson(request: Request): Promise<{ bytes: Uint8Array; value: unknown }> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  try {
+    return { bytes, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+  } catch {
+    return { bytes, value: undefined };
+  }
+}
+
+/** `undefined` when the input is valid, else one message naming each field and its rule (never a value). */
+export function inputProblem(validate: RequestValidator, input: { path?: object; query: object; body?: unknown }): string | undefined {
+  if (validate({ path: {}, ...input })) return undefined;
+  return describeIssues(validate.errors ?? [])
+    .map(({ field, rule }) => `${field} ${rule}`)
+    .join('; ');
+}
+
+/** Query parameters as an object; values that look like integers stay strings (validators say what is wanted). */
+export const queryOf = (request: Request): Record<string, string> => Object.fromEntries(new URL(request.url).searchParams);
+
+/** Runs slow work after the answer, for runtimes that keep a request alive only with `waitUntil`. */
+export type WaitUntil = (work: Promise<unknown>) => void;

@@ -1,0 +1,61 @@
+// The tenant's side of `/pay/callback`: report a payment's result to the CRM, signed, exactly as the spec says.
+import createClient from 'openapi-fetch';
+import type { components, paths } from '../../generated/psp';
+import { operations } from '../../generated/psp.operations';
+import * as validators from '../../generated/psp.validators';
+import { toApiError } from '../api-error';
+import type { CrmLogger } from '../logger';
+import { contextMiddleware } from '../middleware/context';
+import { validationMiddleware } from '../middleware/validation';
+import { serializeJsonBody } from '../serialize-body';
+import { createRetryingFetch } from '../transport/retrying-fetch';
+import type { RequestValidator } from '../validation-types';
+import { pspSign } from './sign';
+
+export type PaymentCallback = Omit<components['schemas']['PaymentCallbackRequest'], 'sign'>;
+
+export interface PspCallbackClientOptions {
+  /** `CRM_Callback_URL` from PSP Settings; `/pay/callback` is appended unless it is already there. */
+  callbackUrl: string;
+  crmPayToken: string;
+  fetch?: (request: Request) => Promise<Response>;
+  /** Per attempt (default 30 000). */
+  timeoutMs?: number;
+  /** Extra attempts after a lost answer, a timeout, 429 or 502–504 (default 2). */
+  maxRetries?: number;
+  logger?: CrmLogger;
+}
+
+export interface PaymentReport {
+  /** `recorded`: the CRM answered 204. `already_final`: it answered `payment_status_not_pending`, i.e. the
+   * order already has a final status (this report's earlier attempt, or another one, got there first). */
+  outcome: 'recorded' | 'already_final';
+}
+
+/**
+ * `reportPayment(result)` signs the body (`sign` computed here), POSTs it with `crm-pay-token`, and resolves on
+ * 204. A repeated report is harmless (the CRM refuses a second final status), so lost answers are retried.
+ * Other documented refusals throw CrmApiError with the PSP error `type`.
+ */
+export function createPspCallbackClient(options: PspCallbackClientOptions): { reportPayment(result: PaymentCallback): Promise<PaymentReport> } {
+  const { callbackUrl, crmPayToken } = options;
+  if (typeof callbackUrl !== 'string' || callbackUrl === '') throw new TypeError('createPspCallbackClient: `callbackUrl` is required');
+  if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPspCallbackClient: `crmPayToken` is required');
+  const baseUrl = callbackUrl.replace(/\/+$/, '').replace(/\/pay\/callback$/, '');
+  const client = createClient<paths, 'application/json'>({
+    baseUrl,
+    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger }),
+    bodySerializer: serializeJsonBody,
+    headers: { 'crm-pay-token': crmPayToken },
+  });
+  client.use(contextMiddleware(operations), validationMiddleware(validators as unknown as Record<string, RequestValidator>));
+  return {
+    async reportPayment(result) {
+      const body = { ...result, sign: await pspSign(result, crmPayToken) };
+      const { error, response } = await client.POST('/pay/callback', { body });
+      if (response.ok) return { outcome: 'recorded' };
+      if (error?.type === 'payment_status_not_pending') return { outcome: 'already_final' };
+      throw toApiError(response.status, error, 'reportPaymentResult');
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The tenant's `/pay/url`: the CRM asks for a payment page; the tenant's code says where the payer goes.
+import type { components } from '../../generated/psp';
+import { getPaymentUrl as validatePaymentUrlRequest } from '../../generated/psp.validators';
+import { inputProblem, json, readJson } from '../handlers/respond';
+import { sameSecret } from '../handlers/same-secret';
+import { pspVerify } from './sign';
+
+export type PaymentUrlRequest = components['schemas']['PaymentUrlRequest'];
+export type PaymentUrlResponse = components['schemas']['PaymentUrlResponse'];
+
+export interface PaymentUrlHandlerOptions {
+  crmPayToken: string;
+  /** Your PSP's page for this order: a URL string, or `{ url }`. Throw to answer `result: false`. */
+  getPaymentUrl: (request: PaymentUrlRequest) => Promise<string | { url: string }> | string | { url: string };
+}
+
+const refuse = (status: number, msg: string) => json(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
+
+/**
+ * A fetch-style `/pay/url`: 401 unless `crm-pay-token` and `sign` verify, 400 (naming the field and the rule)
+ * unless the body matches the spec, then `{ data: { url }, result: true, msg: '' }`. A failure of your code is
+ * answered `result: false` without its message (it may hold internals).
+ */
+export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
+  if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPaymentUrlHandler: `crmPayToken` is required');
+  return async (request) => {
+    if (request.method !== 'POST') return refuse(405, 'method not allowed');
+    const { value: body } = await readJson(request);
+    const tokenOk = await sameSecret(request.headers.get('crm-pay-token'), crmPayToken);
+    const signOk = typeof body === 'object' && body !== null && (await pspVerify(body as Record<string, unknown>, crmPayToken));
+    if (!tokenOk || !signOk) return refuse(401, 'invalid crm-pay-token or sign');
+    const problem = inputProblem(validatePaymentUrlRequest, { query: {}, body });
+    if (problem) return refuse(400, problem);
+    let url: string;
+    try {
+      const answer = await getPaymentUrl(body as PaymentUrlRequest);
+      url = typeof answer === 'string' ? answer : answer.url;
+      new URL(url);
+    } catch {
+      return refuse(200, 'payment page unavailable');
+    }
+    return json(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);
+  };
+}
