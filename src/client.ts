@@ -7,7 +7,7 @@ import type { CrmLogger } from './logger';
 import { authMiddleware } from './middleware/auth';
 import { contextMiddleware } from './middleware/context';
 import { validationMiddleware } from './middleware/validation';
-import { serializeJsonBody } from './serialize-body';
+import { createBodyCapture } from './serialize-body';
 import type { RequestValidator } from './validation-types';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
@@ -21,8 +21,8 @@ export interface CrmClientOptions {
   apiKey: string;
   /** Key of the body HMAC. Defaults to `apiKey`, as every vendor sample does. */
   signingSecret?: string;
-  /** A fetch implementation (defaults to `globalThis.fetch`). */
-  fetch?: (input: Request) => Promise<Response>;
+  /** A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
   /** Headers added to every request. `key` and `signature` are always set by the client. */
   headers?: Record<string, string>;
   /** Check path, query and body against the spec before sending (default true). */
@@ -69,6 +69,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const baseUrl = requireOption(options, 'baseUrl');
   const apiKey = requireOption(options, 'apiKey');
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
+  const body = createBodyCapture();
   const client = createClient<paths, 'application/json'>({
     baseUrl,
     fetch: createRetryingFetch({
@@ -79,9 +80,9 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
       logger: options.logger,
     }),
     ...(options.headers ? { headers: options.headers } : {}),
-    bodySerializer: serializeJsonBody,
+    bodySerializer: body.serialize,
   });
-  client.use(contextMiddleware(operations));
+  client.use(contextMiddleware(operations, body.take));
   // Validation before signing: nothing invalid is signed, let alone sent.
   if (options.validateRequests !== false) client.use(validationMiddleware(validators as unknown as Record<string, RequestValidator>));
   client.use(authMiddleware(apiKey, signingSecret));

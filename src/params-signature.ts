@@ -16,7 +16,7 @@
 //   so that a nested change still changes the signature.
 // - Keys and values are not URL-encoded; non-ASCII text is hashed as UTF-8 (the Python sample's encoding).
 
-const encoder = new TextEncoder();
+import { digestHex } from './crypto-backend';
 
 export type SignedParams = Record<string, unknown>;
 
@@ -36,13 +36,7 @@ export function canonicalParams(params: SignedParams): string {
     .join('&');
 }
 
-function toUpperHex(buffer: ArrayBuffer): string {
-  let hex = '';
-  for (const byte of new Uint8Array(buffer)) hex += byte.toString(16).padStart(2, '0');
-  return hex.toUpperCase();
-}
-
 /** SHA-1 of StringA + secret, upper-case hex (40 characters). */
 export async function sha1ParamsSignature(params: SignedParams, secret: string): Promise<string> {
-  return toUpperHex(await globalThis.crypto.subtle.digest('SHA-1', encoder.encode(canonicalParams(params) + secret)));
+  return (await digestHex('SHA-1', canonicalParams(params) + secret)).toUpperCase();
 }

@@ -5,6 +5,8 @@ import type { OperationEntry } from './validation-types';
 export interface RequestContext {
   operation: OperationEntry | undefined;
   schemaPath: string;
+  /** The serialized body, exactly as sent, when our serializer produced it. */
+  bodyText?: string;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -1,41 +1,21 @@
-// HMAC-SHA256 request signatures over the exact body bytes, with WebCrypto so the package runs in Node,
-// Deno, Bun, browsers and workers alike.
+// HMAC-SHA256 request signatures over the exact body bytes, in Node, Deno, Bun, browsers and workers alike.
+import { hmacSha256 } from './crypto-backend';
 
-const encoder = new TextEncoder();
-
-/** A WebCrypto HMAC key (named by inference: not every runtime's typings declare `CryptoKey` globally). */
-export type HmacKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 const PREFIX = 'sha256=';
 const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/i;
 
-function toBytes(body: string | Uint8Array): Uint8Array {
-  return typeof body === 'string' ? encoder.encode(body) : body;
-}
-
-function toHex(buffer: ArrayBuffer): string {
-  let hex = '';
-  for (const byte of new Uint8Array(buffer)) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** Imports an HMAC-SHA256 key once; reuse the result to sign many payloads with the same secret. */
-export function importHmacKey(secret: string): Promise<HmacKey> {
-  return globalThis.crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-}
-
-/** `sha256=<hex>` over the bytes with an already imported key. */
-export async function signWithKey(body: string | Uint8Array, key: HmacKey): Promise<string> {
-  return PREFIX + toHex(await globalThis.crypto.subtle.sign('HMAC', key, toBytes(body)));
+/** A signer for one secret: `sha256=<hex>` of the bytes (a string is encoded as UTF-8). */
+export function createSigner(secret: string): (body: string | Uint8Array) => Promise<string> {
+  const hmac = hmacSha256(secret);
+  return async (body) => PREFIX + (await hmac(body));
 }
 
 /**
  * The `signature` header value for a body: `sha256=` + lower-case hex HMAC-SHA256 of exactly these bytes
  * (a string is encoded as UTF-8), keyed by `secret`.
  */
-export async function signPayload(body: string | Uint8Array, secret: string): Promise<string> {
-  return signWithKey(body, await importHmacKey(secret));
+export function signPayload(body: string | Uint8Array, secret: string): Promise<string> {
+  return createSigner(secret)(body);
 }
 
 /** Compares two equal-length strings without an early exit, so timing tells nothing about where they differ. */

@@ -1,20 +1,20 @@
 import type { Middleware } from 'openapi-fetch';
+import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
-import { importHmacKey, signWithKey, type HmacKey } from '../signature';
+import { createSigner } from '../signature';
 
 /**
  * Sets `key` on every request and, on every request with a body, `signature: sha256=<hex>` over exactly the
- * bytes the request will send (read back from the request itself, so nothing can re-serialise them).
+ * bytes the request will send: the text our serializer produced for it, or else read back from the request.
  */
 export function authMiddleware(apiKey: string, signingSecret: string): Middleware {
-  let hmacKey: Promise<HmacKey> | undefined;
+  const sign = createSigner(signingSecret);
   return {
     async onRequest({ request }) {
       request.headers.set('key', apiKey);
       if (request.body === null) return request;
-      const bytes = await requestBytes(request);
-      hmacKey ??= importHmacKey(signingSecret);
-      request.headers.set('signature', await signWithKey(bytes, await hmacKey));
+      const text = getRequestContext(request)?.bodyText;
+      request.headers.set('signature', await sign(text ?? (await requestBytes(request))));
       return request;
     },
   };

@@ -2,11 +2,19 @@ import type { Middleware } from 'openapi-fetch';
 import { setRequestContext } from '../request-context';
 import type { OperationEntry } from '../validation-types';
 
-/** Tags each request with its operation from the spec, for validation and for the transport's retry rules. */
-export function contextMiddleware(operations: Record<string, OperationEntry>): Middleware {
+/**
+ * Tags each request with its operation from the spec (for validation and the transport's retry rules) and
+ * with the body text the serializer just produced (`takeBodyText`). Must be the first middleware.
+ */
+export function contextMiddleware(operations: Record<string, OperationEntry>, takeBodyText: () => string | undefined = () => undefined): Middleware {
   return {
     onRequest({ request, schemaPath }) {
-      setRequestContext(request, { operation: operations[`${request.method} ${schemaPath}`], schemaPath });
+      const bodyText = takeBodyText();
+      setRequestContext(request, {
+        operation: operations[`${request.method} ${schemaPath}`],
+        schemaPath,
+        ...(bodyText !== undefined && request.body !== null ? { bodyText } : {}),
+      });
       return undefined;
     },
   };

@@ -14,11 +14,12 @@ const decoder = new TextDecoder();
 export function validationMiddleware(table: Record<string, RequestValidator>): Middleware {
   return {
     async onRequest({ request, params }) {
-      const operation = getRequestContext(request)?.operation;
+      const context = getRequestContext(request);
+      const operation = context?.operation;
       const validate = operation && table[operation.id];
       if (!operation || !validate) return undefined;
       const input: { path: object; query: object; body?: unknown } = { path: params.path ?? {}, query: params.query ?? {} };
-      if (request.body !== null) input.body = JSON.parse(decoder.decode(await requestBytes(request)));
+      if (request.body !== null) input.body = JSON.parse(context?.bodyText ?? decoder.decode(await requestBytes(request)));
       if (validate(input)) return undefined;
       const issues = describeIssues(validate.errors ?? []);
       const [first] = issues;

@@ -7,7 +7,7 @@ import { toApiError } from '../api-error';
 import type { CrmLogger } from '../logger';
 import { contextMiddleware } from '../middleware/context';
 import { validationMiddleware } from '../middleware/validation';
-import { serializeJsonBody } from '../serialize-body';
+import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
 import type { RequestValidator } from '../validation-types';
 import { pspSign } from './sign';
@@ -42,13 +42,14 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
   if (typeof callbackUrl !== 'string' || callbackUrl === '') throw new TypeError('createPspCallbackClient: `callbackUrl` is required');
   if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPspCallbackClient: `crmPayToken` is required');
   const baseUrl = callbackUrl.replace(/\/+$/, '').replace(/\/pay\/callback$/, '');
+  const capture = createBodyCapture();
   const client = createClient<paths, 'application/json'>({
     baseUrl,
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger }),
-    bodySerializer: serializeJsonBody,
+    bodySerializer: capture.serialize,
     headers: { 'crm-pay-token': crmPayToken },
   });
-  client.use(contextMiddleware(operations), validationMiddleware(validators as unknown as Record<string, RequestValidator>));
+  client.use(contextMiddleware(operations, capture.take), validationMiddleware(validators as unknown as Record<string, RequestValidator>));
   return {
     async reportPayment(result) {
       const body = { ...result, sign: await pspSign(result, crmPayToken) };

@@ -11,7 +11,7 @@ import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
 
 export interface TransportOptions {
-  fetch: ((request: Request) => Promise<Response>) | undefined;
+  fetch: ((request: Request, init?: RequestInit) => Promise<Response>) | undefined;
   timeoutMs: number;
   maxRetries: number;
   backoff: BackoffOptions;
@@ -48,7 +48,12 @@ async function reconcileHandle(request: Request, field: string | undefined): Pro
 export function createRetryingFetch(options: TransportOptions): (request: Request) => Promise<Response> {
   const { timeoutMs, maxRetries, backoff, logger } = options;
 
-  async function attempt(request: Request, body: Uint8Array | undefined): Promise<Attempt> {
+  /**
+   * One attempt. The first sends the request itself with our signal in `init` (no copy: copying a Request
+   * costs more than the rest of the middleware together); a retry sends a fresh copy, since the first one's
+   * body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
+   */
+  async function attempt(request: Request, body: Uint8Array | undefined, retry: number): Promise<Attempt> {
     const controller = new AbortController();
     const caller = request.signal;
     const onCallerAbort = () => controller.abort(caller.reason);
@@ -58,11 +63,11 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    const init: RequestInit = { method: request.method, headers: request.headers, signal: controller.signal, redirect: request.redirect };
-    if (body) init.body = body;
+    const init: RequestInit = { signal: controller.signal };
+    const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
     try {
       const fetchImpl = options.fetch ?? globalThis.fetch;
-      return { response: await fetchImpl(new Request(request.url, init)) };
+      return { response: await fetchImpl(sent, init) };
     } catch (error) {
       return { error, timedOut, callerAborted: caller.aborted };
     } finally {
@@ -94,7 +99,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       if (request.signal.aborted) throw request.signal.reason;
       const started = performance.now();
       logger?.debug?.('crm request', { ...details(retry + 1), headers: redactHeaders(request.headers) });
-      const outcome = await attempt(request, body);
+      const outcome = await attempt(request, body, retry);
       const canRetry = retry < maxRetries;
       let wait: number | undefined;
       let reason: string;

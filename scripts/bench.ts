@@ -1,0 +1,74 @@
+// npm run bench: what the SDK costs over the bare tools it is built on, measured in one process with an
+// in-memory fetch (no network), each case next to its baseline. `--json` also writes .artifacts/bench.json.
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import createClient from 'openapi-fetch';
+import { Bench } from 'tinybench';
+import type { paths } from '../generated/crm-rest';
+import { createCrmClient } from '../src/client';
+import { signPayload } from '../src/signature';
+import { ROOT } from './lib/apis';
+import { runtimeSizes } from './lib/runtime-size';
+
+const KEY = 'bench-api-key-0001';
+const page = JSON.stringify({ count: 1, records: [{ id: '3fA9kQ2z', name: 'Jane Doe', email: 'jane.doe@mail.test' }] });
+const created = JSON.stringify({ id: 'Ld00a7Zq' });
+const memoryFetch = async (request: Request) =>
+  new Response(request.method === 'GET' ? page : created, { status: request.method === 'GET' ? 200 : 201, headers: { 'content-type': 'application/json' } });
+
+const sdk = createCrmClient({ baseUrl: 'http://crm.bench', apiKey: KEY, fetch: memoryFetch });
+const sdkUnvalidated = createCrmClient({ baseUrl: 'http://crm.bench', apiKey: KEY, fetch: memoryFetch, validateRequests: false });
+const bare = createClient<paths>({ baseUrl: 'http://crm.bench', fetch: memoryFetch, headers: { key: KEY } });
+const bareSigned = createClient<paths>({ baseUrl: 'http://crm.bench', fetch: memoryFetch, headers: { key: KEY } });
+bareSigned.use({
+  async onRequest({ request }) {
+    const body = await request.clone().text();
+    request.headers.set('signature', `sha256=${createHmac('sha256', KEY).update(body).digest('hex')}`);
+    return request;
+  },
+});
+
+const list = { params: { query: { skip: 0, limit: 50 } } } as const;
+const lead = { body: { email: 'lee@mail.test', name: 'Lee' } };
+const kb1 = 'x'.repeat(1024);
+const kb64 = 'x'.repeat(64 * 1024);
+
+/** [case, candidate, baseline]: the ratio is candidate ops/s over baseline ops/s (1.00 = as fast). */
+const pairs: [string, () => unknown, string, () => unknown][] = [
+  ['GET listClients via createCrmClient', () => sdk.GET('/public/v1/users', list), 'bare openapi-fetch GET', () => bare.GET('/public/v1/users', list)],
+  ['signed POST createLead via createCrmClient', () => sdk.POST('/public/v1/leads', lead), 'bare openapi-fetch POST + createHmac', () => bareSigned.POST('/public/v1/leads', lead)],
+  ['signPayload 1 kB', () => signPayload(kb1, KEY), 'node:crypto createHmac 1 kB', () => createHmac('sha256', KEY).update(kb1).digest('hex')],
+  ['signPayload 64 kB', () => signPayload(kb64, KEY), 'node:crypto createHmac 64 kB', () => createHmac('sha256', KEY).update(kb64).digest('hex')],
+  ['POST createLead, validation on', () => sdk.POST('/public/v1/leads', lead), 'POST createLead, validation off', () => sdkUnvalidated.POST('/public/v1/leads', lead)],
+];
+
+async function main(): Promise<void> {
+  const bench = new Bench({ time: Number(process.env.BENCH_TIME_MS ?? 1000), warmup: true });
+  for (const [name, run, baseName, baseRun] of pairs) bench.add(name, run).add(baseName, baseRun);
+  await bench.run();
+  const opsPerSecond = (name: string) => {
+    const result = bench.getTask(name)?.result;
+    return result && 'throughput' in result ? result.throughput.mean : Number.NaN;
+  };
+  const rows = pairs.map(([name, , baseName]) => {
+    const ops = opsPerSecond(name);
+    const baseline = opsPerSecond(baseName);
+    return { case: name, opsPerSecond: Math.round(ops), baseline: baseName, baselineOpsPerSecond: Math.round(baseline), ratio: Number((ops / baseline).toFixed(3)) };
+  });
+  const sizes = await runtimeSizes();
+  console.table(rows.map((r) => ({ case: r.case, 'ops/s': r.opsPerSecond, baseline: r.baseline, 'baseline ops/s': r.baselineOpsPerSecond, ratio: r.ratio.toFixed(2) })));
+  for (const size of sizes) console.log(`${size.name}: ${size.minGzBytes} B min+gz`);
+  if (process.argv.includes('--json')) {
+    const dir = join(ROOT, '.artifacts');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'bench.json');
+    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, sizes }, null, 2)}\n`);
+    console.log(`written ${file}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
