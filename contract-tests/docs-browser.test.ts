@@ -1,0 +1,112 @@
+// The rendered reference, checked the way people meet it: in Debian's Chromium (driven by playwright-core, no
+// browser download), served from a loopback server. Every operationId of every bundle must be on its page,
+// a code sample must be visible, nothing may log a console error, and nothing may leave loopback.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { buildDocs } from '../scripts/docs';
+
+const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
+const SCREENSHOTS = join(__dirname, '..', '.artifacts', 'screenshots');
+// .ci/run sets this only when it could not install chromium (no root); the skip is then printed loudly there.
+const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
+
+(skipBrowser ? describe.skip : describe)('rendered docs in Chromium', () => {
+  let dir: string;
+  let pages: ReturnType<typeof buildDocs>;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  const offLoopback: string[] = [];
+
+  beforeAll(async () => {
+    if (!CHROMIUM) throw new Error('Chromium is not installed: `apt-get install -y chromium` (or run `bash .ci/run`, which does it)');
+    dir = mkdtempSync(join(tmpdir(), 'crm-docs-'));
+    pages = buildDocs(dir);
+    server = createServer((req, res) => {
+      const file = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html')));
+      if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': extname(file) === '.html' ? 'text/html; charset=utf-8' : 'application/octet-stream' }).end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    expect(offLoopback).toEqual([]);
+  });
+
+  async function open(file: string) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+      offLoopback.push(url.href);
+      return route.abort();
+    });
+    await page.goto(`${base}/${file}`, { waitUntil: 'load' });
+    return { page, errors };
+  }
+
+  /**
+   * The operation links of a Redoc 3 page (`#/<tag>/<operationid>`, lower-cased). Redoc renders the overview
+   * lazily and folds long tags behind "show more", so scroll to the end, unfolding as it goes.
+   */
+  async function operationLinks(page: Awaited<ReturnType<typeof open>>['page']): Promise<Set<string>> {
+    await page.waitForSelector('a[href^="#/"]', { timeout: 30_000 });
+    const found = new Set<string>();
+    for (let unchanged = 0, i = 0; unchanged < 4 && i < 300; i++) {
+      const more = page.locator('[data-testid=show-more-operations]');
+      for (let n = await more.count(); n > 0; n--) await more.nth(n - 1).click().catch(() => undefined);
+      const before = found.size;
+      for (const href of await page.$$eval('a[href^="#/"]', (links) => links.map((a) => a.getAttribute('href') ?? ''))) {
+        const parts = href.split('/');
+        if (parts.length === 3) found.add(parts[2]!);
+      }
+      unchanged = found.size === before ? unchanged + 1 : 0;
+      await page.mouse.move(800, 450);
+      await page.mouse.wheel(0, 2000);
+      await page.waitForTimeout(50);
+    }
+    return found;
+  }
+
+  it('the index links every API', async () => {
+    const { page, errors } = await open('index.html');
+    const hrefs = await page.$$eval('a', (links) => links.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual(pages.map((p) => p.file));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it.each(['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets'])('%s: every operationId is on the page, no console errors', async (api) => {
+    const entry = pages.find((p) => p.api === api)!;
+    const { page, errors } = await open(entry.file);
+    const links = await operationLinks(page);
+    const missing = entry.operations.filter((id) => !links.has(id.toLowerCase()));
+    expect(missing).toEqual([]);
+    process.stdout.write(`docs ${api}: ${entry.operations.length - missing.length}/${entry.operations.length} operations found in the browser\n`);
+    if (api === 'crm-rest') {
+      // A sampled operation's page shows our generated TypeScript sample first.
+      await page.goto(`${base}/${entry.file}#/leads/createlead`);
+      await page.reload();
+      const sample = page.getByText("createCrmClient({ baseUrl: 'https://crm.my-broker.com'", { exact: false }).first();
+      await sample.waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await page.getByText("crm.POST('/public/v1/leads'", { exact: false }).first().isVisible()).toBe(true);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'crm-rest.png') });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

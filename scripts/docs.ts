@@ -1,0 +1,57 @@
+// npm run docs: static HTML reference for every API into docs/ (build output, git-ignored), with generated
+// TypeScript and curl samples on every operation, and an index page. Redoc's script is inlined, so the pages
+// load nothing from the network.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadApi } from './lib/api-spec';
+import { ROOT, listApis } from './lib/apis';
+import { codeSamples } from './lib/code-samples';
+import { bin, runQuiet } from './lib/run';
+
+export const DOCS = join(ROOT, 'docs');
+
+// Redoc 3 loads its sidebar logo from the Redocly CDN even with --inlineBundle; the pages must load nothing
+// from the network (readers may be offline or behind a proxy), so the logo is drawn inline instead.
+const LOGO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12">Redocly</text></svg>')}`;
+const offline = (html: string) => html.replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, LOGO);
+
+export function buildDocs(out = DOCS): { api: string; title: string; file: string; operations: string[] }[] {
+  const staging = join(ROOT, '.artifacts', 'docs-src');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  mkdirSync(staging, { recursive: true });
+  const pages = [];
+  for (const { name } of listApis()) {
+    const api = loadApi(name);
+    const document = structuredClone(api.bundle);
+    const server = document.servers?.[0]?.url ?? 'https://crm.my-broker.com';
+    for (const op of api.operations) {
+      const [section, key] = op.pointer.slice(2).split('/') as [string, string];
+      const item = document[section][key.replace(/~1/g, '/').replace(/~0/g, '~')];
+      item[op.method.toLowerCase()]['x-codeSamples'] = codeSamples(name, op, api.exampleInput(op.id), server.replace(/\{baseUrl\}/, 'https://crm.my-broker.com'));
+    }
+    const source = join(staging, `${name}.openapi.json`);
+    writeFileSync(source, JSON.stringify(document));
+    const file = `${name}.html`;
+    runQuiet(bin('redocly'), ['build-docs', source, '--output', join(out, file), '--inlineBundle', '--title', document.info.title]);
+    writeFileSync(join(out, file), offline(readFileSync(join(out, file), 'utf8')));
+    pages.push({ api: name, title: document.info.title as string, file, operations: api.operations.map((op) => op.id) });
+  }
+  const links = pages.map((p) => `<li><a href="${p.file}">${p.title}</a> <small>(${p.operations.length} operations)</small></li>`).join('\n');
+  writeFileSync(
+    join(out, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CRM Open API reference</title>
+<style>body{font:16px system-ui;margin:3rem;max-width:50rem}</style></head><body>
+<h1>CRM Open API reference</h1><p>Generated from <code>spec/</code> by <code>npm run docs</code>.</p><ul>
+${links}
+</ul></body></html>
+`,
+  );
+  return pages;
+}
+
+if (require.main === module) {
+  const started = performance.now();
+  const pages = buildDocs();
+  console.log(`docs for ${pages.length} APIs (${pages.reduce((n, p) => n + p.operations.length, 0)} operations) in ${Math.round(performance.now() - started)} ms: ${join(DOCS, 'index.html')}`);
+}
