@@ -1,13 +1,12 @@
 // The rendered reference, checked the way people meet it: in Debian's Chromium (driven by playwright-core, no
 // browser download), served from a loopback server. Every operationId of every bundle must be on its page,
 // a code sample must be visible, nothing may log a console error, and nothing may leave loopback.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { buildDocs } from '../scripts/docs';
+import { serveStatic } from '../scripts/lib/static-server';
 
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
 const SCREENSHOTS = join(__dirname, '..', '.artifacts', 'screenshots');
@@ -17,7 +16,7 @@ const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
 (skipBrowser ? describe.skip : describe)('rendered docs in Chromium', () => {
   let dir: string;
   let pages: ReturnType<typeof buildDocs>;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
   let base: string;
   let browser: Browser;
   const offLoopback: string[] = [];
@@ -26,19 +25,14 @@ const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
     if (!CHROMIUM) throw new Error('Chromium is not installed: `apt-get install -y chromium` (or run `bash .ci/run`, which does it)');
     dir = mkdtempSync(join(tmpdir(), 'crm-docs-'));
     pages = buildDocs(dir);
-    server = createServer((req, res) => {
-      const file = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html')));
-      if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': extname(file) === '.html' ? 'text/html; charset=utf-8' : 'application/octet-stream' }).end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveStatic(dir);
+    base = server.url;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     expect(offLoopback).toEqual([]);
   });

@@ -1,6 +1,9 @@
-// npm start (after `npm run build`): the mock CRM on 127.0.0.1:4010 (or $PORT), with what a newcomer needs to
-// call it at once: the base URL, a demo key and a ready-to-paste signed curl for Create Lead.
+// npm start (after `npm run build` and `npm run docs`): the mock CRM on 127.0.0.1:4010 (or $PORT) and the
+// rendered docs on the next port, with what a newcomer needs to call the mock at once: the base URL, a demo
+// key and a ready-to-paste signed curl for Create Lead.
 import { createHmac } from 'node:crypto';
+import { DOCS } from './docs';
+import { serveStatic } from './lib/static-server';
 import { startMockCrm } from '../src/testing/index';
 
 const DEMO_API_KEY = 'demo-api-key';
@@ -11,6 +14,7 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 async function main(): Promise<void> {
   const mock = await startMockCrm({ apiKey: DEMO_API_KEY, host, port });
+  const docs = await serveStatic(DOCS, port + 1, host);
   const body = JSON.stringify({ email: 'lee.prospect@mail.test', name: 'Lee Prospect' });
   const signature = 'sha256=' + createHmac('sha256', DEMO_API_KEY).update(body).digest('hex');
   console.log(`
@@ -28,8 +32,10 @@ Create a lead (signed; expect 201):
 Change one byte of --data and the same curl answers 403 {"type":"invalid_signature"}.
 From TypeScript:
   createCrmClient({ baseUrl: '${mock.url}', apiKey: '${DEMO_API_KEY}' })
+
+Docs (every API, with TypeScript and curl samples): ${docs.url}/
 Press Ctrl+C to stop.`);
-  const stop = () => mock.stop().then(() => process.exit(0));
+  const stop = () => Promise.all([mock.stop(), docs.close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

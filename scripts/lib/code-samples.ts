@@ -19,7 +19,7 @@ const shell = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function urlOf(base: string, path: string, input: Input): string {
   const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(input.params.path?.[name] ?? `{${name}}`)));
-  const query = new URLSearchParams(Object.entries(input.params.query ?? {}).map(([k, v]) => [k, String(v)])).toString();
+  const query = new URLSearchParams(Object.entries(input.params.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return `${base}${filled}${query ? `?${query}` : ''}`;
 }
 

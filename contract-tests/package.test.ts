@@ -1,0 +1,115 @@
+// The package as other teams get it: `npm pack`, unpacked into blank ESM and CJS projects (TypeScript strict),
+// type-checked against correct and wrong calls, and run against the mock CRM. No registry access: the
+// tarball is unpacked by hand and its dependencies are linked from this checkout.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+let work: string;
+let tarball: { file: string; size: number; files: string[] };
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'crm-pack-'));
+  execFileSync(bin('tsup'), { cwd: ROOT, stdio: 'pipe' });
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; size: number; files: { path: string }[] }[];
+  tarball = { file: join(work, packed!.filename), size: packed!.size, files: packed!.files.map((f) => f.path) };
+  process.stdout.write(`npm pack: ${tarball.files.length} files, ${tarball.size} bytes packed\n`);
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+it('holds dist/, the generated types and bundled specs, README and package.json only', () => {
+  const tops = [...new Set(tarball.files.map((f) => f.split('/')[0]))].sort();
+  expect(tops).toEqual(['README.md', 'dist', 'generated', 'package.json']);
+  expect(tarball.files.filter((f) => /\.test\.|fixture|\.artifacts|contract-tests|^spec\//.test(f))).toEqual([]);
+  for (const api of ['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets']) expect(tarball.files).toContain(`generated/${api}.openapi.json`);
+});
+
+/** A blank project with the tarball installed (unpacked) and its dependencies linked. */
+function project(kind: 'module' | 'commonjs'): string {
+  const dir = join(work, kind);
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, '@stoplight'), { recursive: true });
+  execFileSync('tar', ['-xzf', tarball.file, '-C', modules]);
+  execFileSync('mv', [join(modules, 'package'), join(modules, 'crm-open-api')]);
+  symlinkSync(join(ROOT, 'node_modules', 'openapi-fetch'), join(modules, 'openapi-fetch'));
+  symlinkSync(join(ROOT, 'node_modules', '@stoplight', 'prism-cli'), join(modules, '@stoplight', 'prism-cli'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `blank-${kind}`, private: true, type: kind }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] } }),
+  );
+  return dir;
+}
+
+const typecheck = (dir: string, source: string) => {
+  writeFileSync(join(dir, 'app.ts'), source);
+  const result = spawnSync(bin('tsc'), ['-p', dir], { encoding: 'utf8' });
+  return { ok: result.status === 0, output: result.stdout + result.stderr };
+};
+
+const header = "import { createCrmClient, paginate, CrmAmbiguousOutcomeError, verifyWebhook, pspSign } from 'crm-open-api';\nconst crm = createCrmClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });\n";
+const CORRECT = `${header}
+export async function calls() {
+  const clients = await crm.GET('/public/v1/users', { params: { query: { skip: 0, limit: 10 } } });
+  if (clients.data) clients.data.records.map((c) => c.id);
+  if (clients.error) { const t: string = clients.error.type; void t; }
+  await crm.POST('/public/v1/leads', { body: { email: 'a@b.test', name: 'A' } });
+  await crm.POST('/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: { connection_id: 'Cn4Mt001', currency: 'USD', amount: '1.00', comment: 'c-1' } });
+  for await (const c of paginate(crm, '/public/v1/users', { params: { query: {} } })) void c.id;
+  void CrmAmbiguousOutcomeError; void verifyWebhook; void pspSign;
+}
+`;
+/** One wrong call per line (lines 4, 5, 6 of the file), each with what tsc must say about it. */
+const WRONG: [string, string, RegExp][] = [
+  ['a wrong field name', "await crm.POST('/public/v1/leads', { body: { emial: 'a@b.test' } });", /app\.ts\(4,\d+\): error TS\d+: Object literal may only specify known properties, but 'emial' does not exist/],
+  ['a wrong type', "await crm.POST('/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: { connection_id: 'C', currency: 'USD', amount: 1, comment: 'c' } });", /app\.ts\(5,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/],
+  ['a missing required field', "await crm.POST('/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: { connection_id: 'C', currency: 'USD', amount: '1.00' } });", /app\.ts\(6,\d+\)[^\n]*\n\s+Property 'comment' is missing/],
+];
+
+describe.each(['module', 'commonjs'] as const)('installed in a blank %s project (TypeScript strict)', (kind) => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project(kind);
+  });
+
+  it('type-checks correct calls of a sample of operations', () => {
+    const { ok, output } = typecheck(dir, CORRECT);
+    expect(output).toBe('');
+    expect(ok).toBe(true);
+  }, 60_000);
+
+  it(`fails to type-check ${WRONG.map(([what]) => what).join(', ')}`, () => {
+    const { ok, output } = typecheck(dir, `${header}export async function wrong() {\n${WRONG.map(([, call]) => `  ${call}`).join('\n')}\n}\n`);
+    expect(ok).toBe(false);
+    for (const [, , expected] of WRONG) expect(output).toMatch(expected);
+    expect(output.match(/error TS/g)).toHaveLength(WRONG.length);
+  }, 60_000);
+
+  it('runs a request against the mock CRM', () => {
+    const ext = kind === 'module' ? 'mjs' : 'cjs';
+    const load =
+      kind === 'module'
+        ? "import { createCrmClient } from 'crm-open-api';\nimport { startMockCrm } from 'crm-open-api/testing';"
+        : "const { createCrmClient } = require('crm-open-api');\nconst { startMockCrm } = require('crm-open-api/testing');";
+    writeFileSync(
+      join(dir, `run.${ext}`),
+      `${load}
+(async () => {
+  const mock = await startMockCrm({ apiKey: 'pack-test-key' });
+  try {
+    const crm = createCrmClient({ baseUrl: mock.url, apiKey: 'pack-test-key' });
+    const { data, response } = await crm.POST('/public/v1/leads', { body: { email: 'a@b.test', name: 'A' } });
+    console.log(JSON.stringify({ status: response.status, id: data && data.id, signed: mock.requests[0].headers.signature.startsWith('sha256=') }));
+  } finally {
+    await mock.stop();
+  }
+})();
+`,
+    );
+    const output = execFileSync(process.execPath, [join(dir, `run.${ext}`)], { cwd: dir, encoding: 'utf8' });
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ status: 201, id: expect.any(String), signed: true });
+  }, 60_000);
+});
