@@ -4,8 +4,7 @@ import type { components } from '../generated/external-wallets';
 import { getExternalWallet as validateGetOne, listExternalWallets as validateList } from '../generated/external-wallets.validators';
 import { inputProblem, json, queryOf, readJson } from './handlers/respond';
 import { sameSecret } from './handlers/same-secret';
-import { sha1ParamsSignature } from './params-signature';
-import { timingSafeEqualStrings } from './signature';
+import { verifySha1ParamsSignature } from './params-signature';
 
 export type ExternalWallet = components['schemas']['ExternalWallet'];
 export type ExternalWalletListRequest = components['schemas']['ExternalWalletListRequest'];
@@ -51,9 +50,7 @@ export function createExternalWalletHandler({ apiKey, listWallets, getWallet }: 
 
     if (request.method === 'POST' && path.endsWith('/wallets')) {
       const { value: body } = await readJson(request);
-      const signature = request.headers.get('signature') ?? '';
-      const signed = typeof body === 'object' && body !== null && !Array.isArray(body) && /^[0-9A-Fa-f]{40}$/.test(signature);
-      if (!signed || !timingSafeEqualStrings(await sha1ParamsSignature(body as Record<string, unknown>, apiKey), signature.toUpperCase())) {
+      if (!(await verifySha1ParamsSignature(body, apiKey, request.headers.get('signature')))) {
         return json(401, { type: 'invalid_signature' });
       }
       const problem = inputProblem(validateList, { query: {}, body });

@@ -17,6 +17,7 @@
 // - Keys and values are not URL-encoded; non-ASCII text is hashed as UTF-8 (the Python sample's encoding).
 
 import { digestHex } from './crypto-backend';
+import { timingSafeEqualStrings } from './signature';
 
 export type SignedParams = Record<string, unknown>;
 
@@ -39,4 +40,14 @@ export function canonicalParams(params: SignedParams): string {
 /** SHA-1 of StringA + secret, upper-case hex (40 characters). */
 export async function sha1ParamsSignature(params: SignedParams, secret: string): Promise<string> {
   return (await digestHex('SHA-1', canonicalParams(params) + secret)).toUpperCase();
+}
+
+/**
+ * Whether `given` is the signature of `params` under `secret`: 40 hex characters (either case), compared in
+ * constant time. Never throws: anything malformed is simply false.
+ */
+export async function verifySha1ParamsSignature(params: unknown, secret: string, given: unknown): Promise<boolean> {
+  if (typeof given !== 'string' || !/^[0-9A-Fa-f]{40}$/.test(given)) return false;
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || typeof secret !== 'string' || secret === '') return false;
+  return timingSafeEqualStrings(await sha1ParamsSignature(params as SignedParams, secret), given.toUpperCase());
 }

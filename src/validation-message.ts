@@ -47,3 +47,6 @@ export function describeIssues(issues: readonly ValidationIssue[]): FieldRule[] 
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }
+
+/** The issues as one message, `field rule; field rule`, naming each field and rule and never a value. */
+export const issuesText = (issues: readonly FieldRule[]): string => issues.map(({ field, rule }) => `${field} ${rule}`).join('; ');

@@ -1,6 +1,6 @@
 // Small helpers every tenant-side handler shares: JSON answers, reading a JSON body, and checking input
 // against the operation's validator generated from the spec.
-import { describeIssues } from '../validation-message';
+import { describeIssues, issuesText } from '../validation-message';
 import type { RequestValidator } from '../validation-types';
 
 export const json = (status: number, body: unknown): Response =>
@@ -19,9 +19,7 @@ export async function readJson(request: Request): Promise<{ bytes: Uint8Array; v
 /** `undefined` when the input is valid, else one message naming each field and its rule (never a value). */
 export function inputProblem(validate: RequestValidator, input: { path?: object; query: object; body?: unknown }): string | undefined {
   if (validate({ path: {}, ...input })) return undefined;
-  return describeIssues(validate.errors ?? [])
-    .map(({ field, rule }) => `${field} ${rule}`)
-    .join('; ');
+  return issuesText(describeIssues(validate.errors ?? []));
 }
 
 /** Query parameters as an object; values that look like integers stay strings (validators say what is wanted). */

@@ -2,7 +2,7 @@ import type { Middleware } from 'openapi-fetch';
 import { CrmValidationError } from '../errors';
 import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
-import { describeIssues } from '../validation-message';
+import { describeIssues, issuesText } from '../validation-message';
 import type { RequestValidator } from '../validation-types';
 
 const decoder = new TextDecoder();
@@ -23,7 +23,7 @@ export function validationMiddleware(table: Record<string, RequestValidator>): M
       if (validate(input)) return undefined;
       const issues = describeIssues(validate.errors ?? []);
       const [first] = issues;
-      const message = `${operation.id}: ${issues.map(({ field, rule }) => `${field} ${rule}`).join('; ')}`;
+      const message = `${operation.id}: ${issuesText(issues)}`;
       throw new CrmValidationError(message, first?.field ?? '', first?.rule ?? '', operation.id);
     },
   };

@@ -27,7 +27,7 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl }: PaymentU
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
     const { value: body } = await readJson(request);
     const tokenOk = await sameSecret(request.headers.get('crm-pay-token'), crmPayToken);
-    const signOk = typeof body === 'object' && body !== null && (await pspVerify(body as Record<string, unknown>, crmPayToken));
+    const signOk = await pspVerify(body as Record<string, unknown>, crmPayToken);
     if (!tokenOk || !signOk) return refuse(401, 'invalid crm-pay-token or sign');
     const problem = inputProblem(validatePaymentUrlRequest, { query: {}, body });
     if (problem) return refuse(400, problem);

@@ -1,7 +1,6 @@
 // The PSP Open API's `sign`: the shared SHA-1 parameter signature keyed by the `crm-pay-token`.
 // See params-signature.ts for the construction and every decision the vendor's page leaves open.
-import { timingSafeEqualStrings } from '../signature';
-import { sha1ParamsSignature, type SignedParams } from '../params-signature';
+import { sha1ParamsSignature, verifySha1ParamsSignature, type SignedParams } from '../params-signature';
 
 /**
  * The `sign` of a PSP body: non-empty parameters except `sign`, sorted by key, `k=v&…`, the token appended,
@@ -13,8 +12,6 @@ export function pspSign(params: SignedParams, crmPayToken: string): Promise<stri
 }
 
 /** Whether `params.sign` is the `sign` of the rest of `params` under the token (constant-time; never throws). */
-export async function pspVerify(params: SignedParams, crmPayToken: string): Promise<boolean> {
-  const given = params?.sign;
-  if (typeof given !== 'string' || !/^[0-9A-Fa-f]{40}$/.test(given) || typeof crmPayToken !== 'string' || crmPayToken === '') return false;
-  return timingSafeEqualStrings(await sha1ParamsSignature(params, crmPayToken), given.toUpperCase());
+export function pspVerify(params: SignedParams, crmPayToken: string): Promise<boolean> {
+  return verifySha1ParamsSignature(params, crmPayToken, params?.sign);
 }

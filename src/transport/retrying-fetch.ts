@@ -35,11 +35,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /** The reconciliation handle named by `x-reconcile-by`, read from the body that was sent. */
-async function reconcileHandle(request: Request, field: string | undefined): Promise<{ field: string; value: unknown } | undefined> {
-  if (!field || request.body === null) return undefined;
+function reconcileHandle(body: string | Uint8Array | undefined, field: string | undefined): { field: string; value: unknown } | undefined {
+  if (!field || body === undefined) return undefined;
   try {
-    const body = JSON.parse(new TextDecoder().decode(await requestBytes(request))) as Record<string, unknown>;
-    return { field, value: isSecretName(field) ? undefined : body[field] };
+    const sent = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
+    return { field, value: isSecretName(field) ? undefined : sent[field] };
   } catch {
     return { field, value: undefined };
   }
@@ -53,7 +53,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
    * costs more than the rest of the middleware together); a retry sends a fresh copy, since the first one's
    * body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
    */
-  async function attempt(request: Request, body: Uint8Array | undefined, retry: number): Promise<Attempt> {
+  async function attempt(request: Request, body: string | Uint8Array | undefined, retry: number): Promise<Attempt> {
     const controller = new AbortController();
     const caller = request.signal;
     const onCallerAbort = () => controller.abort(caller.reason);
@@ -88,9 +88,11 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       path: context?.schemaPath ?? new URL(request.url).pathname,
       attempt: attemptNo,
     });
-    const body = request.body === null ? undefined : await requestBytes(request);
-    const ambiguous = async (reason: string, status: number | undefined, cause?: unknown) => {
-      const reconcile = await reconcileHandle(request, operation?.reconcileBy);
+    // Kept for a retry's copy and the reconcile handle: the serializer's text when we made the body, else its
+    // bytes, read now (the first attempt spends the stream).
+    const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request));
+    const ambiguous = (reason: string, status: number | undefined, cause?: unknown) => {
+      const reconcile = reconcileHandle(body, operation?.reconcileBy);
       const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
       return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause });
     };
@@ -110,7 +112,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
         logger?.debug?.('crm response', { ...details(retry + 1), status, durationMs: Math.round(performance.now() - started) });
         if (!repeatable && isIndefiniteStatus(status)) {
           await response.body?.cancel();
-          const error = await ambiguous(`HTTP ${status}`, status);
+          const error = ambiguous(`HTTP ${status}`, status);
           logger?.error?.('crm outcome unknown', { ...details(retry + 1), status, reason: `HTTP ${status}` });
           throw error;
         }
@@ -119,16 +121,16 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
         reason = `HTTP ${status}`;
         wait = retryAfterMs(response.headers);
       } else if (outcome.callerAborted) {
-        if (!repeatable) throw await ambiguous('aborted by the caller', undefined, outcome.error);
+        if (!repeatable) throw ambiguous('aborted by the caller', undefined, outcome.error);
         throw request.signal.reason;
       } else if (outcome.timedOut) {
         reason = `no answer within ${timeoutMs} ms`;
-        if (!repeatable) throw await ambiguous(reason, undefined, outcome.error);
+        if (!repeatable) throw ambiguous(reason, undefined, outcome.error);
         if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
       } else {
         const notSent = wasNotSent(outcome.error);
         reason = describeFailure(outcome.error);
-        if (!notSent && !repeatable) throw await ambiguous(`connection lost: ${reason}`, undefined, outcome.error);
+        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, outcome.error);
         if (!canRetry) {
           const what = notSent ? 'the request was not sent' : 'the connection was lost';
           throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: outcome.error });
