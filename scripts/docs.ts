@@ -23,13 +23,10 @@ export function buildDocs(out = DOCS): { api: string; title: string; file: strin
   const pages = [];
   for (const { name } of listApis()) {
     const api = loadApi(name);
-    const document = structuredClone(api.bundle);
-    const server = document.servers?.[0]?.url ?? 'https://crm.my-broker.com';
-    for (const op of api.operations) {
-      const [section, key] = op.pointer.slice(2).split('/') as [string, string];
-      const item = document[section][key.replace(/~1/g, '/').replace(/~0/g, '~')];
-      item[op.method.toLowerCase()]['x-codeSamples'] = codeSamples(name, op, api.exampleInput(op.id), server.replace(/\{baseUrl\}/, 'https://crm.my-broker.com'));
-    }
+    // loadApi read its own copy of the bundle, so the samples are added to it in place.
+    const document = api.bundle;
+    const server = String(document.servers?.[0]?.url ?? 'https://crm.my-broker.com').replace('{baseUrl}', 'https://crm.my-broker.com');
+    for (const op of api.operations) op.operation['x-codeSamples'] = codeSamples(name, op, api.exampleInput(op.id), server);
     const source = join(staging, `${name}.openapi.json`);
     writeFileSync(source, JSON.stringify(document));
     const file = `${name}.html`;

@@ -52,6 +52,9 @@ function restSamples(op: SpecOperation, input: Input): CodeSample[] {
   ];
 }
 
+const WALLET_OPTIONS =
+  'apiKey: process.env.WALLET_API_KEY!,\n  listWallets: async ({ skip, limit, external_user_id }) => db.page(skip, limit, external_user_id),\n  getWallet: async ({ external_user_id, currency }) => db.find(external_user_id, currency),';
+
 /** Operations the tenant serves (the CRM calls them): a handler from this package, and the call the CRM makes. */
 const TENANT_HANDLERS: Record<string, { factory: string; options: string; header: (input: Input) => string }> = {
   getPaymentUrl: {
@@ -66,12 +69,12 @@ const TENANT_HANDLERS: Record<string, { factory: string; options: string; header
   },
   listExternalWallets: {
     factory: 'createExternalWalletHandler',
-    options: 'apiKey: process.env.WALLET_API_KEY!,\n  listWallets: async ({ skip, limit, external_user_id }) => db.page(skip, limit, external_user_id),\n  getWallet: async ({ external_user_id, currency }) => db.find(external_user_id, currency),',
+    options: WALLET_OPTIONS,
     header: () => `-H "key: $WALLET_API_KEY" -H "signature: $SIGNATURE"  # SHA-1 parameter signature, see pspSign`,
   },
   getExternalWallet: {
     factory: 'createExternalWalletHandler',
-    options: 'apiKey: process.env.WALLET_API_KEY!,\n  listWallets: async ({ skip, limit, external_user_id }) => db.page(skip, limit, external_user_id),\n  getWallet: async ({ external_user_id, currency }) => db.find(external_user_id, currency),',
+    options: WALLET_OPTIONS,
     header: () => `-H "key: $WALLET_API_KEY"`,
   },
 };

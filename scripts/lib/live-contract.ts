@@ -75,14 +75,16 @@ export async function runLiveContract(options: LiveOptions): Promise<DriftReport
   const proxy = await startPrism({ document: structuredClone(spec.bundle), upstream: new URL(options.baseUrl) });
   const results: OperationResult[] = [];
   try {
-    const prismViolations = new Map<string, string[]>();
+    // Operations run one at a time, so the last answer's `sl-violations` belongs to the call just made.
+    let lastViolations: string[] = [];
     const client = createCrmClient({
       baseUrl: proxy.url,
       apiKey: options.apiKey,
       maxRetries: 0,
       fetch: async (request) => {
         const response = await fetch(request);
-        prismViolations.set(`${request.method} ${new URL(request.url).pathname}`, response.headers.get('sl-violations') ? [response.headers.get('sl-violations')!] : []);
+        const flagged = response.headers.get('sl-violations');
+        lastViolations = flagged ? [flagged] : [];
         return response;
       },
     });
@@ -91,11 +93,12 @@ export async function runLiveContract(options: LiveOptions): Promise<DriftReport
       const op = spec.operationById(id);
       const documentedStatuses = Object.keys(op.operation.responses ?? {}).map(Number);
       const base = { operationId: id, method: op.method, path: op.path, documentedStatuses, violations: [], prismViolations: [] };
+      lastViolations = [];
       const input = forTestUser(spec.exampleInput(id), options.testUser);
       try {
         const { data, error, response } = await call(op.method.toLowerCase(), op.path, { params: input.params, ...(input.body === undefined ? {} : { body: input.body }) });
         const status = response.status;
-        const flagged = prismViolations.get(`${op.method} ${new URL(response.url || proxy.url).pathname}`) ?? [];
+        const flagged = lastViolations;
         if (!documentedStatuses.includes(status)) {
           results.push({ ...base, verdict: 'unexpected_status', status, prismViolations: flagged });
           continue;
