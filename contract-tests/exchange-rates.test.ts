@@ -1,5 +1,6 @@
 // The tenant's rate API handler, driven from the spec's example; every answer validated against the spec.
 import { createExchangeRateHandler } from '../src/exchange-rates';
+import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';
 import { loadApi } from './harness/spec';
 
@@ -19,12 +20,7 @@ const handler = createExchangeRateHandler({
 const ask = (query: Record<string, string>, key: string | null = KEY) =>
   handler(new Request(`https://rates.my-broker.test/rate?${new URLSearchParams(query)}`, { headers: key === null ? {} : { key } }));
 
-async function expectAnswer(response: Response, status: number): Promise<Record<string, unknown>> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(api.responseSchemaErrors('getExternalRate', status, body)).toEqual([]);
-  return body;
-}
+const expectAnswer = (response: Response, status: number) => expectDocumentedResponse(api, 'getExternalRate', response, status);
 
 describe('createExchangeRateHandler', () => {
   it("answers the spec's example query with the documented shape", async () => {

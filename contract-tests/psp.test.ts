@@ -9,7 +9,9 @@ import { pspSign, pspVerify } from '../src/psp/sign';
 import { bundledSpecPath } from '../src/testing/package-root';
 import { startPrism, type PrismServer } from '../src/testing/prism';
 import { startFaultServer } from './harness/fault-server';
+import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';
+import { referenceSha1Signature } from './harness/reference-signature';
 import { seededRandom } from './harness/random';
 import { loadApi } from './harness/spec';
 
@@ -17,16 +19,6 @@ const api = loadApi('psp');
 const TOKEN = 'psp-token-under-test-7';
 const DEMO_TOKEN = 'demo-crm-pay-token'; // the token the spec's examples are signed with
 registerSecret(TOKEN);
-
-/** The page's Python sample, transcribed with node:crypto: an implementation independent of ours. */
-function referenceSign(params: Record<string, unknown>, token: string): string {
-  const query = Object.keys(params)
-    .filter((k) => k !== 'sign' && params[k] !== '' && params[k] !== null && params[k] !== undefined)
-    .sort()
-    .map((k) => `${k}=${String(params[k])}`)
-    .join('&');
-  return createHash('sha1').update(query + token, 'utf8').digest('hex').toUpperCase();
-}
 
 const urlExample = api.exampleInput('getPaymentUrl').body as Record<string, unknown>;
 const callbackExample = api.exampleInput('reportPaymentResult').body as Record<string, unknown>;
@@ -42,7 +34,7 @@ describe('pspSign / pspVerify', () => {
   it('leaves out `sign` and empty values (null, undefined, ""), and ignores key order', async () => {
     const base = { b: '2', a: 1.5, c: true };
     const sign = await pspSign(base, TOKEN);
-    expect(sign).toBe(referenceSign(base, TOKEN));
+    expect(sign).toBe(referenceSha1Signature(base, TOKEN));
     expect(await pspSign({ c: true, a: 1.5, b: '2', d: '', e: null, f: undefined, sign: 'X' }, TOKEN)).toBe(sign);
     expect(createHash('sha1').update(`a=1.5&b=2&c=true${TOKEN}`).digest('hex').toUpperCase()).toBe(sign);
   });
@@ -64,7 +56,7 @@ describe('pspSign / pspVerify', () => {
       const params: Record<string, unknown> = {};
       for (let k = 0, n = 2 + random.int(8); k < n; k++) params[`${random.pick(['order', 'amount', 'user', 'x', 'custom'])}_${k}`] = random.pick([random.text(), random.int(100000) / 100, random.int(2) === 0]);
       const sign = await pspSign(params, TOKEN);
-      expect(sign).toBe(referenceSign(params, TOKEN));
+      expect(sign).toBe(referenceSha1Signature(params, TOKEN));
       if (await pspVerify({ ...params, sign }, TOKEN)) valid += 1;
       const keys = Object.keys(params);
       const key = random.pick(keys);
@@ -97,10 +89,7 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
 
   it("answers the spec's example (re-signed with this token) with the documented 200 shape", async () => {
     const body = await signed(urlExample);
-    const response = await send(body);
-    expect(response.status).toBe(200);
-    const answer = await response.json();
-    expect(api.responseSchemaErrors('getPaymentUrl', 200, answer)).toEqual([]);
+    const answer = await expectDocumentedResponse(api, 'getPaymentUrl', await send(body), 200);
     expect(answer).toEqual({ data: { url: 'https://pay.psp.test/checkout?order=sh4ykq5vj8e' }, result: true, msg: '' });
     expect(seen.at(-1)).toEqual(body);
   });
@@ -115,17 +104,13 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
     const before = seen.length;
     const body = await signed(urlExample);
     for (const response of [await send(body, 'wrong-token'), await send({ ...body, amount: 1 }), await send(urlExample)]) {
-      expect(response.status).toBe(401);
-      expect(api.responseSchemaErrors('getPaymentUrl', 401, await response.json())).toEqual([]);
+      await expectDocumentedResponse(api, 'getPaymentUrl', response, 401);
     }
     expect(seen.length).toBe(before);
   });
 
   it('400 naming the field and the rule to a signed but invalid body', async () => {
-    const response = await send(await signed({ ...urlExample, amount: -5, currency: 'usd' }));
-    expect(response.status).toBe(400);
-    const answer = (await response.json()) as { msg: string };
-    expect(api.responseSchemaErrors('getPaymentUrl', 400, answer)).toEqual([]);
+    const answer = (await expectDocumentedResponse(api, 'getPaymentUrl', await send(await signed({ ...urlExample, amount: -5, currency: 'usd' })), 400)) as { msg: string };
     expect(answer.msg).toContain('body.amount must be > 0');
     expect(answer.msg).toContain('body.currency must be a 3-letter upper-case currency code');
   });
@@ -133,8 +118,7 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
   it('result false (documented) when your code fails, without its message', async () => {
     const failing = createPaymentUrlHandler({ crmPayToken: TOKEN, getPaymentUrl: () => { throw new Error('PSP said: internal 42'); } });
     const response = await failing(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'crm-pay-token': TOKEN }, body: JSON.stringify(await signed(urlExample)) }));
-    const answer = await response.json();
-    expect(api.responseSchemaErrors('getPaymentUrl', 200, answer)).toEqual([]);
+    const answer = await expectDocumentedResponse(api, 'getPaymentUrl', response, 200);
     expect(answer).toEqual({ data: null, result: false, msg: 'payment page unavailable' });
   });
 });
@@ -170,7 +154,7 @@ describe('createPspCallbackClient against Prism mocking the CRM', () => {
     expect(last.headers.get('content-type')).toBe('application/json');
     expect(last.violations).toBeNull();
     const body = JSON.parse(last.body);
-    expect(body).toEqual({ ...report, sign: referenceSign(report, TOKEN) });
+    expect(body).toEqual({ ...report, sign: referenceSha1Signature(report, TOKEN) });
     expect(last.body).toBe(JSON.stringify({ ...report, sign: body.sign }));
   });
 

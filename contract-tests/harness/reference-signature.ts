@@ -1,0 +1,12 @@
+// The SHA-1 parameter signature (PSP `sign`, External Wallets `signature`) transcribed from the vendor's
+// sample with node:crypto: an implementation independent of the package's, to check it against.
+import { createHash } from 'node:crypto';
+
+export function referenceSha1Signature(params: Record<string, unknown>, secret: string): string {
+  const query = Object.keys(params)
+    .filter((k) => k !== 'sign' && params[k] !== '' && params[k] != null && String(params[k]) !== '')
+    .sort()
+    .map((k) => `${k}=${String(params[k])}`)
+    .join('&');
+  return createHash('sha1').update(query + secret, 'utf8').digest('hex').toUpperCase();
+}
