@@ -3,19 +3,10 @@
 // match the exact bytes received. Everything else goes to the upstream (Prism) unchanged. It also records what
 // it received, so tests can assert the exact request a client sent.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { answerJson, captureRequest, listen, type CapturedRequest } from './http-server';
 
-export interface CapturedRequest {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  /** Raw query string without `?` ('' when there is none). */
-  query: string;
-  headers: IncomingHttpHeaders;
-  /** The exact body bytes received. */
-  body: Buffer;
-}
+export type { CapturedRequest } from './http-server';
 
 export interface GateOptions {
   apiKey: string;
@@ -43,19 +34,20 @@ function sameSecret(received: string | string[] | undefined, expected: Buffer): 
   return typeof received === 'string' && timingSafeEqual(digest(received), expected);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function answerJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-  response.end(text);
+/**
+ * The CRM's own check before any business logic, shared by the mock's gate and the sandbox: the `type` of the
+ * 403 it answers (`invalid_api_key`, `invalid_signature`), or undefined when `key` and `signature` are right.
+ */
+export function createAuthCheck(apiKey: string, signingSecret: string = apiKey) {
+  const expectedKey = digest(apiKey);
+  return (method: string, headers: IncomingHttpHeaders, body: Buffer): 'invalid_api_key' | 'invalid_signature' | undefined => {
+    if (!sameSecret(headers['key'], expectedKey)) return 'invalid_api_key';
+    if (METHODS_WITH_BODY.has(method) || body.length > 0) {
+      const expected = 'sha256=' + createHmac('sha256', signingSecret).update(body).digest('hex');
+      if (!sameSecret(headers['signature'], digest(expected))) return 'invalid_signature';
+    }
+    return undefined;
+  };
 }
 
 interface PrismViolation {
@@ -94,45 +86,20 @@ function forward(upstream: URL, captured: CapturedRequest, response: ServerRespo
 }
 
 export async function startGate(options: GateOptions): Promise<Gate> {
-  const expectedKey = digest(options.apiKey);
-  const signingSecret = options.signingSecret ?? options.apiKey;
+  const refusal = createAuthCheck(options.apiKey, options.signingSecret);
   const upstream = new URL(options.upstream);
   const limit = options.capture ?? 1000;
   const requests: CapturedRequest[] = [];
 
   const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://gate.invalid');
-    const captured: CapturedRequest = {
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: url.search.replace(/^\?/, ''),
-      headers: request.headers,
-      body: await readBody(request),
-    };
+    const captured = await captureRequest(request);
     requests.push(captured);
     if (requests.length > limit) requests.shift();
 
-    if (!sameSecret(request.headers['key'], expectedKey)) return answerJson(response, 403, { type: 'invalid_api_key' });
-    if (METHODS_WITH_BODY.has(captured.method) || captured.body.length > 0) {
-      const expected = 'sha256=' + createHmac('sha256', signingSecret).update(captured.body).digest('hex');
-      if (!sameSecret(request.headers['signature'], digest(expected))) return answerJson(response, 403, { type: 'invalid_signature' });
-    }
+    const refused = refusal(captured.method, request.headers, captured.body);
+    if (refused) return answerJson(response, 403, { type: refused });
     forward(upstream, captured, response);
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const listening = await listen(server, options.host, options.port);
+  return { ...listening, requests };
 }

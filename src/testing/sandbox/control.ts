@@ -1,0 +1,75 @@
+// The sandbox's control API under /__sandbox/ (loopback callers only), and the same actions for the JS API:
+// reset, seed, clock, faults, deliveries, state, withdrawal requests, KYC decisions, webhook target.
+import { crmTimestamp } from './clock';
+import type { SandboxEngine } from './engine';
+import type { FaultRule } from './faults';
+import type { SandboxAnswer } from './operations/context';
+import { addWithdrawalRequest, stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
+import { unitsText } from './money';
+
+export type KycDecision = { user_id: string; decision: 'approve' | 'reject' };
+
+/** Approves or rejects a client's KYC, as a back-office user would, and fires the KYC webhook. */
+export function decideKyc(engine: SandboxEngine, { user_id, decision }: KycDecision): { id: string; kyc_status: string } {
+  const client = engine.state.clients.get(user_id);
+  if (!client) throw new RangeError(`user_id: no client ${user_id}`);
+  if (decision !== 'approve' && decision !== 'reject') throw new RangeError('decision must be approve or reject');
+  client.kyc_status = decision === 'approve' ? 'verified' : 'rejected';
+  client.kyc_processing = false;
+  client.updated_at = crmTimestamp(engine.clock.now());
+  const requestId = engine.state.ids.id();
+  engine.emit({ kind: 'kyc', client, requestId, decision });
+  return { id: requestId, kyc_status: client.kyc_status };
+}
+
+export function createWithdrawalRequest(engine: SandboxEngine, input: WithdrawalRequestInput) {
+  const request = addWithdrawalRequest(engine.state, engine.clock, input);
+  return { ...request, amount: unitsText(request.amount) };
+}
+
+const ok = (body: unknown, status = 200): SandboxAnswer => ({ status, body });
+
+/** One control call; a RangeError or TypeError from the action becomes a 400 naming what was wrong. */
+export async function handleControl(engine: SandboxEngine, method: string, route: string, body: any): Promise<SandboxAnswer> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    const call = `${method} ${route}`;
+    switch (call) {
+      case 'POST reset':
+        engine.reset();
+        return ok({ reset: true });
+      case 'POST seed':
+        engine.seed(body as SandboxFixture);
+        return ok({ seeded: true });
+      case 'GET clock':
+        return ok({ nowMs: engine.clock.now(), now: crmTimestamp(engine.clock.now()) });
+      case 'POST clock':
+        engine.clock.advance(body?.advanceMs);
+        return ok({ nowMs: engine.clock.now(), now: crmTimestamp(engine.clock.now()) });
+      case 'GET faults':
+        return ok(engine.faults.list());
+      case 'POST faults':
+        engine.faults.add(body as FaultRule, engine.hasOperation);
+        return ok(engine.faults.list(), 201);
+      case 'DELETE faults':
+        engine.faults.clear();
+        return ok([]);
+      case 'GET deliveries':
+        await engine.webhooks.settled();
+        return ok(engine.webhooks.deliveries);
+      case 'GET state':
+        return ok(stateSnapshot(engine.state));
+      case 'POST withdrawal-requests':
+        return ok(createWithdrawalRequest(engine, body), 201);
+      case 'POST kyc-decisions':
+        return ok(decideKyc(engine, body), 201);
+      case 'POST webhook':
+        engine.webhooks.configure(body?.url ? { url: String(body.url), secret: String(body.secret ?? '') } : undefined);
+        return ok({ configured: engine.webhooks.configured });
+      default:
+        return { status: 404, body: { type: 'not_found', detail: `no control call ${method} /__sandbox/${route}` } };
+    }
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) return { status: 400, body: { type: 'invalid_control_request', detail: error.message } };
+    throw error;
+  }
+}

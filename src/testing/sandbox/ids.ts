@@ -1,0 +1,24 @@
+// Deterministic ids: a seeded generator (mulberry32), so the same seed and the same calls give the same ids.
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export class IdGenerator {
+  private state: number;
+  constructor(private readonly seed: number) {
+    this.state = seed >>> 0;
+  }
+  private next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** An id of `length` letters and digits (the CRM's ids are 8 characters). */
+  id(length = 8): string {
+    let out = '';
+    for (let i = 0; i < length; i++) out += ALPHABET[Math.floor(this.next() * ALPHABET.length)];
+    return out;
+  }
+  reset(): void {
+    this.state = this.seed >>> 0;
+  }
+}

@@ -1,0 +1,122 @@
+// The sandbox over HTTP: the mock's key/signature gate, then the engine; faults applied to the socket; the
+// control API for loopback callers; every request recorded as the mock records them.
+import { createServer, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createAuthCheck } from '../gate';
+import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-server';
+import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { SandboxEngine, type EngineOptions } from './engine';
+import type { FaultRule } from './faults';
+import type { SandboxAnswer } from './operations/context';
+import { stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
+import type { SandboxDelivery, WebhookTarget } from './webhook-delivery';
+
+export interface SandboxCrmOptions extends EngineOptions {
+  /** The API key the sandbox accepts (and, as the CRM does, the key of the body signature). */
+  apiKey: string;
+  /** Key of the body HMAC when it is not the API key. */
+  signingSecret?: string;
+  /** Default 127.0.0.1; the control API answers loopback callers only, wherever it listens. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** How many requests to remember (oldest dropped first; default 1000). */
+  capture?: number;
+}
+
+export interface SandboxCrm {
+  /** Base URL to give `createCrmClient`. */
+  url: string;
+  /** Requests received, oldest first. */
+  readonly requests: readonly CapturedRequest[];
+  /** Back to the initial state and clock; faults and deliveries cleared. */
+  reset(): void;
+  /** Adds a fixture (clients, connections, accounts, wallets, withdrawal requests) to the state. */
+  seed(fixture: SandboxFixture): void;
+  /** The virtual clock (ms since the epoch); it moves only by `advanceClock`. */
+  now(): number;
+  advanceClock(ms: number): number;
+  /** Arms a fault for the next `times` calls of an operation. */
+  injectFault(rule: FaultRule): void;
+  /** Webhook deliveries so far, once every queued one has been answered. */
+  deliveries(): Promise<SandboxDelivery[]>;
+  /** The whole state as JSON (amounts as decimal strings). */
+  state(): Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A pending withdrawal request, as a client would file it; approve or reject it through the REST calls. */
+  createWithdrawalRequest(input: WithdrawalRequestInput): { id: string; status: string; amount: string };
+  /** A back-office KYC decision for a client; fires the KYC webhook. */
+  decideKyc(decision: KycDecision): { id: string; kyc_status: string };
+  /** Sets (or, with undefined, removes) where webhooks are delivered. */
+  configureWebhook(target: WebhookTarget | undefined): void;
+  stop(): Promise<void>;
+}
+
+const isLoopback = (address: string | undefined) => !!address && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+const send = (response: ServerResponse, answer: SandboxAnswer) => {
+  if (answer.body === undefined) response.writeHead(answer.status).end();
+  else answerJson(response, answer.status, answer.body);
+};
+
+/**
+ * Starts a sandbox CRM: every REST operation of the spec answered from state (seeded from the spec's
+ * examples), behind the same `key`/`signature` gate as the mock, with webhooks, a virtual clock and faults.
+ */
+export async function startSandboxCrm(options: SandboxCrmOptions): Promise<SandboxCrm> {
+  if (typeof options?.apiKey !== 'string' || options.apiKey === '') throw new TypeError('startSandboxCrm: option `apiKey` is required and must be a non-empty string');
+  const engine = new SandboxEngine(options);
+  const refusal = createAuthCheck(options.apiKey, options.signingSecret || options.apiKey);
+  const limit = options.capture ?? 1000;
+  const requests: CapturedRequest[] = [];
+  const stalled = new Set<Socket>();
+
+  const server = createServer(async (request, response) => {
+    const captured = await captureRequest(request);
+    if (captured.path.startsWith('/__sandbox/')) {
+      if (!isLoopback(request.socket.remoteAddress)) return answerJson(response, 403, { type: 'control_api_loopback_only' });
+      let body: unknown;
+      try {
+        body = captured.body.length > 0 ? JSON.parse(captured.body.toString('utf8')) : undefined;
+      } catch {
+        return answerJson(response, 400, { type: 'invalid_control_request', detail: 'body is not JSON' });
+      }
+      return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), body));
+    }
+    requests.push(captured);
+    if (requests.length > limit) requests.shift();
+    const refused = refusal(captured.method, request.headers, captured.body);
+    if (refused) return answerJson(response, 403, { type: refused });
+
+    const { answer, fault } = engine.handle(captured);
+    if (fault?.kind === 'reset') return request.socket.resetAndDestroy();
+    if (fault?.kind === 'stall') {
+      stalled.add(request.socket);
+      request.socket.once('close', () => stalled.delete(request.socket));
+      return;
+    }
+    send(response, answer);
+  });
+  const listening = await listen(server, options.host, options.port);
+
+  return {
+    url: listening.url,
+    requests,
+    reset: () => engine.reset(),
+    seed: (fixture) => engine.seed(fixture),
+    now: () => engine.clock.now(),
+    advanceClock: (ms) => engine.clock.advance(ms),
+    injectFault: (rule) => engine.faults.add(rule, engine.hasOperation),
+    deliveries: async () => {
+      await engine.webhooks.settled();
+      return engine.webhooks.deliveries;
+    },
+    state: () => stateSnapshot(engine.state),
+    createWithdrawalRequest: (input) => createWithdrawalRequest(engine, input),
+    decideKyc: (decision) => decideKyc(engine, decision),
+    configureWebhook: (target) => engine.webhooks.configure(target),
+    stop: async () => {
+      for (const socket of stalled) socket.destroy();
+      await engine.webhooks.settled();
+      await listening.stop();
+    },
+  };
+}

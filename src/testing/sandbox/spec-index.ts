@@ -1,0 +1,96 @@
+// What the sandbox reads from the bundled REST spec: each operation's route, the types of its path and query
+// parameters (to turn the strings of a URL into what the validators expect), its example answer (for cases
+// the state cannot derive) and the error types it documents (so the sandbox never answers an undocumented one).
+import { readFileSync } from 'node:fs';
+import { bundledSpecPath } from '../package-root';
+import { compilePathTemplate, type PathMatcher } from '../../path-template';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface SandboxOperation {
+  id: string;
+  method: string;
+  path: string;
+  match: PathMatcher;
+  /** Parameter name → the JSON type its schema declares, per location. */
+  params: { path: Record<string, ParamType>; query: Record<string, ParamType> };
+  hasBody: boolean;
+  /** The request body example, when there is one. */
+  requestExample: unknown;
+  /** The first documented 2xx status and its example body (undefined for a bodiless answer). */
+  example: { status: number; body: unknown };
+  /** Error status → the `type` values documented for it (`'*'` when `type` is an open string). */
+  errors: Record<number, Set<string> | '*'>;
+}
+
+type ParamType = { type: string; items?: string };
+
+export function loadSandboxSpec(document?: Json): SandboxOperation[] {
+  const bundle: Json = document ?? JSON.parse(readFileSync(bundledSpecPath('crm-rest'), 'utf8'));
+  const deref = (node: Json): Json => {
+    let at = node;
+    for (let hops = 0; at && typeof at.$ref === 'string' && hops < 20; hops++) {
+      at = at.$ref
+        .slice(2)
+        .split('/')
+        .reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], bundle);
+    }
+    return at;
+  };
+  /** The `type` enum of an error body schema, following allOf; '*' when open. */
+  const typeEnum = (schema: Json): Set<string> | '*' => {
+    const node = deref(schema);
+    const values = new Set<string>();
+    for (const part of [node, ...(node?.allOf ?? []).map(deref)]) {
+      for (const value of deref(part?.properties?.type)?.enum ?? []) values.add(value);
+    }
+    return values.size > 0 ? values : '*';
+  };
+
+  const result: SandboxOperation[] = [];
+  for (const [path, item] of Object.entries<Json>(bundle.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const params: SandboxOperation['params'] = { path: {}, query: {} };
+      for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+        const parameter = deref(raw);
+        const schema = deref(parameter.schema ?? {});
+        const where = params[parameter.in as 'path' | 'query'];
+        if (where) where[parameter.name] = { type: schema.type ?? 'string', ...(schema.items ? { items: deref(schema.items).type } : {}) };
+      }
+      const [status, response] = Object.entries<Json>(op.responses).find(([code]) => code.startsWith('2')) ?? ['200', {}];
+      const media = deref(response)?.content?.['application/json'];
+      const firstExample = media?.examples ? deref(Object.values<Json>(media.examples)[0])?.value : undefined;
+      const requestMedia = deref(op.requestBody)?.content?.['application/json'];
+      const requestExample = requestMedia?.example ?? (requestMedia?.examples ? deref(Object.values<Json>(requestMedia.examples)[0])?.value : undefined);
+      const errors: SandboxOperation['errors'] = {};
+      for (const [code, raw] of Object.entries<Json>(op.responses)) {
+        if (Number(code) < 400) continue;
+        const schema = deref(raw)?.content?.['application/json']?.schema;
+        errors[Number(code)] = schema ? typeEnum(schema) : '*';
+      }
+      result.push({
+        id: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        match: compilePathTemplate(path),
+        params,
+        hasBody: Boolean(op.requestBody),
+        requestExample,
+        example: { status: Number(status), body: media ? media.example ?? firstExample : undefined },
+        errors,
+      });
+    }
+  }
+  return result;
+}
+
+/** A URL's parameter text as the type its schema declares; the text itself when it does not parse. */
+export function coerceParam(text: string | string[], declared: ParamType): unknown {
+  if (declared.type === 'array') return (Array.isArray(text) ? text : [text]).map((t) => coerceParam(t, { type: declared.items ?? 'string' }));
+  const value = (Array.isArray(text) ? text[0] : text) ?? '';
+  if (declared.type === 'integer' || declared.type === 'number') return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  if (declared.type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}

@@ -1,0 +1,274 @@
+// Everything the sandbox CRM remembers, and how it starts: from the spec's own examples (the same clients,
+// accounts, balances and transactions its documentation shows), so the documented example calls still work.
+import { crmTimestamp, type VirtualClock } from './clock';
+import { IdGenerator } from './ids';
+import { toUnits, unitsNumber, unitsText, type Units } from './money';
+
+export type Platform = 'mt4' | 'mt5' | 'ctrader';
+type Json = Record<string, unknown>;
+
+export interface SandboxClient {
+  id: string;
+  email: string;
+  name?: string;
+  phone?: { country_code: string; number: string };
+  type: 'trader' | 'ib';
+  group_id?: string;
+  group_name?: string;
+  referral_code?: string;
+  referrer_id?: string;
+  kyc_status: 'pending' | 'verified' | 'rejected';
+  kyc_processing: boolean;
+  kyc_form_id?: string;
+  kyc_form: Json[];
+  details: Json[];
+  owner?: Json;
+  participants?: Json[];
+  suspended: boolean;
+  password?: string;
+  first_open_time?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SandboxLead {
+  id: string;
+  email: string;
+  name?: string;
+  phone?: unknown;
+  language?: string;
+  custom_fields?: unknown;
+  created_at: string;
+}
+
+export interface SandboxConnection {
+  id: string;
+  platform: Platform;
+  name: string;
+  groups: string[];
+  currencies: string[];
+  leverages: number[];
+}
+
+export interface SandboxAccount {
+  platform: Platform;
+  connection_id: string;
+  login: number;
+  user_id?: string;
+  group: string;
+  currency: string;
+  leverage: number;
+  balance: Units;
+  credit: Units;
+  /** Open positions are not simulated: their floating profit and margin stay as seeded. */
+  floating: Units;
+  margin: Units;
+  name?: string;
+  email?: string;
+  comment?: string;
+  enable: 0 | 1;
+  enable_readonly: 0 | 1;
+  created_at: string;
+  /** Fields of the seeded example the sandbox does not compute (e.g. `lead_source`), echoed as they were. */
+  extra: Json;
+}
+
+export interface SandboxTransaction {
+  id: string;
+  user_id?: string;
+  type: string;
+  currency: string;
+  amount: Units;
+  atMs: number;
+  comment?: string;
+  trading_platform?: string;
+  trading_connection_id?: string;
+  trading_id?: string;
+  previous_balance?: Units;
+  new_balance?: Units;
+  status: string;
+  extra: Json;
+}
+
+export interface SandboxWalletOrder {
+  order_id: string;
+  status: 'pending' | 'success' | 'failed';
+  user_id: string;
+  currency: string;
+  amount: Units;
+  atMs: number;
+}
+
+export interface SandboxWithdrawalRequest {
+  id: string;
+  user_id: string;
+  status: 'pending' | 'approved' | 'rejected';
+  /** Approval nodes the request must pass; one approve call passes one node. */
+  steps: number;
+  /** Nodes passed so far. */
+  approved_nodes: number;
+  platform: Platform;
+  connection_id: string;
+  login: number;
+  currency: string;
+  amount: Units;
+  withdrawal_method: string;
+  comment?: string;
+  atMs: number;
+}
+
+export interface SandboxState {
+  clients: Map<string, SandboxClient>;
+  leads: Map<string, SandboxLead>;
+  connections: Map<string, SandboxConnection>;
+  /** By `${connection_id}|${login}`. */
+  accounts: Map<string, SandboxAccount>;
+  transactions: SandboxTransaction[];
+  /** user id → currency → balance. */
+  wallets: Map<string, Map<string, Units>>;
+  walletOrders: Map<string, SandboxWalletOrder>;
+  withdrawalRequests: Map<string, SandboxWithdrawalRequest>;
+  /** When each deposit comment was last deposited, by `${connection_id}|${login}|${comment}`: the repeat window. */
+  depositComments: Map<string, number>;
+  /** Registration OTPs sent, by e-mail. */
+  otps: Map<string, string>;
+  ids: IdGenerator;
+  nextLogin: Record<Platform, number>;
+}
+
+export const accountKey = (connectionId: string, login: number) => `${connectionId}|${login}`;
+
+/** What a seed fixture (`POST /__sandbox/seed`, `startSandboxCrm({ seed })`) may hold; every list is optional. */
+export interface SandboxFixture {
+  clients?: (Partial<SandboxClient> & { id: string; email: string })[];
+  connections?: SandboxConnection[];
+  accounts?: { platform: Platform; connection_id: string; login: number; user_id?: string; group?: string; currency?: string; leverage?: number; balance?: string | number; credit?: string | number }[];
+  /** user id → currency → balance. */
+  wallets?: Record<string, Record<string, string | number>>;
+  withdrawalRequests?: WithdrawalRequestInput[];
+}
+
+export interface WithdrawalRequestInput {
+  id?: string;
+  user_id: string;
+  platform?: Platform;
+  connection_id?: string;
+  login?: number;
+  currency?: string;
+  amount: string | number;
+  steps?: number;
+  withdrawal_method?: string;
+}
+
+export function emptyState(seed: number): SandboxState {
+  return {
+    clients: new Map(),
+    leads: new Map(),
+    connections: new Map(),
+    accounts: new Map(),
+    transactions: [],
+    wallets: new Map(),
+    walletOrders: new Map(),
+    withdrawalRequests: new Map(),
+    depositComments: new Map(),
+    otps: new Map(),
+    ids: new IdGenerator(seed),
+    nextLogin: { mt4: 200200, mt5: 500300, ctrader: 800100 },
+  };
+}
+
+export function newClient(state: SandboxState, clock: VirtualClock, fields: Partial<SandboxClient> & { email: string }): SandboxClient {
+  const now = crmTimestamp(clock.now());
+  const client: SandboxClient = {
+    type: 'trader',
+    kyc_status: 'pending',
+    kyc_processing: false,
+    kyc_form: [],
+    details: [],
+    suspended: false,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+    id: fields.id ?? state.ids.id(),
+  };
+  state.clients.set(client.id, client);
+  return client;
+}
+
+export function addWithdrawalRequest(state: SandboxState, clock: VirtualClock, input: WithdrawalRequestInput): SandboxWithdrawalRequest {
+  if (!state.clients.has(input.user_id)) throw new RangeError(`no client ${input.user_id}`);
+  const account = [...state.accounts.values()].find((a) => a.user_id === input.user_id && (input.login === undefined || a.login === input.login));
+  const steps = input.steps ?? 1;
+  if (!Number.isInteger(steps) || steps < 1 || steps > 10) throw new RangeError('steps must be an integer from 1 to 10');
+  const request: SandboxWithdrawalRequest = {
+    id: input.id ?? state.ids.id(),
+    user_id: input.user_id,
+    status: 'pending',
+    steps,
+    approved_nodes: 0,
+    platform: input.platform ?? account?.platform ?? 'mt4',
+    connection_id: input.connection_id ?? account?.connection_id ?? '',
+    login: input.login ?? account?.login ?? 0,
+    currency: input.currency ?? account?.currency ?? 'USD',
+    amount: toUnits(input.amount),
+    withdrawal_method: input.withdrawal_method ?? 'Bank transfer',
+    atMs: clock.now(),
+  };
+  state.withdrawalRequests.set(request.id, request);
+  return request;
+}
+
+/** Adds a fixture's entities to the state (existing ids are replaced). */
+export function applyFixture(state: SandboxState, clock: VirtualClock, fixture: SandboxFixture): void {
+  for (const connection of fixture.connections ?? []) state.connections.set(connection.id, connection);
+  for (const client of fixture.clients ?? []) newClient(state, clock, client);
+  for (const a of fixture.accounts ?? []) {
+    const now = crmTimestamp(clock.now());
+    state.accounts.set(accountKey(a.connection_id, a.login), {
+      platform: a.platform,
+      connection_id: a.connection_id,
+      login: a.login,
+      ...(a.user_id ? { user_id: a.user_id } : {}),
+      group: a.group ?? 'real-standard',
+      currency: a.currency ?? 'USD',
+      leverage: a.leverage ?? 100,
+      balance: toUnits(a.balance ?? 0),
+      credit: toUnits(a.credit ?? 0),
+      floating: 0n,
+      margin: 0n,
+      enable: 1,
+      enable_readonly: 0,
+      created_at: now,
+      extra: {},
+    });
+  }
+  for (const [userId, balances] of Object.entries(fixture.wallets ?? {})) {
+    const wallet = state.wallets.get(userId) ?? new Map<string, Units>();
+    for (const [currency, amount] of Object.entries(balances)) wallet.set(currency, toUnits(amount));
+    state.wallets.set(userId, wallet);
+  }
+  for (const request of fixture.withdrawalRequests ?? []) addWithdrawalRequest(state, clock, request);
+}
+
+/** The state, as plain JSON (what `GET /__sandbox/state` answers); amounts as decimal strings. */
+export function stateSnapshot(state: SandboxState): Record<string, unknown> {
+  const amounts = (value: unknown): unknown => {
+    if (typeof value === 'bigint') return unitsText(value);
+    if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, amounts(v)]));
+    if (Array.isArray(value)) return value.map(amounts);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'password').map(([k, v]) => [k, amounts(v)]));
+    return value;
+  };
+  return amounts({
+    clients: [...state.clients.values()],
+    leads: [...state.leads.values()],
+    connections: [...state.connections.values()],
+    accounts: [...state.accounts.values()],
+    transactions: state.transactions,
+    wallets: state.wallets,
+    walletOrders: [...state.walletOrders.values()],
+    withdrawalRequests: [...state.withdrawalRequests.values()],
+  }) as Record<string, unknown>;
+}
+
+export { unitsNumber };
