@@ -3417,7 +3417,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmptyObject"];
                 };
             };
-            /** @description No user for `user_id`, or the wallet's balance is too low. */
+            /** @description No user for `user_id`, the wallet's balance is too low, or `order_id` was used before. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3425,7 +3425,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "account_not_found" | "insufficient_funds";
+                        type?: "account_not_found" | "insufficient_funds" | "order_exists";
                     };
                 };
             };

@@ -1,4 +1,5 @@
-// crm-open-api/testing: a local mock of the CRM for your own tests and demos.
+// crm-open-api/testing: a local CRM for your own tests and demos: the static mock (Prism answering from the
+// spec's examples) and the stateful sandbox.
 import { startGate, type CapturedRequest } from './gate';
 import { bundledSpecPath } from './package-root';
 import { startPrism } from './prism';
@@ -48,3 +49,11 @@ export async function startMockCrm(options: MockCrmOptions): Promise<MockCrm> {
     throw error;
   }
 }
+
+export { startSandboxCrm } from './sandbox/server';
+export type { SandboxCrm, SandboxCrmOptions } from './sandbox/server';
+export type { SandboxFixture, WithdrawalRequestInput } from './sandbox/state';
+export type { FaultRule, FaultKind } from './sandbox/faults';
+export type { SandboxDelivery, WebhookTarget } from './sandbox/webhook-delivery';
+export type { KycDecision } from './sandbox/control';
+export { SANDBOX_OTP } from './sandbox/operations/clients';

@@ -1,0 +1,80 @@
+// `crm-open-api sandbox`: the sandbox CRM in the foreground until SIGINT or SIGTERM.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startSandboxCrm } from '../testing/sandbox/server';
+import { startBanner } from './banner';
+
+export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
+
+  --port N                 port (default 4010; 0 picks a free one)
+  --host H                 address to bind (default 127.0.0.1; the control API answers loopback callers only)
+  --api-key K              the API key it accepts (default demo-api-key)
+  --signing-secret S       key of the body signature, when it is not the API key
+  --webhook-url URL        deliver webhooks there ...
+  --webhook-secret W       ... signed with this secret (X-Crm-Signature)
+  --seed N                 seed of the id generator (default 1)
+  --fixture FILE           a JSON fixture loaded on top of the spec's examples
+  --empty                  start without the spec's example data`;
+
+export async function sandboxCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '4010' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'api-key': { type: 'string', default: 'demo-api-key' },
+      'signing-secret': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      fixture: { type: 'string' },
+      empty: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(SANDBOX_USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  if (Boolean(values['webhook-url']) !== Boolean(values['webhook-secret'])) throw new Error('--webhook-url and --webhook-secret go together');
+  const apiKey = values['api-key'] as string;
+  const sandbox = await startSandboxCrm({
+    apiKey,
+    signingSecret: values['signing-secret'],
+    host: values.host,
+    port,
+    seed: Number(values.seed),
+    empty: values.empty,
+    ...(values.fixture ? { fixture: JSON.parse(readFileSync(values.fixture, 'utf8')) } : {}),
+    ...(values['webhook-url'] ? { webhook: { url: values['webhook-url'], secret: values['webhook-secret'] as string } } : {}),
+  });
+  console.log(
+    startBanner({
+      title: 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
+      url: sandbox.url,
+      apiKey,
+      signingSecret: values['signing-secret'],
+      more: [
+        `Control API (loopback only): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
+        values['webhook-url'] ? `Webhooks go to ${values['webhook-url']}` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',
+      ],
+    }),
+  );
+  await untilSignal();
+  await sandbox.stop();
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export const untilSignal = (): Promise<void> =>
+  new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
