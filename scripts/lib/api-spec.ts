@@ -68,6 +68,14 @@ export function loadApi(name: string, document?: Json) {
     return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
   }
 
+  /** Validates a request body (for webhooks: the event the CRM sends) against the operation's request schema. */
+  function requestSchemaErrors(opId: string, body: unknown): string[] {
+    const validate = ajv.getSchema(`${name}${operationById(opId).pointer}/requestBody/content/application~1json/schema`);
+    if (!validate) throw new Error(`${opId} documents no JSON request body`);
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
+  }
+
   /** Like responseSchemaErrors, with the JSON pointer and the value found there. */
   function responseViolations(opId: string, status: number, body: unknown): { pointer: string; message: string; value: unknown }[] {
     const { node, pointer } = documentedResponse(opId, status);
@@ -99,7 +107,7 @@ export function loadApi(name: string, document?: Json) {
     return { params, body };
   }
 
-  return { bundle, operations, operationById, deref, documentedResponse, documentedErrorExamples, responseSchemaErrors, responseViolations, exampleInput };
+  return { bundle, operations, operationById, deref, documentedResponse, documentedErrorExamples, responseSchemaErrors, requestSchemaErrors, responseViolations, exampleInput };
 }
 
 
