@@ -1,7 +1,7 @@
 // The package as other teams get it: `npm pack`, unpacked into blank ESM and CJS projects (TypeScript strict),
 // type-checked against correct and wrong calls, and run against the mock CRM. No registry access: the
 // tarball is unpacked by hand and its dependencies are linked from this checkout.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +28,8 @@ it('holds dist/, the generated types and bundled specs, README and package.json 
 });
 
 /** A blank project with the tarball installed (unpacked) and its dependencies linked. */
-function project(kind: 'module' | 'commonjs'): string {
-  const dir = join(work, kind);
+function project(kind: 'module' | 'commonjs', name: string = kind): string {
+  const dir = join(work, name);
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, '@stoplight'), { recursive: true });
   execFileSync('tar', ['-xzf', tarball.file, '-C', modules]);
@@ -111,5 +111,61 @@ describe.each(['module', 'commonjs'] as const)('installed in a blank %s project 
     );
     const output = execFileSync(process.execPath, [join(dir, `run.${ext}`)], { cwd: dir, encoding: 'utf8' });
     expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ status: 201, id: expect.any(String), signed: true });
+  }, 60_000);
+});
+
+describe('the crm-open-api command, installed from the tarball', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project('module', 'with-bin');
+    // What npm's install does for a `bin` entry: a link in node_modules/.bin, executable.
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync('../crm-open-api/dist/cli/index.js', join(dir, 'node_modules', '.bin', 'crm-open-api'));
+    execFileSync('chmod', ['+x', join(dir, 'node_modules', 'crm-open-api', 'dist', 'cli', 'index.js')]);
+  });
+
+  /** Runs the command until its banner is printed; `detached` puts it in its own process group. */
+  async function startCommand(command: string, args: string[]) {
+    const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl+C')) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('exit', () => reject(new Error(`the command exited early:\n${output}`)));
+    });
+    const printed = {
+      url: /base URL : (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
+      signature: /-H 'signature: (sha256=[0-9a-f]{64})'/.exec(output)?.[1],
+      data: /--data '([^']+)'/.exec(output)?.[1],
+    };
+    return { child, exited, printed };
+  }
+
+  it('`npx crm-open-api sandbox` prints the base URL and a signed curl, and the sandbox answers it', async () => {
+    const { child, exited, printed } = await startCommand('npx', ['--no-install', 'crm-open-api', 'sandbox', '--port', '0', '--api-key', 'pack-sandbox-key']);
+    try {
+      expect(printed).toEqual({ url: expect.any(String), signature: expect.any(String), data: expect.any(String) });
+      const answer = await fetch(`${printed.url}/public/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', key: 'pack-sandbox-key', signature: printed.signature! }, body: printed.data });
+      expect(answer.status).toBe(201);
+      const state = (await (await fetch(`${printed.url}/__sandbox/state`)).json()) as { leads: { email: string }[] };
+      expect(state.leads.map((l) => l.email)).toEqual(['lee.prospect@mail.test']);
+    } finally {
+      // npx does not pass SIGTERM on to the command: stop the whole group.
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+  }, 60_000);
+
+  it('stops cleanly (exit 0, port closed) on SIGTERM and on SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const { child, exited, printed } = await startCommand(join(dir, 'node_modules', '.bin', 'crm-open-api'), ['sandbox', '--port', '0']);
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      await expect(fetch(`${printed.url}/public/v1/connections`)).rejects.toThrow();
+    }
   }, 60_000);
 });

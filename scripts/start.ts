@@ -15,6 +15,7 @@ const mockOnly = process.argv.includes('--mock');
 async function main(): Promise<void> {
   const crm = mockOnly ? await startMockCrm({ apiKey: DEMO_API_KEY, host, port }) : await startSandboxCrm({ apiKey: DEMO_API_KEY, host, port });
   const docs = await serveStatic(DOCS, port + 1, host);
+  const stopped = untilSignal();
   console.log(
     startBanner({
       title: mockOnly ? 'Mock CRM (Prism answering from generated/crm-rest.openapi.json)' : 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
       ],
     }),
   );
-  await untilSignal();
+  await stopped;
   await Promise.all([crm.stop(), docs.close()]);
   process.exit(0);
 }

@@ -51,6 +51,8 @@ export async function sandboxCommand(args: string[]): Promise<void> {
     ...(values.fixture ? { fixture: JSON.parse(readFileSync(values.fixture, 'utf8')) } : {}),
     ...(values['webhook-url'] ? { webhook: { url: values['webhook-url'], secret: values['webhook-secret'] as string } } : {}),
   });
+  // Listening for the signals before the banner: whoever reads it may stop us at once.
+  const stopped = untilSignal();
   console.log(
     startBanner({
       title: 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
@@ -63,7 +65,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       ],
     }),
   );
-  await untilSignal();
+  await stopped;
   await sandbox.stop();
 }
 
