@@ -2,12 +2,15 @@
 // in-memory fetch (no network), each case next to its baseline. `--json` also writes .artifacts/bench.json.
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import createClient from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import type { paths } from '../generated/crm-rest';
 import { createCrmClient } from '../src/client';
 import { signPayload } from '../src/signature';
+import { listen } from '../src/testing/http-server';
+import { startSandboxCrm } from '../src/testing/sandbox/server';
 import { ROOT } from './lib/apis';
 import { runtimeSizes } from './lib/runtime-size';
 
@@ -65,12 +68,36 @@ async function measurePair(run: () => unknown, baseRun: () => unknown): Promise<
   return [median(cases), median(bases)];
 }
 
+/**
+ * The sandbox over loopback: a simple read through its gate (key check, routing, validation, state) against a
+ * bare node:http server answering the same bytes, both called with fetch (keep-alive) from this process.
+ */
+async function sandboxPair() {
+  const started = performance.now();
+  const sandbox = await startSandboxCrm({ apiKey: KEY });
+  const startMs = performance.now() - started;
+  const url = `${sandbox.url}/public/v1/mt4/accounts?connection_id=Cn4Mt001&skip=0&limit=10`;
+  const bytes = await (await fetch(url, { headers: { key: KEY } })).text();
+  const bareServer = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)));
+  const pair: [string, () => unknown, string, () => unknown] = [
+    'sandbox GET listMt4Accounts over loopback (gate, validation, state)',
+    async () => (await fetch(url, { headers: { key: KEY } })).text(),
+    'bare node:http answering the same bytes',
+    async () => (await fetch(bareServer.url, { headers: { key: KEY } })).text(),
+  ];
+  return { pair, startMs, stop: () => Promise.all([sandbox.stop(), bareServer.stop()]) };
+}
+
 async function main(): Promise<void> {
+  const sandbox = await sandboxPair();
+  pairs.push(sandbox.pair);
   const rows = [];
   for (const [name, run, baseName, baseRun] of pairs) {
     const [ops, baseline] = await measurePair(run, baseRun);
     rows.push({ case: name, opsPerSecond: Math.round(ops), baseline: baseName, baselineOpsPerSecond: Math.round(baseline), ratio: Number((ops / baseline).toFixed(3)) });
   }
+  await sandbox.stop();
+  console.log(`sandbox start: ${sandbox.startMs.toFixed(0)} ms (no Prism)`);
   const sizes = await runtimeSizes();
   console.table(rows.map((r) => ({ case: r.case, 'ops/s': r.opsPerSecond, baseline: r.baseline, 'baseline ops/s': r.baselineOpsPerSecond, ratio: r.ratio.toFixed(2) })));
   for (const size of sizes) console.log(`${size.name}: ${size.minGzBytes} B min+gz`);
@@ -78,7 +105,7 @@ async function main(): Promise<void> {
     const dir = join(ROOT, '.artifacts');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'bench.json');
-    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, sizes }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
     console.log(`written ${file}`);
   }
 }
