@@ -47,7 +47,8 @@ export const operations: Record<string, OperationEntry> = {
     "method": "POST",
     "path": "/public/v1/users/create",
     "idempotent": false,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "reconcileBy": "email"
   },
   "POST /public/v1/users/uplines": {
     "id": "getClientUplines",
@@ -115,7 +116,8 @@ export const operations: Record<string, OperationEntry> = {
     "path": "/public/v1/mt4/accounts/{login}/deposit",
     "idempotent": false,
     "moneyMovement": true,
-    "reconcileBy": "comment"
+    "reconcileBy": "comment",
+    "repeatWindowMs": 120000
   },
   "POST /public/v1/mt4/accounts/{login}/withdrawal": {
     "id": "withdrawFromMt4Account",
@@ -261,7 +263,8 @@ export const operations: Record<string, OperationEntry> = {
     "method": "POST",
     "path": "/public/v1/requests/withdrawal/reject",
     "idempotent": false,
-    "moneyMovement": false
+    "moneyMovement": false,
+    "reconcileBy": "id"
   },
   "POST /public/v1/account/register/request": {
     "id": "sendRegistrationOtp",

@@ -23,6 +23,8 @@ export interface OperationEntry {
   moneyMovement: boolean;
   /** The body field that identifies the operation for reconciliation (spec: `x-reconcile-by`). */
   reconcileBy?: string;
+  /** How long the CRM answers a repeat of this call as a repeat instead of applying it (spec: `x-repeat-window-ms`). */
+  repeatWindowMs?: number;
   /** A `skip`/`limit` list: where those go and the largest page the spec allows. */
   page?: { in: 'query' | 'body'; maxLimit: number };
 }

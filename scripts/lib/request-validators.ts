@@ -30,6 +30,7 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
     idempotent: operation['x-idempotent'] === true,
     moneyMovement: operation['x-money-movement'] === true,
     ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
+    ...(operation['x-repeat-window-ms'] ? { repeatWindowMs: operation['x-repeat-window-ms'] } : {}),
     ...(page ? { page } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface SandboxOperation {
   requestExample: unknown;
   /** The first documented 2xx status and its example body (undefined for a bodiless answer). */
   example: { status: number; body: unknown };
+  /** `x-repeat-window-ms`: how long a repeat of this call is answered as a repeat. */
+  repeatWindowMs?: number;
   /** Error status → the `type` values documented for it (`'*'` when `type` is an open string). */
   errors: Record<number, Set<string> | '*'>;
 }
@@ -80,6 +82,7 @@ export function loadSandboxSpec(document?: Json): SandboxOperation[] {
         requestExample,
         example: { status: Number(status), body: media ? media.example ?? firstExample : undefined },
         errors,
+        ...(op['x-repeat-window-ms'] ? { repeatWindowMs: op['x-repeat-window-ms'] } : {}),
       });
     }
   }

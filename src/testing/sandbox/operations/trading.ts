@@ -1,12 +1,9 @@
 // Trading servers: connections, accounts of MT4, MT5 and cTrader, and the MT4 money movements. Balances
 // change by exact decimal arithmetic; a deposit's `comment` is remembered for the CRM's 2-minute repeat window.
 import { crmTimestamp } from '../clock';
-import { toUnits, unitsNumber, unitsText } from '../money';
+import { toUnits, unitsNumber } from '../money';
 import { accountKey, type Platform, type SandboxAccount, type SandboxState } from '../state';
 import { defined, exampleAnswer, page, refuse, type OperationHandler, type SandboxCall, type SandboxContext } from './context';
-
-/** The CRM's documented repeat window for deposits with the same comment. */
-export const DEPOSIT_REPEAT_WINDOW_MS = 2 * 60 * 1000;
 
 const connectionOf = (state: SandboxState, id: unknown, platform: Platform) => {
   const connection = state.connections.get(String(id));
@@ -87,7 +84,8 @@ export const tradingOperations: Record<string, OperationHandler> = {
     const { account } = found;
     const key = `${account.connection_id}|${account.login}|${call.body.comment}`;
     const last = context.state.depositComments.get(key);
-    if (last !== undefined && context.clock.now() - last < DEPOSIT_REPEAT_WINDOW_MS) return { status: 200, body: { repeat: true } };
+    // The window is the spec's (`x-repeat-window-ms`, 2 minutes), the one the reconciler relies on.
+    if (last !== undefined && context.clock.now() - last < (call.op.repeatWindowMs ?? 0)) return { status: 200, body: { repeat: true } };
     const before = account.balance;
     account.balance += toUnits(call.body.amount);
     context.state.depositComments.set(key, context.clock.now());
@@ -108,4 +106,3 @@ export const tradingOperations: Record<string, OperationHandler> = {
   },
 };
 
-export { unitsText };
