@@ -11,6 +11,8 @@ import { createBodyCapture } from './serialize-body';
 import type { RequestValidator } from './validation-types';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
+import { createReconcilingFetch } from './reconcile/auto-reconcile';
+import type { ReconcileOptions } from './reconcile/reconcile';
 
 export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../generated/crm-rest';
 
@@ -41,6 +43,15 @@ export interface CrmClientOptions {
   throwOnError?: boolean;
   /** Receives request/response summaries; headers redacted, no bodies. `console` works. */
   logger?: CrmLogger;
+  /**
+   * Settle a lost answer to a money movement or creation before returning (default false): the client runs
+   * `reconcile` itself and returns the real answer, throws CrmNotAppliedError when it provably did not take
+   * effect, or throws CrmAmbiguousOutcomeError with `reconciliation` attached when it stays unknown. An
+   * object sets the reconciliation's `safetyMarginMs` and `attempts`.
+   */
+  autoReconcile?: boolean | Pick<ReconcileOptions, 'safetyMarginMs' | 'attempts'>;
+  /** The clock (ms) that times a request for reconciliation; default Date.now (tests pass a virtual one). */
+  clock?: () => number;
 }
 
 export type CrmClient = Client<paths, 'application/json'>;
@@ -70,15 +81,23 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const apiKey = requireOption(options, 'apiKey');
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
   const body = createBodyCapture();
+  let transport = createRetryingFetch({
+    fetch: options.fetch,
+    timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
+    maxRetries: nonNegativeInteger(options, 'maxRetries', 2),
+    backoff: options.backoff ?? {},
+    logger: options.logger,
+    clock: options.clock,
+  });
+  if (options.autoReconcile) {
+    // Reconciliation calls go through a twin of this client without autoReconcile, so they never recurse.
+    let reconciler: CrmClient | undefined;
+    const settings = typeof options.autoReconcile === 'object' ? options.autoReconcile : {};
+    transport = createReconcilingFetch(transport, () => (reconciler ??= createCrmClient({ ...options, autoReconcile: false })), { ...settings, now: options.clock, logger: options.logger });
+  }
   const client = createClient<paths, 'application/json'>({
     baseUrl,
-    fetch: createRetryingFetch({
-      fetch: options.fetch,
-      timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
-      maxRetries: nonNegativeInteger(options, 'maxRetries', 2),
-      backoff: options.backoff ?? {},
-      logger: options.logger,
-    }),
+    fetch: transport,
     ...(options.headers ? { headers: options.headers } : {}),
     bodySerializer: body.serialize,
   });

@@ -61,12 +61,46 @@ export class CrmTimeoutError extends CrmError {
   }
 }
 
+/** The request an ambiguous outcome is about, exactly as it was sent (kept out of logs, JSON and inspect). */
+export interface SentRequest {
+  method: string;
+  url: string;
+  /** The body text sent, when there was one. */
+  body?: string;
+  /** When the first attempt started, on the client's clock (ms). */
+  sentAt: number;
+}
+
+/** What reconciliation found out about a request whose answer was lost (see `reconcile`). */
+export interface Reconciliation {
+  /**
+   * `applied`: it took effect exactly once; `not_applied`: it provably did not; `already_decided`: the
+   * withdrawal request had been decided before (by the lost call or by someone else); `unknown`: the
+   * documented calls could not tell.
+   */
+  outcome: 'applied' | 'not_applied' | 'already_decided' | 'unknown';
+  /** How it was found out, e.g. `resent-within-repeat-window`, `order-status`, `transactions-report`. */
+  how: string;
+  /** What the CRM answered to the look-up or the re-send (statuses, records; never a secret). */
+  evidence: Record<string, unknown>;
+  /**
+   * The answer the call settles to, when one is known: the re-send's own answer, or the documented success
+   * when a look-up proved it applied. `autoReconcile` returns it as the call's answer.
+   */
+  result?: { status: number; body?: unknown };
+}
+
 /**
  * A request that moves money or creates something was sent and no definitive answer came back (lost
- * connection, timeout, 429 or 5xx). It was NOT re-sent: look it up by `reconcile` before trying again.
+ * connection, timeout, 429 or 5xx). It was NOT re-sent: settle it with `reconcile(crm, error)` (or the
+ * client's `autoReconcile`) before trying again.
  */
 export class CrmAmbiguousOutcomeError extends CrmError {
   override name = 'CrmAmbiguousOutcomeError';
+  /** Set when reconciliation ran (by `autoReconcile`) and could not settle the outcome. */
+  reconciliation?: Reconciliation;
+  /** The request as sent: not enumerable, so it never reaches a log line, JSON or `util.inspect`. */
+  declare readonly request: SentRequest | undefined;
   constructor(
     message: string,
     readonly operationId: string,
@@ -74,9 +108,23 @@ export class CrmAmbiguousOutcomeError extends CrmError {
     readonly reconcile: { field: string; value: unknown } | undefined,
     /** The HTTP status when an indefinite answer (429, 5xx) came back; undefined when none did. */
     readonly status: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; request?: SentRequest },
   ) {
     super(message, options);
+    Object.defineProperty(this, 'request', { value: options?.request, enumerable: false });
+  }
+}
+
+/** Reconciliation proved that a request whose answer was lost did not take effect (`reconciliation` says how). */
+export class CrmNotAppliedError extends CrmError {
+  override name = 'CrmNotAppliedError';
+  constructor(
+    message: string,
+    readonly operationId: string,
+    readonly reconcile: { field: string; value: unknown } | undefined,
+    readonly reconciliation: Reconciliation,
+  ) {
+    super(message);
   }
 }
 

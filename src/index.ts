@@ -2,7 +2,10 @@
 export { createCrmClient } from './client';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './client';
 export { signPayload, verifySignature } from './signature';
-export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmApiError } from './errors';
+export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './errors';
+export type { Reconciliation, SentRequest } from './errors';
+export { reconcile } from './reconcile/reconcile';
+export type { ReconcileOptions } from './reconcile/reconcile';
 export { unwrap } from './api-error';
 export { paginate } from './paginate';
 export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from './paginate';

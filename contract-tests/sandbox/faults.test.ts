@@ -56,9 +56,9 @@ it('covers every operation the spec marks x-money-movement', () => {
   expect(Object.keys(CASES).sort()).toEqual(money);
 });
 
-const matrix = Object.keys(CASES).flatMap((opId) => FAULT_KINDS.flatMap((fault) => (fault.startsWith('status') ? [503, 429].map((status) => [opId, fault, status] as const) : [[opId, fault, undefined] as const])));
+const matrix: [string, FaultKind, number | undefined][] = Object.keys(CASES).flatMap((opId) => FAULT_KINDS.flatMap((fault) => (fault.startsWith('status') ? [503, 429] : [undefined]).map((status): [string, FaultKind, number | undefined] => [opId, fault, status])));
 
-describe.each(matrix)('%s under %s %s', (opId, fault: FaultKind, status) => {
+describe.each(matrix)('%s under %s %s', (opId, fault, status) => {
   const money = CASES[opId]!;
   beforeEach(() => box.sandbox.reset());
   afterEach(() => expect(box.violations()).toEqual([]));

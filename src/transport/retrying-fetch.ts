@@ -16,6 +16,8 @@ export interface TransportOptions {
   maxRetries: number;
   backoff: BackoffOptions;
   logger: CrmLogger | undefined;
+  /** The clock `sentAt` is read from (ms); Date.now unless a test drives virtual time. */
+  clock?: () => number;
 }
 
 type Attempt = { response: Response } | { error: unknown; timedOut: boolean; callerAborted: boolean };
@@ -91,10 +93,12 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
     // Kept for a retry's copy and the reconcile handle: the serializer's text when we made the body, else its
     // bytes, read now (the first attempt spends the stream).
     const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request));
+    const sentAt = (options.clock ?? Date.now)();
     const ambiguous = (reason: string, status: number | undefined, cause?: unknown) => {
       const reconcile = reconcileHandle(body, operation?.reconcileBy);
       const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
-      return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause });
+      const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
+      return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
     };
 
     for (let retry = 0; ; retry++) {

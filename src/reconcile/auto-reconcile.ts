@@ -1,0 +1,32 @@
+// The client's `autoReconcile`: a lost answer is settled before the caller sees it. Settled with an answer
+// (applied, already decided, or refused on re-send) → that answer, marked `x-crm-reconciled: <how>`;
+// provably not applied without one → CrmNotAppliedError; still unknown → the CrmAmbiguousOutcomeError,
+// with `reconciliation` attached.
+import type { CrmClient } from '../client';
+import { CrmAmbiguousOutcomeError, CrmNotAppliedError } from '../errors';
+import { reconcile, type ReconcileOptions } from './reconcile';
+
+export function createReconcilingFetch(
+  send: (request: Request) => Promise<Response>,
+  reconciler: () => CrmClient,
+  options: ReconcileOptions,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    try {
+      return await send(request);
+    } catch (error) {
+      if (!(error instanceof CrmAmbiguousOutcomeError)) throw error;
+      const found = await reconcile(reconciler(), error, options);
+      if (found.outcome !== 'unknown' && found.result) {
+        const { status, body } = found.result;
+        const headers = { 'x-crm-reconciled': found.how, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+        return new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+      }
+      if (found.outcome === 'not_applied') {
+        throw new CrmNotAppliedError(`${error.operationId}: the lost request did not take effect (${found.how}); it is safe to send again.`, error.operationId, error.reconcile, found);
+      }
+      error.reconciliation = found;
+      throw error;
+    }
+  };
+}
