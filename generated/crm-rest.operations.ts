@@ -117,7 +117,10 @@ export const operations: Record<string, OperationEntry> = {
     "idempotent": false,
     "moneyMovement": true,
     "reconcileBy": "comment",
-    "repeatWindowMs": 120000
+    "repeatWindowMs": 120000,
+    "numericPath": [
+      "login"
+    ]
   },
   "POST /public/v1/mt4/accounts/{login}/withdrawal": {
     "id": "withdrawFromMt4Account",
@@ -125,7 +128,10 @@ export const operations: Record<string, OperationEntry> = {
     "path": "/public/v1/mt4/accounts/{login}/withdrawal",
     "idempotent": false,
     "moneyMovement": true,
-    "reconcileBy": "comment"
+    "reconcileBy": "comment",
+    "numericPath": [
+      "login"
+    ]
   },
   "GET /public/v1/mt4/trades": {
     "id": "listMt4Trades",

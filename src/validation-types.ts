@@ -25,6 +25,8 @@ export interface OperationEntry {
   reconcileBy?: string;
   /** How long the CRM answers a repeat of this call as a repeat instead of applying it (spec: `x-repeat-window-ms`). */
   repeatWindowMs?: number;
+  /** Path parameters the spec types as numbers (e.g. `login`). */
+  numericPath?: string[];
   /** A `skip`/`limit` list: where those go and the largest page the spec allows. */
   page?: { in: 'query' | 'body'; maxLimit: number };
 }

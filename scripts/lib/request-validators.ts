@@ -19,10 +19,19 @@ function pageOf(bundle: Json, { operation, pathItem }: DocumentOperation): Opera
   return undefined;
 }
 
+/** Path parameters typed as numbers (a URL holds text; reconciliation reads them back as the spec types them). */
+function numericPathParams(bundle: Json, { operation, pathItem }: DocumentOperation): string[] {
+  return [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]
+    .map((p: Json) => deref(bundle, p))
+    .filter((p: Json) => p.in === 'path' && ['integer', 'number'].includes(deref(bundle, p.schema ?? {}).type))
+    .map((p: Json) => p.name);
+}
+
 /** What the client needs to know of an operation, read from its spec extensions. */
 function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
   const { id, method, path, operation } = op;
   const page = pageOf(bundle, op);
+  const numericPath = numericPathParams(bundle, op);
   return {
     id,
     method,
@@ -32,6 +41,7 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
     ...(operation['x-reconcile-by'] ? { reconcileBy: operation['x-reconcile-by'] } : {}),
     ...(operation['x-repeat-window-ms'] ? { repeatWindowMs: operation['x-repeat-window-ms'] } : {}),
     ...(page ? { page } : {}),
+    ...(numericPath.length > 0 ? { numericPath } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export interface ReconcileOptions {
 export interface LostRequest {
   operation: OperationEntry;
   sent: SentRequest;
-  path: Record<string, string>;
+  path: Record<string, string | number>;
   body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The same call again, through the client (signed, validated); `undefined` when its answer was lost too. */
   resend(): Promise<{ status: number; data?: unknown; error?: unknown; response: Response } | undefined>;
@@ -60,7 +60,8 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
     return { outcome: 'unknown', how: 'none', evidence: { reason: `no documented look-up for ${error.operationId}` } };
   }
   const url = new URL(sent.url);
-  const path = compilePathTemplate(operation.path)(url.pathname) ?? {};
+  const text = compilePathTemplate(operation.path)(url.pathname) ?? {};
+  const path = Object.fromEntries(Object.entries(text).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
   const body = sent.body ? (JSON.parse(sent.body) as Record<string, unknown>) : {};
   const call = (crm as unknown as Record<string, AnyCall>)[operation.method] as AnyCall;
   const lost: LostRequest = {

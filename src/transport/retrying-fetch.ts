@@ -94,7 +94,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
     // bytes, read now (the first attempt spends the stream).
     const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request));
     const sentAt = (options.clock ?? Date.now)();
-    const ambiguous = (reason: string, status: number | undefined, cause?: unknown) => {
+    const ambiguous = (reason: string, status: number | undefined, cause: unknown, attemptNo: number) => {
+      logger?.error?.('crm outcome unknown', { ...details(attemptNo), ...(status === undefined ? {} : { status }), reason });
       const reconcile = reconcileHandle(body, operation?.reconcileBy);
       const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
       const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
@@ -116,25 +117,23 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
         logger?.debug?.('crm response', { ...details(retry + 1), status, durationMs: Math.round(performance.now() - started) });
         if (!repeatable && isIndefiniteStatus(status)) {
           await response.body?.cancel();
-          const error = ambiguous(`HTTP ${status}`, status);
-          logger?.error?.('crm outcome unknown', { ...details(retry + 1), status, reason: `HTTP ${status}` });
-          throw error;
+          throw ambiguous(`HTTP ${status}`, status, undefined, retry + 1);
         }
         if (!repeatable || !canRetry || !TRANSIENT_STATUSES.has(status)) return response;
         await response.body?.cancel();
         reason = `HTTP ${status}`;
         wait = retryAfterMs(response.headers);
       } else if (outcome.callerAborted) {
-        if (!repeatable) throw ambiguous('aborted by the caller', undefined, outcome.error);
+        if (!repeatable) throw ambiguous('aborted by the caller', undefined, outcome.error, retry + 1);
         throw request.signal.reason;
       } else if (outcome.timedOut) {
         reason = `no answer within ${timeoutMs} ms`;
-        if (!repeatable) throw ambiguous(reason, undefined, outcome.error);
+        if (!repeatable) throw ambiguous(reason, undefined, outcome.error, retry + 1);
         if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
       } else {
         const notSent = wasNotSent(outcome.error);
         reason = describeFailure(outcome.error);
-        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, outcome.error);
+        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, outcome.error, retry + 1);
         if (!canRetry) {
           const what = notSent ? 'the request was not sent' : 'the connection was lost';
           throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: outcome.error });
