@@ -9,8 +9,10 @@ const KEY = 'rates-api-key-under-test';
 registerSecret(KEY);
 const RATES: Record<string, number> = { 'USD/EUR': 0.9214, 'EUR/JPY': 162.3 };
 
+const reports: unknown[] = [];
 const handler = createExchangeRateHandler({
   apiKey: KEY,
+  onError: (error, context) => reports.push([(error as Error).message, context]),
   getRate: ({ from, to }) => {
     if (from === 'XXX') throw new Error('source down: secret detail');
     if (from === 'NAN') return Number.NaN;
@@ -44,5 +46,10 @@ describe('createExchangeRateHandler', () => {
     expect(await expectAnswer(await ask({ from: 'GBP', to: 'CHF' }), 404)).toEqual({ type: 'rate_not_found' });
     expect(await expectAnswer(await ask({ from: 'XXX', to: 'EUR' }), 503)).toEqual({ type: 'rate_unavailable' });
     expect((await expectAnswer(await ask({ from: 'NAN', to: 'EUR' }), 503)).type).toBe('rate_unavailable');
+    // The tenant hears of both through onError (the CRM never sees the message).
+    expect(reports).toEqual([
+      ['source down: secret detail', { receiver: 'exchange-rates', step: 'getRate', key: 'XXX/EUR' }],
+      ['getRate gave no positive finite number', { receiver: 'exchange-rates', step: 'getRate', key: 'NAN/EUR' }],
+    ]);
   });
 });

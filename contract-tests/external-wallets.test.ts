@@ -80,10 +80,10 @@ describe('Get Wallet List (POST /wallets)', () => {
 
   it('refuses (500 wallet_inconsistent), never rounds, an amount with more decimals than `decimals`', async () => {
     const bad = handlerWith([{ id: 'w1', external_user_id: 'user_456', amount: 10.005, currency: 'USD', decimals: 2 }]);
-    const response = await bad(new Request('https://api.test/wallets', { method: 'POST', headers: { key: KEY, signature: await sha1ParamsSignature(example, KEY) }, body: JSON.stringify(example) }));
+    const response = await bad(new Request('https://api.test/wallets', { method: 'POST', headers: { 'content-type': 'application/json', key: KEY, signature: await sha1ParamsSignature(example, KEY) }, body: JSON.stringify(example) }));
     expect(await expectAnswer('listExternalWallets', response, 500)).toEqual({ type: 'wallet_inconsistent', message: 'data[0].amount has more than 2 decimal places' });
     const tiny = handlerWith([{ id: 'w2', external_user_id: 'user_456', amount: 1e-9, currency: 'BTC', decimals: 8 }]);
-    const second = await tiny(new Request('https://api.test/wallets', { method: 'POST', headers: { key: KEY, signature: await sha1ParamsSignature(example, KEY) }, body: JSON.stringify(example) }));
+    const second = await tiny(new Request('https://api.test/wallets', { method: 'POST', headers: { 'content-type': 'application/json', key: KEY, signature: await sha1ParamsSignature(example, KEY) }, body: JSON.stringify(example) }));
     expect((await expectAnswer('listExternalWallets', second, 500)).message).toBe('data[0].amount has more than 8 decimal places');
   });
 });
@@ -125,7 +125,7 @@ describe('one SHA-1 parameter signature for PSP and External Wallets', () => {
         case 2: arr.push(random.text()); break;
         default: forged.skip = (forged.skip as number) + 1 + random.int(5);
       }
-      const response = await handler(new Request('https://api.test/wallets', { method: 'POST', headers: { key: KEY, signature }, body: JSON.stringify(forged) }));
+      const response = await handler(new Request('https://api.test/wallets', { method: 'POST', headers: { 'content-type': 'application/json', key: KEY, signature }, body: JSON.stringify(forged) }));
       if (response.status !== 401) accepted += 1;
     }
     process.stdout.write(`wallet signature fuzz: 600 sets match the reference; 600 tampered, ${accepted} accepted\n`);

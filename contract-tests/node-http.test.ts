@@ -31,7 +31,7 @@ it('a webhook receiver in node:http verifies the raw bytes it received (non-ASCI
   const signature = createHmac('sha256', SECRET).update(body).digest('hex');
   const ok = await fetch(`${url}/crm`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-crm-signature': signature }, body });
   expect(ok.status).toBe(204);
-  const bad = await fetch(`${url}/crm`, { method: 'POST', headers: { 'x-crm-signature': signature }, body: body.replace('Zoë', 'Zoe') });
+  const bad = await fetch(`${url}/crm`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-crm-signature': signature }, body: body.replace('Zoë', 'Zoe') });
   expect(bad.status).toBe(401);
   while (received.length === 0) await new Promise((resolve) => setImmediate(resolve));
   expect(received).toEqual(['Zoë 中文']);

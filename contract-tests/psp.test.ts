@@ -96,7 +96,7 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
 
   it('accepts the example exactly as the spec holds it, under the demo token it was signed with', async () => {
     const demo = createPaymentUrlHandler({ crmPayToken: DEMO_TOKEN, getPaymentUrl: () => 'https://pay.psp.test/x' });
-    const response = await demo(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'crm-pay-token': DEMO_TOKEN }, body: JSON.stringify(urlExample) }));
+    const response = await demo(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'content-type': 'application/json', 'crm-pay-token': DEMO_TOKEN }, body: JSON.stringify(urlExample) }));
     expect(response.status).toBe(200);
   });
 
@@ -116,10 +116,12 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
   });
 
   it('result false (documented) when your code fails, without its message', async () => {
-    const failing = createPaymentUrlHandler({ crmPayToken: TOKEN, getPaymentUrl: () => { throw new Error('PSP said: internal 42'); } });
-    const response = await failing(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'crm-pay-token': TOKEN }, body: JSON.stringify(await signed(urlExample)) }));
+    const reports: unknown[] = [];
+    const failing = createPaymentUrlHandler({ crmPayToken: TOKEN, getPaymentUrl: () => { throw new Error('PSP said: internal 42'); }, onError: (error, context) => reports.push([(error as Error).message, context]) });
+    const response = await failing(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'content-type': 'application/json', 'crm-pay-token': TOKEN }, body: JSON.stringify(await signed(urlExample)) }));
     const answer = await expectDocumentedResponse(api, 'getPaymentUrl', response, 200);
     expect(answer).toEqual({ data: null, result: false, msg: 'payment page unavailable' });
+    expect(reports).toEqual([['PSP said: internal 42', { receiver: 'payment-url', step: 'getPaymentUrl', key: (urlExample as { order_no: string }).order_no }]]);
   });
 });
 

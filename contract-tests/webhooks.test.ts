@@ -66,7 +66,7 @@ describe('the receiver', () => {
   const event = events.find((e) => e.id === 'receiveWithdrawalApproved')!.body;
   const raw = JSON.stringify(event);
 
-  it('answers 204 before slow work finishes, and reports a failing handler without failing the delivery', async () => {
+  it("acknowledge: 'after-persist' answers 204 once persist resolved, before the handler starts; its failure is reported", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const steps: string[] = [];
@@ -75,6 +75,8 @@ describe('the receiver', () => {
     const reported = new Promise<void>((resolve) => (settled = resolve));
     const handler = createWebhookHandler({
       secret: SECRET,
+      acknowledge: 'after-persist',
+      persist: (e, { key }) => void steps.push(`persisted ${key}`),
       on: {
         'crm.webhooks.requests.withdrawal.approve.node.1': async (e: WebhookEventOf<'crm.webhooks.requests.withdrawal.approve.node.1'>) => {
           steps.push(`started ${e.data.id}`);
@@ -82,20 +84,26 @@ describe('the receiver', () => {
           throw new Error('tenant work failed');
         },
       },
-      onError: (error) => (errors.push(error), settled()),
+      onError: (error, context) => (errors.push([error, context]), settled()),
     });
     const response = await handler(deliver(raw, { 'x-crm-signature': hmac(raw) }));
     expect(response.status).toBe(204);
-    expect(steps).toEqual([]); // not even started when the CRM got its answer
+    expect(steps).toEqual(['persisted crm.webhooks.requests.withdrawal.approve.node.1:w8k2m4q1']); // stored, not yet handled
     release();
     await reported;
-    expect(steps).toEqual(['started w8k2m4q1']);
-    expect(errors).toEqual([new Error('tenant work failed')]);
+    expect(steps).toEqual(['persisted crm.webhooks.requests.withdrawal.approve.node.1:w8k2m4q1', 'started w8k2m4q1']);
+    expect(errors).toEqual([[new Error('tenant work failed'), { receiver: 'webhooks', step: 'handler', event: 'crm.webhooks.requests.withdrawal.approve.node.1', key: 'crm.webhooks.requests.withdrawal.approve.node.1:w8k2m4q1' }]]);
   });
 
-  it('hands the work to waitUntil when given', async () => {
+  it('hands the after-persist work to waitUntil when given', async () => {
     const kept: Promise<unknown>[] = [];
-    const handler = createWebhookHandler({ secret: SECRET, on: { 'crm.webhooks.requests.withdrawal.approve.node.1': () => undefined }, waitUntil: (p) => kept.push(p) });
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      acknowledge: 'after-persist',
+      persist: () => undefined,
+      on: { 'crm.webhooks.requests.withdrawal.approve.node.1': () => undefined },
+      waitUntil: (p) => kept.push(p),
+    });
     await handler(deliver(raw, { 'x-crm-signature': hmac(raw) }));
     expect(kept).toHaveLength(1);
     await kept[0];

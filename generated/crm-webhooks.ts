@@ -287,10 +287,12 @@ export interface components {
         /** @description What a receiver built on this package answers to a delivery it refuses. */
         WebhookRejection: {
             /**
-             * @description `invalid_signature`: missing or wrong `X-Crm-Signature`; `invalid_payload`: not a webhook event.
+             * @description `invalid_signature`: missing or wrong `X-Crm-Signature`; `invalid_payload`: not a webhook event; `method_not_allowed`: not a POST; `delivery_in_progress`: the same delivery is being handled right now; `payload_too_large`, `unsupported_media_type`: refused before reading it; `handler_failed`, `handler_timeout`: the tenant's code failed or missed the deadline.
              * @enum {string}
              */
-            type: "invalid_signature" | "invalid_payload";
+            type: "invalid_signature" | "invalid_payload" | "method_not_allowed" | "delivery_in_progress" | "payload_too_large" | "unsupported_media_type" | "handler_failed" | "handler_timeout";
+            /** @description A human-readable reason (never the secret, the signature or the body). */
+            message?: string;
         };
         /** @description The fields every request event's `data` starts with. */
         WebhookRequestCommon: {
@@ -605,6 +607,20 @@ export interface components {
         };
     };
     responses: {
+        /** @description Not accepted (the CRM counts the delivery as failed, and it can be resent): 400 not an event, 409 the same delivery is being handled right now, 413 larger than the receiver accepts, 415 not JSON, 500 the tenant's handler (or its durable hand-off) failed, 503 it did not finish within the deadline. */
+        WebhookNotAccepted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "handler_failed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookRejection"];
+            };
+        };
         /** @description The signature is missing or does not match the body (the CRM counts the delivery as failed). */
         WebhookSignatureRejected: {
             headers: {
@@ -683,7 +699,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveWithdrawalApproved: {
@@ -744,7 +767,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveWithdrawalRejected: {
@@ -814,7 +844,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receivePropTradingApproved: {
@@ -875,7 +912,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receivePropTradingRejected: {
@@ -938,7 +982,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receivePropTradingLiveApproved: {
@@ -1002,7 +1053,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receivePropTradingLiveRejected: {
@@ -1065,7 +1123,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveTransferApproved: {
@@ -1132,7 +1197,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveTransferRejected: {
@@ -1203,7 +1275,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveKycApproved: {
@@ -1269,7 +1348,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
     receiveKycRejected: {
@@ -1325,7 +1411,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["WebhookNotAccepted"];
             401: components["responses"]["WebhookSignatureRejected"];
+            405: components["responses"]["WebhookNotAccepted"];
+            409: components["responses"]["WebhookNotAccepted"];
+            413: components["responses"]["WebhookNotAccepted"];
+            415: components["responses"]["WebhookNotAccepted"];
+            500: components["responses"]["WebhookNotAccepted"];
+            503: components["responses"]["WebhookNotAccepted"];
         };
     };
 }

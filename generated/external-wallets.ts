@@ -118,7 +118,7 @@ export interface components {
              * @description What went wrong.
              * @enum {string}
              */
-            type: "invalid_api_key" | "invalid_signature" | "invalid_request" | "wallet_not_found" | "wallet_inconsistent" | "insufficient_funds" | "order_exists" | "wallet_unavailable";
+            type: "invalid_api_key" | "invalid_signature" | "invalid_request" | "wallet_not_found" | "wallet_inconsistent" | "insufficient_funds" | "order_exists" | "wallet_unavailable" | "payload_too_large" | "unsupported_media_type";
             /** @description A human-readable reason naming the field and the rule (never a secret). */
             message?: string;
         };
@@ -235,6 +235,36 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "invalid_signature"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The body is larger than the service accepts (1 MiB by default); refused while reading it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "payload_too_large",
+                     *       "message": "body must be at most 1048576 bytes"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "unsupported_media_type",
+                     *       "message": "content-type must be application/json"
                      *     }
                      */
                     "application/json": components["schemas"]["ExternalWalletError"];
@@ -471,6 +501,36 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalWalletError"];
                 };
             };
+            /** @description The body is larger than the service accepts (1 MiB by default); refused while reading it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "payload_too_large",
+                     *       "message": "body must be at most 1048576 bytes"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "unsupported_media_type",
+                     *       "message": "content-type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
             /** @description This `order_id` was already processed; nothing moved again. */
             422: {
                 headers: {
@@ -480,6 +540,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "order_exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The wallet system failed, or the same `order_id` is being processed right now; nothing moved for this call, and a retry is safe. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "wallet_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["ExternalWalletError"];
@@ -589,6 +663,36 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalWalletError"];
                 };
             };
+            /** @description The body is larger than the service accepts (1 MiB by default); refused while reading it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "payload_too_large",
+                     *       "message": "body must be at most 1048576 bytes"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "unsupported_media_type",
+                     *       "message": "content-type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
             /** @description This `order_id` was already processed; nothing moved again. */
             422: {
                 headers: {
@@ -598,6 +702,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "order_exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /** @description The wallet system failed, or the same `order_id` is being processed right now; nothing moved for this call, and a retry is safe. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "wallet_unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["ExternalWalletError"];

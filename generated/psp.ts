@@ -215,6 +215,38 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentUrlResponse"];
                 };
             };
+            /** @description The body is larger than the handler accepts (1 MiB by default); refused while reading it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": null,
+                     *       "result": false,
+                     *       "msg": "body must be at most 1048576 bytes"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentUrlResponse"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": null,
+                     *       "result": false,
+                     *       "msg": "content-type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentUrlResponse"];
+                };
+            };
         };
     };
     reportPaymentResult: {

@@ -12,7 +12,7 @@ export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from '
 export type { CrmLogger, CrmLogDetails } from './logger';
 export type { BackoffOptions } from './transport/backoff';
 // The tenant's side: what the CRM calls, and the PSP callback the tenant makes.
-export { verifyWebhook, createWebhookHandler, WebhookVerificationError } from './webhooks';
+export { verifyWebhook, createWebhookHandler, webhookDeliveryKey, WebhookVerificationError } from './webhooks';
 export type { CrmWebhookEvent, CrmWebhookEventName, WebhookEventOf, WebhookHandlers, WebhookHandlerOptions, VerifyWebhookInput } from './webhooks';
 export { pspSign, pspVerify } from './psp/sign';
 export { createPaymentUrlHandler } from './psp/payment-url-handler';
@@ -22,4 +22,10 @@ export type { PaymentCallback, PaymentReport, PspCallbackClientOptions } from '.
 export { createExchangeRateHandler } from './exchange-rates';
 export type { ExchangeRate, ExchangeRateHandlerOptions } from './exchange-rates';
 export { createExternalWalletHandler } from './external-wallets';
-export type { ExternalWallet, ExternalWalletHandlerOptions, ExternalWalletListRequest } from './external-wallets';
+export type { ExternalWallet, ExternalWalletHandlerOptions, ExternalWalletListRequest, ExternalWalletTransfer, ExternalWalletTransferResult } from './external-wallets';
+// What every receiver shares: de-duplication, failure reports, and mounting in Node's http / Express / Fastify.
+export { memoryDedupeStore } from './handlers/dedupe';
+export type { DedupeStore, ClaimResult, MemoryDedupeOptions } from './handlers/dedupe';
+export type { ReceiverErrorContext, ReceiverErrorReporter } from './handlers/report';
+export { toNodeHandler } from './node-handler';
+export type { FetchHandler, NodeHandlerOptions } from './node-handler';

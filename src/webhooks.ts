@@ -1,7 +1,12 @@
 // Receiving the CRM's webhooks: verify `X-Crm-Signature` over the exact raw bytes, then hand over a typed event.
 import type { webhooks } from '../generated/crm-webhooks';
 import { CrmError } from './errors';
+import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './handlers/body';
+import { withDeadline } from './handlers/deadline';
+import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
+import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { json, type WaitUntil } from './handlers/respond';
+import { digestHex } from './crypto-backend';
 import { verifySignature } from './signature';
 
 /** Every webhook event the CRM documents (a union; narrow it with `WebhookEventOf<'crm.webhooks…'>`). */
@@ -73,42 +78,107 @@ export async function verifyWebhook({ rawBody, signature, secret }: VerifyWebhoo
   return event as CrmWebhookEvent;
 }
 
-export type WebhookHandlers = { [Name in CrmWebhookEventName]?: (event: WebhookEventOf<Name>) => unknown };
+export type WebhookHandlers = { [Name in CrmWebhookEventName]?: (event: WebhookEventOf<Name>, context: { signal: AbortSignal }) => unknown };
 
 export interface WebhookHandlerOptions {
   secret: string;
-  /** Work per event slug; it runs after the CRM has its 204. Unlisted events are acknowledged and ignored. */
+  /** Work per event slug. Unlisted events are acknowledged and ignored. */
   on: WebhookHandlers;
-  /** Keeps the work alive after the answer on runtimes that need it (e.g. a worker's `ctx.waitUntil`). */
+  /**
+   * When the CRM gets its 2xx (default `'after-handling'`): `'after-handling'` once the event's handler
+   * finished; `'after-persist'` once `persist` stored the event durably, the handler then running after the
+   * answer (the CRM never waits on it, and its failures go to `onError`). Anything that throws or misses the
+   * deadline answers non-2xx, so the CRM's delivery log shows the failure and it can be resent.
+   */
+  acknowledge?: 'after-handling' | 'after-persist';
+  /** Durable hand-off (a queue, a table), required by `acknowledge: 'after-persist'`. */
+  persist?: (event: CrmWebhookEvent, context: { key: string; signal: AbortSignal }) => Promise<unknown> | unknown;
+  /** The deadline of the handler (or of `persist`), within the CRM's 5-second timeout (default 4000 ms). */
+  timeoutMs?: number;
+  /**
+   * De-duplication of deliveries (default: an in-memory store for this instance). Pass a shared store
+   * (`redisDedupeStore`) when several instances receive, or `false` to handle every delivery.
+   */
+  dedupe?: DedupeStore | false;
+  /** How long a handled delivery is remembered, to drop its duplicates (default 7 days). */
+  dedupeTtlMs?: number;
+  /** Largest body accepted (default 1 MiB); larger ones are refused with 413 while being read. */
+  maxBodyBytes?: number;
+  /** Keeps after-persist work alive on runtimes that need it (e.g. a worker's `ctx.waitUntil`). */
   waitUntil?: WaitUntil;
-  /** Called when a handler throws or rejects (the CRM has already been answered). Default: console.error. */
-  onError?: (error: unknown, event: CrmWebhookEvent) => void;
+  /** Told when your handler or `persist` fails or times out (never the secret, the signature or the body). */
+  onError?: ReceiverErrorReporter;
 }
 
 /**
- * A fetch-style receiver: 204 as soon as the signature and envelope check out (the CRM times out after 5 s),
- * then the event's handler runs; 401 on a missing or wrong signature, 400 on a body that is not an event,
- * 405 on anything but POST.
+ * The key a delivery is de-duplicated by: the event slug (it names the approval node, so each node of a
+ * flow is its own delivery) and the id of what the event is about (`data.id` of a request, `data.client_id`
+ * of a new user). An event with neither is keyed by the SHA-256 of its exact bytes.
  */
-export function createWebhookHandler({ secret, on, waitUntil, onError }: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8Array): Promise<string> {
+  const data = event.data as { id?: unknown; client_id?: unknown };
+  const id = data.id ?? data.client_id;
+  if ((typeof id === 'string' && id !== '') || typeof id === 'number') return `${event.source.event}:${id}`;
+  return `${event.source.event}:sha256:${await digestHex('SHA-256', rawBody)}`;
+}
+
+const DEFAULT_TIMEOUT_MS = 4000;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * A fetch-style receiver: checks the content type (415), the size (413), `X-Crm-Signature` (401) and the
+ * envelope (400), drops a delivery already handled (204 again), refuses one being handled elsewhere right
+ * now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed and 503
+ * when it missed the deadline, leaving no claim behind so the resend is handled.
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+  const { secret, on, persist, waitUntil } = options;
   if (typeof secret !== 'string' || secret === '') throw new TypeError('createWebhookHandler: `secret` is required');
-  const report = onError ?? ((error: unknown) => console.error('crm webhook handler failed:', error instanceof Error ? error.message : error));
+  const acknowledge = options.acknowledge ?? 'after-handling';
+  if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist` (a durable hand-off)");
+  if (acknowledge === 'after-handling' && persist) throw new TypeError("createWebhookHandler: `persist` is used with `acknowledge: 'after-persist'`");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const ttlMs = options.dedupeTtlMs ?? WEEK_MS;
+  const store = options.dedupe === false ? undefined : options.dedupe ?? memoryDedupeStore();
+  const report = options.onError ?? defaultReporter;
+
   return async (request) => {
     if (request.method !== 'POST') return json(405, { type: 'method_not_allowed' });
+    const read = await readJsonBody(request, maxBodyBytes);
+    if ('refusal' in read) return read.refusal;
     let event: CrmWebhookEvent;
     try {
-      event = await verifyWebhook({ rawBody: await request.arrayBuffer(), signature: request.headers.get('x-crm-signature'), secret });
+      event = await verifyWebhook({ rawBody: read.bytes, signature: request.headers.get('x-crm-signature'), secret });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
       return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload' }) : json(401, { type: 'invalid_signature' });
     }
-    const handle = on[event.source.event as CrmWebhookEventName] as ((e: CrmWebhookEvent) => unknown) | undefined;
-    if (handle) {
-      // Started on a later task, so the 204 is written before the tenant's work begins.
-      const work = new Promise((resolve) => setTimeout(resolve, 0))
-        .then(() => handle(event))
-        .catch((error: unknown) => report(error, event));
-      waitUntil?.(work);
+    const name = event.source.event;
+    const handle = on[name as CrmWebhookEventName] as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
+    if (!handle && acknowledge === 'after-handling') return new Response(null, { status: 204 });
+
+    const key = await webhookDeliveryKey(event, read.bytes);
+    // The claim outlives the deadline a little, so a crashed process's claim lapses and the resend is handled.
+    const claim = store ? await store.claim(key, timeoutMs + 60_000) : 'claimed';
+    if (claim === 'done') return new Response(null, { status: 204 });
+    if (claim === 'pending') return json(409, { type: 'delivery_in_progress' });
+
+    const step = acknowledge === 'after-persist' ? 'persist' : 'handler';
+    const work = acknowledge === 'after-persist' ? (signal: AbortSignal) => persist!(event, { key, signal }) : (signal: AbortSignal) => handle!(event, { signal });
+    const settled = await withDeadline(work, timeoutMs);
+    if (!settled.ok) {
+      await store?.release(key);
+      reportSafely(report, settled.error, { receiver: 'webhooks', step: settled.timedOut ? `${step}-timeout` : step, event: name, key });
+      return settled.timedOut ? json(503, { type: 'handler_timeout' }) : json(500, { type: 'handler_failed' });
+    }
+    await store?.complete(key, ttlMs);
+    if (acknowledge === 'after-persist' && handle) {
+      // Durably stored: the handler runs after the answer, on a later task.
+      const later = new Promise((resolve) => setTimeout(resolve, 0))
+        .then(() => handle(event, { signal: new AbortController().signal }))
+        .catch((error: unknown) => reportSafely(report, error, { receiver: 'webhooks', step: 'handler', event: name, key }));
+      waitUntil?.(later);
     }
     return new Response(null, { status: 204 });
   };

@@ -1,7 +1,9 @@
 // The tenant's `/pay/url`: the CRM asks for a payment page; the tenant's code says where the payer goes.
 import type { components } from '../../generated/psp';
 import { getPaymentUrl as validatePaymentUrlRequest } from '../../generated/psp.validators';
-import { inputProblem, json, readJson } from '../handlers/respond';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../handlers/body';
+import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../handlers/report';
+import { inputProblem, json } from '../handlers/respond';
 import { sameSecret } from '../handlers/same-secret';
 import { pspVerify } from './sign';
 
@@ -12,6 +14,10 @@ export interface PaymentUrlHandlerOptions {
   crmPayToken: string;
   /** Your PSP's page for this order: a URL string, or `{ url }`. Throw to answer `result: false`. */
   getPaymentUrl: (request: PaymentUrlRequest) => Promise<string | { url: string }> | string | { url: string };
+  /** Largest body accepted (default 1 MiB); larger ones are refused with 413 while being read. */
+  maxBodyBytes?: number;
+  /** Told when `getPaymentUrl` fails or gives no URL (never the token, the sign or the body). */
+  onError?: ReceiverErrorReporter;
 }
 
 const refuse = (status: number, msg: string) => json(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
@@ -21,11 +27,13 @@ const refuse = (status: number, msg: string) => json(status, { data: null, resul
  * unless the body matches the spec, then `{ data: { url }, result: true, msg: '' }`. A failure of your code is
  * answered `result: false` without its message (it may hold internals).
  */
-export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
+export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPaymentUrlHandler: `crmPayToken` is required');
   return async (request) => {
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
-    const { value: body } = await readJson(request);
+    const read = await readJsonBody(request, maxBodyBytes, (status, _type, message) => refuse(status, message));
+    if ('refusal' in read) return read.refusal;
+    const body = read.value;
     const tokenOk = await sameSecret(request.headers.get('crm-pay-token'), crmPayToken);
     const signOk = await pspVerify(body as Record<string, unknown>, crmPayToken);
     if (!tokenOk || !signOk) return refuse(401, 'invalid crm-pay-token or sign');
@@ -36,7 +44,8 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl }: PaymentU
       const answer = await getPaymentUrl(body as PaymentUrlRequest);
       url = typeof answer === 'string' ? answer : answer.url;
       new URL(url);
-    } catch {
+    } catch (error) {
+      reportSafely(onError, error, { receiver: 'payment-url', step: 'getPaymentUrl', key: String((body as PaymentUrlRequest).order_no ?? '') });
       return refuse(200, 'payment page unavailable');
     }
     return json(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);
