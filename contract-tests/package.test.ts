@@ -60,6 +60,8 @@ export async function calls() {
   await crm.POST('/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: { connection_id: 'Cn4Mt001', currency: 'USD', amount: '1.00', comment: 'c-1' } });
   for await (const c of paginate(crm, '/public/v1/users', { params: { query: {} } })) void c.id;
   void CrmAmbiguousOutcomeError; void verifyWebhook; void pspSign;
+  const store: import('crm-open-api/redis').DedupeStore = (await import('crm-open-api/redis')).redisDedupeStore({ sendCommand: async () => 'claimed' });
+  void store.claim('k', 1000);
 }
 `;
 /** One wrong call per line (lines 4, 5, 6 of the file), each with what tsc must say about it. */

@@ -27,20 +27,22 @@ function headersOf(req: IncomingMessage): Headers {
 
 /** The request body as a web stream; cancelling it (a 413) stops reading and discards the rest. */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       req.on('data', (chunk: Buffer) => {
+        if (!open) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if (controller.desiredSize !== null && controller.desiredSize <= 0) req.pause();
       });
-      req.on('end', () => controller.close());
-      req.on('error', (error) => controller.error(error));
+      req.on('end', () => open && ((open = false), controller.close()));
+      req.on('error', (error) => open && ((open = false), controller.error(error)));
     },
     pull() {
       req.resume();
     },
     cancel() {
-      req.removeAllListeners('data');
+      open = false;
       req.resume(); // drained, never kept
     },
   });
