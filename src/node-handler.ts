@@ -2,8 +2,32 @@
 // whose raw `req`/`res` are Node's). The body reaches the handler as a stream, so its size limit applies while
 // it is read; a body an earlier middleware already read is used when it is the raw bytes, and refused with a
 // clear reason when it was parsed (the signature is over the exact bytes, so they are needed).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_MAX_BODY_BYTES } from './handlers/body';
+
+/**
+ * The parts of Node's `IncomingMessage` the adapter uses, declared here so that the package's types need no
+ * `@types/node` (a worker project has none); Node's, Express's and Fastify's raw requests fit.
+ */
+export interface IncomingMessage extends AsyncIterable<unknown> {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  readableEnded: boolean;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeAllListeners(event: 'data'): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The parts of Node's `ServerResponse` the adapter uses. */
+export interface ServerResponse {
+  headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(chunk?: Uint8Array): unknown;
+  destroy(): unknown;
+}
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -30,7 +54,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let open = true;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      req.on('data', (chunk: Buffer) => {
+      req.on('data', (chunk: Uint8Array) => {
         if (!open) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if (controller.desiredSize !== null && controller.desiredSize <= 0) req.pause();
@@ -59,7 +83,7 @@ function consumedBody(req: IncomingMessage): Uint8Array | 'parsed' | undefined {
 async function drainLimited(req: IncomingMessage, maxBytes: number): Promise<boolean> {
   let size = 0;
   for await (const chunk of req) {
-    size += (chunk as Buffer).byteLength;
+    size += (chunk as Uint8Array).byteLength;
     if (size > maxBytes) {
       req.removeAllListeners('data');
       req.resume();
@@ -74,7 +98,7 @@ async function send(res: ServerResponse, response: Response, closeAfter: boolean
   response.headers.forEach((value, name) => (headers[name] = value));
   if (closeAfter) headers.connection = 'close';
   res.writeHead(response.status, headers);
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
 }
 
 /**

@@ -23,7 +23,7 @@ const post = (url: string) => fetch(`${url}/crm/webhooks`, { method: 'POST', hea
 
 it('works in an app with a global express.json(), the webhook route mounted first', async () => {
   const received: string[] = [];
-  const webhooks = createWebhookHandler({ secret: SECRET, on: { 'crm.webhooks.users.create': (e) => void received.push(e.data.client_id) } });
+  const webhooks = createWebhookHandler({ secret: SECRET, on: { 'crm.webhooks.users.create': (e) => void received.push(String(e.data.client_id)) } });
   const app = express();
   app.post('/crm/webhooks', toNodeHandler(webhooks)); // before the JSON parser: the raw bytes are intact
   app.use(express.json());

@@ -17,7 +17,7 @@ const EVENT = 'crm.webhooks.requests.withdrawal.approve.node.1' as const;
 const suite = REDIS_SKIPPED ? describe.skip : describe;
 suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
   let server: RedisServer;
-  const clients: ReturnType<typeof createClient>[] = [];
+  const clients: { quit(): Promise<unknown> }[] = [];
   const connect = async () => {
     const client = createClient({ url: server.url });
     client.on('error', () => undefined);
@@ -59,7 +59,8 @@ suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
         dedupe: redisDedupeStore(await connect(), { prefix: 'load:' }),
         on: {
           [EVENT]: async (event) => {
-            runs.set(event.data.id, (runs.get(event.data.id) ?? 0) + 1);
+            const id = String(event.data.id);
+            runs.set(id, (runs.get(id) ?? 0) + 1);
             await new Promise((resolve) => setTimeout(resolve, 2));
           },
         },
