@@ -4,7 +4,8 @@ import { operations } from '../generated/crm-rest.operations';
 import * as validators from '../generated/crm-rest.validators';
 import { throwOnErrorMiddleware } from './api-error';
 import type { CrmLogger } from './logger';
-import { authMiddleware } from './middleware/auth';
+import { authMiddleware, type SignatureVersion } from './middleware/auth';
+import { withoutEmptyParams, type SignedParams } from './params-signature';
 import { contextMiddleware } from './middleware/context';
 import { validationMiddleware } from './middleware/validation';
 import { createBodyCapture } from './serialize-body';
@@ -21,8 +22,15 @@ export interface CrmClientOptions {
   baseUrl: string;
   /** The Open API key; sent as `key` on every request. */
   apiKey: string;
-  /** Key of the body HMAC. Defaults to `apiKey`, as every vendor sample does. */
+  /** Key of the body signature. Defaults to `apiKey`, as every vendor sample does. */
   signingSecret?: string;
+  /**
+   * Which signature your CRM checks (default `'v2'`): `'v2'` is `sha256=` + HMAC-SHA256 of the exact body
+   * bytes; `'v1'` is the older SHA-1 of the sorted non-empty `k=v&…` fields + key, upper-case hex. With
+   * `'v1'`, empty top-level fields are left out of the body sent, and a body with nested objects is refused
+   * (CrmValidationError) since the scheme does not define them. `detectSignatureVersion` finds out which.
+   */
+  signatureVersion?: SignatureVersion;
   /** A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. */
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
   /** Headers added to every request. `key` and `signature` are always set by the client. */
@@ -80,7 +88,11 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const baseUrl = requireOption(options, 'baseUrl');
   const apiKey = requireOption(options, 'apiKey');
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
-  const body = createBodyCapture();
+  const signatureVersion = options.signatureVersion ?? 'v2';
+  if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
+  // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
+  const isPlainObject = (body: unknown): body is SignedParams => body !== null && typeof body === 'object' && !Array.isArray(body);
+  const body = createBodyCapture(signatureVersion === 'v1' ? (sent) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) : undefined);
   let transport = createRetryingFetch({
     fetch: options.fetch,
     timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
@@ -104,7 +116,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   client.use(contextMiddleware(operations, body.take));
   // Validation before signing: nothing invalid is signed, let alone sent.
   if (options.validateRequests !== false) client.use(validationMiddleware(validators as unknown as Record<string, RequestValidator>));
-  client.use(authMiddleware(apiKey, signingSecret));
+  client.use(authMiddleware(apiKey, signingSecret, signatureVersion));
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;
 }

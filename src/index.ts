@@ -1,6 +1,7 @@
 // The package's public surface: re-exports only.
 export { createCrmClient } from './client';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './client';
+export type { SignatureVersion } from './middleware/auth';
 export { signPayload, verifySignature } from './signature';
 export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './errors';
 export type { Reconciliation, SentRequest } from './errors';

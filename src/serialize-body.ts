@@ -23,11 +23,11 @@ export function serializeJsonBody(body: unknown): string {
  * calls the serializer and then the first middleware with no await in between, so the text taken belongs to
  * the request at hand. Signing and validation then use it instead of reading the body stream back.
  */
-export function createBodyCapture(): { serialize(body: unknown): string; take(): string | undefined } {
+export function createBodyCapture(prepare: (body: unknown) => unknown = (body) => body): { serialize(body: unknown): string; take(): string | undefined } {
   let last: string | undefined;
   return {
     serialize(body) {
-      last = serializeJsonBody(body);
+      last = serializeJsonBody(prepare(body));
       return last;
     },
     take() {

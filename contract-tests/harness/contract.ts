@@ -3,7 +3,9 @@
 import type { CrmClient } from '../../src/client';
 import { CrmValidationError } from '../../src/errors';
 import { expectDocumentedAnswer, expectSentRequest, type ExpectedRequest, type FetchResult } from './expectations';
-import { useMockCrm, type SuiteMock } from './mock-crm';
+import { unsignableParam } from '../../src/params-signature';
+import { API_KEY, useMockCrm, type SuiteMock } from './mock-crm';
+import { referenceSha1Signature } from './reference-signature';
 import { documentedErrorExamples, operationById } from './spec';
 
 export type ExtraInit = {
@@ -47,6 +49,33 @@ export function describeOperation(opId: string, contract: OperationContract): vo
         const result = await contract.call(mock.client({ signingSecret: 'another-secret' }), {});
         expectDocumentedAnswer(opId, result, 403);
         expect(result.error).toEqual({ type: 'invalid_signature' });
+      });
+    }
+
+    if (hasBody) {
+      const nested = unsignableParam(contract.sent.body as Record<string, unknown>);
+      if (nested) {
+        it(`signature v1: refuses the nested body.${nested.field} before the network (v1 does not define nested values)`, async () => {
+          const before = mock.v1.requestCount();
+          const error = await contract.call(mock.v1.client(), {}).then(() => undefined, (e: unknown) => e);
+          expect(error).toBeInstanceOf(CrmValidationError);
+          expect(error).toMatchObject({ field: `body.${nested.field}`, rule: expect.stringMatching(/signature v1/) });
+          expect(mock.v1.requestCount()).toBe(before);
+        });
+      } else {
+        it(`signature v1: answers ${contract.status} from a CRM that checks v1, signed as an independent transcription of the page signs`, async () => {
+          const result = await contract.call(mock.v1.client(), contract.prefer ? { headers: { Prefer: contract.prefer } } : {});
+          expectDocumentedAnswer(opId, result, contract.status);
+          const sent = mock.v1.lastRequest();
+          expect(sent.headers['signature']).toBe(referenceSha1Signature(JSON.parse(sent.body.toString('utf8')), API_KEY));
+        });
+      }
+      it('a request signed with the other scheme gets 403 invalid_signature (v1 to a V2 CRM, V2 to a v1 CRM)', async () => {
+        for (const [client, label] of [[mock.client({ signatureVersion: 'v1' }), 'v1 to V2'], [mock.v1.client({ signatureVersion: 'v2' }), 'V2 to v1']] as const) {
+          const result = await contract.call(client, {}).catch((e: unknown) => ({ refusedLocally: e }));
+          if ('refusedLocally' in result) expect(result.refusedLocally).toBeInstanceOf(CrmValidationError); // nested body: v1 refuses first
+          else expect({ label, status: result.response.status, error: result.error }).toEqual({ label, status: 403, error: { type: 'invalid_signature' } });
+        }
       });
     }
 

@@ -10,3 +10,17 @@ export function referenceSha1Signature(params: Record<string, unknown>, secret: 
     .join('&');
   return createHash('sha1').update(query + secret, 'utf8').digest('hex').toUpperCase();
 }
+
+/**
+ * The other reading, transcribed from what a production PSP adapter for this CRM does: every top-level field
+ * but `sign`, empty ones included, sorted with JavaScript's default sort, `${key}=${value}`, key appended.
+ */
+export function referenceSha1SignatureKeepingEmpties(params: Record<string, unknown>, secret: string): string {
+  const data = { ...params };
+  delete data.sign;
+  const query = Object.keys(data)
+    .sort()
+    .map((k) => `${k}=${data[k]}`)
+    .join('&');
+  return createHash('sha1').update(query + secret, 'utf8').digest('hex').toUpperCase();
+}

@@ -10,6 +10,7 @@ export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
   --host H                 address to bind (default 127.0.0.1; the control API answers loopback callers only)
   --api-key K              the API key it accepts (default demo-api-key)
   --signing-secret S       key of the body signature, when it is not the API key
+  --signature-version V    the signature scheme checked: v2 (default) or v1
   --webhook-url URL        deliver webhooks there ...
   --webhook-secret W       ... signed with this secret (X-Crm-Signature)
   --seed N                 seed of the id generator (default 1)
@@ -24,6 +25,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'api-key': { type: 'string', default: 'demo-api-key' },
       'signing-secret': { type: 'string' },
+      'signature-version': { type: 'string', default: 'v2' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
       seed: { type: 'string', default: '1' },
@@ -41,9 +43,12 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   if (Boolean(values['webhook-url']) !== Boolean(values['webhook-secret'])) throw new Error('--webhook-url and --webhook-secret go together');
   const apiKey = values['api-key'] as string;
+  const signatureVersion = values['signature-version'];
+  if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new Error('--signature-version must be v1 or v2');
   const sandbox = await startSandboxCrm({
     apiKey,
     signingSecret: values['signing-secret'],
+    signatureVersion,
     host: values.host,
     port,
     seed: Number(values.seed),
@@ -54,11 +59,12 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   // Listening for the signals before the banner: whoever reads it may stop us at once.
   const stopped = untilSignal();
   console.log(
-    startBanner({
+    await startBanner({
       title: 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
       url: sandbox.url,
       apiKey,
       signingSecret: values['signing-secret'],
+      signatureVersion,
       more: [
         `Control API (loopback only): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
         values['webhook-url'] ? `Webhooks go to ${values['webhook-url']}` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',

@@ -1,20 +1,49 @@
 import type { Middleware } from 'openapi-fetch';
+import { CrmValidationError } from '../errors';
+import { sha1ParamsSignature, unsignableParam, type SignedParams } from '../params-signature';
 import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
 import { createSigner } from '../signature';
 
+export type SignatureVersion = 'v1' | 'v2';
+
 /**
- * Sets `key` on every request and, on every request with a body, `signature: sha256=<hex>` over exactly the
- * bytes the request will send: the text our serializer produced for it, or else read back from the request.
+ * The older REST signature: the SHA-1 parameter signature over the body's top-level fields (see
+ * params-signature.ts). What it cannot sign unambiguously is refused here, before anything is sent.
  */
-export function authMiddleware(apiKey: string, signingSecret: string): Middleware {
-  const sign = createSigner(signingSecret);
+function createV1Signer(secret: string): (text: string, operationId: string | undefined) => Promise<string> {
+  return async (text, operationId) => {
+    const params = JSON.parse(text) as unknown;
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+      throw new CrmValidationError(`${operationId ?? 'request'}: body must be a JSON object to be signed with signature v1`, 'body', 'must be a JSON object to be signed with signature v1', operationId);
+    }
+    const unsignable = unsignableParam(params as SignedParams);
+    if (unsignable) {
+      throw new CrmValidationError(`${operationId ?? 'request'}: body.${unsignable.field} ${unsignable.rule}`, `body.${unsignable.field}`, unsignable.rule, operationId);
+    }
+    return sha1ParamsSignature(params as SignedParams, secret);
+  };
+}
+
+/**
+ * Sets `key` on every request and, on every request with a body, `signature`: V2 is `sha256=<hex>` over exactly
+ * the bytes the request will send (the text our serializer produced for it, or else read back from the
+ * request); v1 is the SHA-1 parameter signature of the body's fields.
+ */
+export function authMiddleware(apiKey: string, signingSecret: string, version: SignatureVersion = 'v2'): Middleware {
+  const signV2 = createSigner(signingSecret);
+  const signV1 = createV1Signer(signingSecret);
   return {
     async onRequest({ request }) {
       request.headers.set('key', apiKey);
       if (request.body === null) return request;
-      const text = getRequestContext(request)?.bodyText;
-      request.headers.set('signature', await sign(text ?? (await requestBytes(request))));
+      const context = getRequestContext(request);
+      const text = context?.bodyText;
+      if (version === 'v1') {
+        request.headers.set('signature', await signV1(text ?? new TextDecoder().decode(await requestBytes(request)), context?.operation?.id));
+      } else {
+        request.headers.set('signature', await signV2(text ?? (await requestBytes(request))));
+      }
       return request;
     },
   };

@@ -10,6 +10,7 @@ import { validationMiddleware } from '../middleware/validation';
 import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
 import type { RequestValidator } from '../validation-types';
+import { withoutEmptyParams } from '../params-signature';
 import { pspSign } from './sign';
 
 export type PaymentCallback = Omit<components['schemas']['PaymentCallbackRequest'], 'sign'>;
@@ -52,7 +53,9 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
   client.use(contextMiddleware(operations, capture.take), validationMiddleware(validators as unknown as Record<string, RequestValidator>));
   return {
     async reportPayment(result) {
-      const body = { ...result, sign: await pspSign(result, crmPayToken) };
+      // No empty fields are sent, so the CRM's reading of "empty" (dropped or kept) cannot change the sign.
+      const sent = withoutEmptyParams(result) as PaymentCallback;
+      const body = { ...sent, sign: await pspSign(sent, crmPayToken) };
       const { error, response } = await client.POST('/pay/callback', { body });
       if (response.ok) return { outcome: 'recorded' };
       if (error?.type === 'payment_status_not_pending') return { outcome: 'already_final' };

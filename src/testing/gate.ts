@@ -4,14 +4,18 @@
 // it received, so tests can assert the exact request a client sent.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { SignatureVersion } from '../middleware/auth';
+import { verifySha1ParamsSignature } from '../params-signature';
 import { answerJson, captureRequest, listen, type CapturedRequest } from './http-server';
 
 export type { CapturedRequest } from './http-server';
 
 export interface GateOptions {
   apiKey: string;
-  /** Key of the body HMAC; the CRM's samples use the API key. */
+  /** Key of the body signature; the CRM's samples use the API key. */
   signingSecret?: string;
+  /** The signature scheme checked (default 'v2'). */
+  signatureVersion?: SignatureVersion;
   /** Base URL requests are forwarded to. */
   upstream: string;
   host?: string;
@@ -34,15 +38,28 @@ function sameSecret(received: string | string[] | undefined, expected: Buffer): 
   return typeof received === 'string' && timingSafeEqual(digest(received), expected);
 }
 
+/** Whether a v1 `signature` is right for these body bytes (either reading of empty values, as the client allows). */
+async function v1SignatureMatches(body: Buffer, signature: string | string[] | undefined, secret: string): Promise<boolean> {
+  let params: unknown;
+  try {
+    params = JSON.parse(body.toString('utf8'));
+  } catch {
+    return false;
+  }
+  return verifySha1ParamsSignature(params, secret, signature);
+}
+
 /**
  * The CRM's own check before any business logic, shared by the mock's gate and the sandbox: the `type` of the
  * 403 it answers (`invalid_api_key`, `invalid_signature`), or undefined when `key` and `signature` are right.
+ * `version` is the signature scheme this CRM checks; a request signed with the other one is refused.
  */
-export function createAuthCheck(apiKey: string, signingSecret: string = apiKey) {
+export function createAuthCheck(apiKey: string, signingSecret: string = apiKey, version: SignatureVersion = 'v2') {
   const expectedKey = digest(apiKey);
-  return (method: string, headers: IncomingHttpHeaders, body: Buffer): 'invalid_api_key' | 'invalid_signature' | undefined => {
+  return async (method: string, headers: IncomingHttpHeaders, body: Buffer): Promise<'invalid_api_key' | 'invalid_signature' | undefined> => {
     if (!sameSecret(headers['key'], expectedKey)) return 'invalid_api_key';
     if (METHODS_WITH_BODY.has(method) || body.length > 0) {
+      if (version === 'v1') return (await v1SignatureMatches(body, headers['signature'], signingSecret)) ? undefined : 'invalid_signature';
       const expected = 'sha256=' + createHmac('sha256', signingSecret).update(body).digest('hex');
       if (!sameSecret(headers['signature'], digest(expected))) return 'invalid_signature';
     }
@@ -86,7 +103,7 @@ function forward(upstream: URL, captured: CapturedRequest, response: ServerRespo
 }
 
 export async function startGate(options: GateOptions): Promise<Gate> {
-  const refusal = createAuthCheck(options.apiKey, options.signingSecret);
+  const refusal = createAuthCheck(options.apiKey, options.signingSecret, options.signatureVersion);
   const upstream = new URL(options.upstream);
   const limit = options.capture ?? 1000;
   const requests: CapturedRequest[] = [];
@@ -96,7 +113,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
     requests.push(captured);
     if (requests.length > limit) requests.shift();
 
-    const refused = refusal(captured.method, request.headers, captured.body);
+    const refused = await refusal(captured.method, request.headers, captured.body);
     if (refused) return answerJson(response, 403, { type: refused });
     forward(upstream, captured, response);
   });

@@ -1,5 +1,6 @@
 // crm-open-api/testing: a local CRM for your own tests and demos: the static mock (Prism answering from the
 // spec's examples) and the stateful sandbox.
+import type { SignatureVersion } from '../middleware/auth';
 import { startGate, type CapturedRequest } from './gate';
 import { bundledSpecPath } from './package-root';
 import { startPrism } from './prism';
@@ -15,6 +16,10 @@ export interface MockCrmOptions {
   host?: string;
   /** Another OpenAPI document to serve (a path); defaults to the bundled REST spec. */
   document?: string;
+  /** The signature scheme the mock checks (default 'v2'); a request signed with the other gets 403 invalid_signature. */
+  signatureVersion?: SignatureVersion;
+  /** Key of the body signature when it is not the API key. */
+  signingSecret?: string;
 }
 
 export interface MockCrm {
@@ -35,7 +40,7 @@ export async function startMockCrm(options: MockCrmOptions): Promise<MockCrm> {
   }
   const prism = await startPrism({ document: options.document ?? bundledSpecPath('crm-rest') });
   try {
-    const gate = await startGate({ apiKey: options.apiKey, upstream: prism.url, host: options.host, port: options.port });
+    const gate = await startGate({ apiKey: options.apiKey, signingSecret: options.signingSecret, signatureVersion: options.signatureVersion, upstream: prism.url, host: options.host, port: options.port });
     return {
       url: gate.url,
       requests: gate.requests,

@@ -2,6 +2,7 @@
 // control API for loopback callers; every request recorded as the mock records them.
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { SignatureVersion } from '../../middleware/auth';
 import { createAuthCheck } from '../gate';
 import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-server';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
@@ -14,8 +15,10 @@ import type { SandboxDelivery, WebhookTarget } from './webhook-delivery';
 export interface SandboxCrmOptions extends EngineOptions {
   /** The API key the sandbox accepts (and, as the CRM does, the key of the body signature). */
   apiKey: string;
-  /** Key of the body HMAC when it is not the API key. */
+  /** Key of the body signature when it is not the API key. */
   signingSecret?: string;
+  /** The signature scheme this CRM checks (default 'v2'); a request signed with the other gets 403 invalid_signature. */
+  signatureVersion?: SignatureVersion;
   /** Default 127.0.0.1; the control API answers loopback callers only, wherever it listens. */
   host?: string;
   /** Default 0: a free port. */
@@ -64,7 +67,7 @@ const send = (response: ServerResponse, answer: SandboxAnswer) => {
 export async function startSandboxCrm(options: SandboxCrmOptions): Promise<SandboxCrm> {
   if (typeof options?.apiKey !== 'string' || options.apiKey === '') throw new TypeError('startSandboxCrm: option `apiKey` is required and must be a non-empty string');
   const engine = new SandboxEngine(options);
-  const refusal = createAuthCheck(options.apiKey, options.signingSecret || options.apiKey);
+  const refusal = createAuthCheck(options.apiKey, options.signingSecret || options.apiKey, options.signatureVersion);
   const limit = options.capture ?? 1000;
   const requests: CapturedRequest[] = [];
   const stalled = new Set<Socket>();
@@ -83,7 +86,7 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     }
     requests.push(captured);
     if (requests.length > limit) requests.shift();
-    const refused = refusal(captured.method, request.headers, captured.body);
+    const refused = await refusal(captured.method, request.headers, captured.body);
     if (refused) return answerJson(response, 403, { type: refused });
 
     const { answer, fault } = engine.handle(captured);
