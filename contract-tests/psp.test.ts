@@ -11,7 +11,7 @@ import { startPrism, type PrismServer } from '../src/testing/prism';
 import { startFaultServer } from './harness/fault-server';
 import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';
-import { referenceSha1Signature } from './harness/reference-signature';
+import { referenceSha1Signature, referenceSha1SignatureKeepingEmpties } from './harness/reference-signature';
 import { seededRandom } from './harness/random';
 import { loadApi } from './harness/spec';
 
@@ -100,13 +100,48 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
     expect(response.status).toBe(200);
   });
 
-  it('401 (documented shape) to a wrong token, a wrong sign or no sign; your code never runs', async () => {
+  it('401 (documented shape) to a wrong token or a wrong sign; your code never runs', async () => {
     const before = seen.length;
     const body = await signed(urlExample);
     for (const response of [await send(body, 'wrong-token'), await send({ ...body, amount: 1 }), await send(urlExample)]) {
       await expectDocumentedResponse(api, 'getPaymentUrl', response, 401);
     }
     expect(seen.length).toBe(before);
+  });
+
+  describe('the `sign` option (the token is always checked)', () => {
+    const withSign = (mode: 'require' | 'if-present' | 'ignore' | undefined) => {
+      const reports: unknown[] = [];
+      const h = createPaymentUrlHandler({ crmPayToken: TOKEN, ...(mode ? { sign: mode } : {}), getPaymentUrl: () => 'https://pay.psp.test/x', onError: (e, c) => reports.push(c.step) });
+      const post = (body: unknown, token = TOKEN) =>
+        h(new Request('https://psp.test/pay/url', { method: 'POST', headers: { 'content-type': 'application/json', 'crm-pay-token': token }, body: JSON.stringify(body) }));
+      return { post, reports };
+    };
+    const { sign: _drop, ...unsigned } = urlExample as Record<string, unknown>;
+
+    it("default 'if-present': no sign → accepted by the token; a mismatched sign → 401 reported as sign-mismatch; a wrong token → 401, not reported", async () => {
+      const { post, reports } = withSign(undefined);
+      expect((await post(unsigned)).status).toBe(200);
+      expect((await post({ ...unsigned, sign: await pspSign({ ...unsigned, amount: 1 }, TOKEN) })).status).toBe(401);
+      expect((await post(await signed(unsigned), 'wrong-token')).status).toBe(401);
+      expect(reports).toEqual(['sign-mismatch']);
+    });
+
+    it('accepts a genuine request with an empty optional field signed over every field (the production reading)', async () => {
+      const { post } = withSign('require');
+      const withEmpty = { ...unsigned, remark: '' };
+      expect((await post({ ...withEmpty, sign: referenceSha1SignatureKeepingEmpties(withEmpty, TOKEN) })).status).toBe(200);
+      expect((await post({ ...withEmpty, sign: referenceSha1Signature(withEmpty, TOKEN) })).status).toBe(200);
+    });
+
+    it("'require' refuses a request without a sign (reported as sign-missing); 'ignore' takes the token alone", async () => {
+      const strict = withSign('require');
+      expect((await strict.post(unsigned)).status).toBe(401);
+      expect(strict.reports).toEqual(['sign-missing']);
+      const lenient = withSign('ignore');
+      expect((await lenient.post({ ...unsigned, sign: 'F'.repeat(40) })).status).toBe(200);
+      expect((await lenient.post(unsigned, 'wrong-token')).status).toBe(401);
+    });
   });
 
   it('400 naming the field and the rule to a signed but invalid body', async () => {

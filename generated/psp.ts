@@ -76,9 +76,9 @@ export interface components {
              * @enum {string}
              */
             device?: "mobile" | "pc";
-            sign: components["schemas"]["PspSign"];
+            sign?: components["schemas"]["PspSign"];
         } & {
-            [key: string]: string | number | boolean;
+            [key: string]: string | number | boolean | null;
         };
         /** @description The tenant's answer to a payment-URL request. */
         PaymentUrlResponse: {

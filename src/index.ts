@@ -2,6 +2,8 @@
 export { createCrmClient } from './client';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './client';
 export type { SignatureVersion } from './middleware/auth';
+export { detectSignatureVersion } from './detect-signature-version';
+export type { SignatureDetection, SignatureProbe, DetectOptions } from './detect-signature-version';
 export { signPayload, verifySignature } from './signature';
 export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './errors';
 export type { Reconciliation, SentRequest } from './errors';

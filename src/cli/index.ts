@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // The `crm-open-api` command.
+import { DOCTOR_USAGE, doctorCommand } from './doctor-command';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox-command';
 
 const USAGE = `Usage: crm-open-api <command> [options]
 
 Commands:
   sandbox    a stateful local CRM for your integration tests (crm-open-api sandbox --help)
+  doctor     which signature scheme your CRM checks, found out without side effects (crm-open-api doctor --help)
 
-${SANDBOX_USAGE}`;
+${SANDBOX_USAGE}
 
-async function main(argv: string[]): Promise<void> {
+${DOCTOR_USAGE}`;
+
+async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   if (command === 'sandbox') return sandboxCommand(rest);
+  if (command === 'doctor') return doctorCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return;
@@ -20,7 +25,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  (status) => process.exit(status ?? 0),
   (error: unknown) => {
     console.error(`crm-open-api: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);

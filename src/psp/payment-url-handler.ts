@@ -14,9 +14,17 @@ export interface PaymentUrlHandlerOptions {
   crmPayToken: string;
   /** Your PSP's page for this order: a URL string, or `{ url }`. Throw to answer `result: false`. */
   getPaymentUrl: (request: PaymentUrlRequest) => Promise<string | { url: string }> | string | { url: string };
+  /**
+   * What to do with the body's `sign` (the `crm-pay-token` is always checked, in constant time):
+   * `'if-present'` (default) checks it when the CRM sends one, accepting either reading of empty values;
+   * `'require'` refuses a request without one; `'ignore'` authenticates by the token alone, as a running
+   * integration does whose CRM sends no usable `sign`. A refusal for the `sign` is reported through `onError`
+   * (step `sign-missing` or `sign-mismatch`), so a wrong token can be told from a `sign` computed differently.
+   */
+  sign?: 'require' | 'if-present' | 'ignore';
   /** Largest body accepted (default 1 MiB); larger ones are refused with 413 while being read. */
   maxBodyBytes?: number;
-  /** Told when `getPaymentUrl` fails or gives no URL (never the token, the sign or the body). */
+  /** Told when `getPaymentUrl` fails or a request is refused for its `sign` (never the token, the sign or the body). */
   onError?: ReceiverErrorReporter;
 }
 
@@ -27,16 +35,23 @@ const refuse = (status: number, msg: string) => json(status, { data: null, resul
  * unless the body matches the spec, then `{ data: { url }, result: true, msg: '' }`. A failure of your code is
  * answered `result: false` without its message (it may hold internals).
  */
-export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
+export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if-present', maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPaymentUrlHandler: `crmPayToken` is required');
+  if (!['require', 'if-present', 'ignore'].includes(sign)) throw new TypeError("createPaymentUrlHandler: `sign` must be 'require', 'if-present' or 'ignore'");
   return async (request) => {
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
     const read = await readJsonBody(request, maxBodyBytes, (status, _type, message) => refuse(status, message));
     if ('refusal' in read) return read.refusal;
     const body = read.value;
-    const tokenOk = await sameSecret(request.headers.get('crm-pay-token'), crmPayToken);
-    const signOk = await pspVerify(body as Record<string, unknown>, crmPayToken);
-    if (!tokenOk || !signOk) return refuse(401, 'invalid crm-pay-token or sign');
+    if (!(await sameSecret(request.headers.get('crm-pay-token'), crmPayToken))) return refuse(401, 'invalid crm-pay-token or sign');
+    const params = (body ?? {}) as Record<string, unknown>;
+    const present = params.sign !== undefined && params.sign !== null && params.sign !== '';
+    if (sign !== 'ignore' && (present || sign === 'require') && !(await pspVerify(params, crmPayToken))) {
+      // The token was right: the sign is missing or computed differently. Say which, without the values.
+      const step = present ? 'sign-mismatch' : 'sign-missing';
+      reportSafely(onError, new Error(present ? 'the sign does not match the body under either reading of empty values' : "the request has no sign and `sign: 'require'` is set"), { receiver: 'payment-url', step, key: String(params.order_no ?? '') });
+      return refuse(401, 'invalid crm-pay-token or sign');
+    }
     const problem = inputProblem(validatePaymentUrlRequest, { query: {}, body });
     if (problem) return refuse(400, problem);
     let url: string;
