@@ -5,6 +5,7 @@
 import { createCrmClient } from '../src/client';
 import { canonicalParams, sha1ParamsSignature, verifySha1ParamsSignature } from '../src/params-signature';
 import { pspVerify } from '../src/psp/sign';
+import { signPayload } from '../src/signature';
 import { registerSecret } from './harness/output-scan';
 import { seededRandom } from './harness/random';
 import { referenceSha1Signature, referenceSha1SignatureKeepingEmpties } from './harness/reference-signature';
@@ -89,4 +90,13 @@ it('refuses, before the network, a body v1 cannot sign unambiguously, naming the
   });
   expect(calls).toBe(0);
   expect(() => createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, signatureVersion: 'v3' as never })).toThrow("option `signatureVersion` must be 'v1' or 'v2'");
+});
+
+it("the spec's worked examples of both schemes are what the client computes", async () => {
+  const { bundle } = require('./harness/spec') as typeof import('./harness/spec');
+  const schemes = bundle.components.securitySchemes;
+  const lead = { email: 'lee.prospect@mail.test', name: 'Lee Prospect' };
+  expect(schemes.SignatureV1.description).toContain(`\`${await sha1ParamsSignature(lead, 'demo-api-key')}\``);
+  expect(schemes.SignatureV1.description).toContain(`\`${referenceSha1Signature(lead, 'demo-api-key')}\``);
+  expect(schemes.Signature.description).toContain(`\`${await signPayload(JSON.stringify(lead), 'demo-api-key')}\``);
 });

@@ -9,9 +9,9 @@ const NEVER_RESENT = [
   'submitMultiStepRegistration', 'submitClientKyc', 'validateClientCredentials',
 ].sort();
 
-it('every operation with a body requires both the key and the signature; the others only the key', () => {
+it('every operation with a body requires the key and a signature (V2 or v1); the others only the key', () => {
   for (const op of operations) {
-    const expected = op.operation.requestBody ? [{ ApiKey: [], Signature: [] }] : undefined;
+    const expected = op.operation.requestBody ? [{ ApiKey: [], Signature: [] }, { ApiKey: [], SignatureV1: [] }] : undefined;
     expect({ id: op.id, security: op.operation.security }).toEqual({ id: op.id, security: expected });
   }
 });
