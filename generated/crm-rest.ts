@@ -10,6 +10,8 @@ export interface paths {
         /**
          * Get List of Client
          * @description Lists the CRM's clients a page at a time (active ones unless `suspended=true`).
+         *
+         *     *Decision (inferred):* The stored page is cut off inside the response table (after `records[].up…`) and shows no error table; see ClientSummary for how the record is modelled.
          */
         get: operations["listClients"];
         put?: never;
@@ -69,7 +71,9 @@ export interface paths {
         };
         /**
          * Get Client KYC Details
-         * @description The client's KYC status and the KYC form fields the client filled in.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/users/{id}/kyc`, by the sibling `/users/{id}/details`; response as ClientKycDetails; 400 `user_not_found` as on every per-client read.
+         *
+         *     The client's KYC status and the KYC form fields the client filled in.
          */
         get: operations["getClientKycDetails"];
         put?: never;
@@ -91,7 +95,9 @@ export interface paths {
         put?: never;
         /**
          * Validate User's Credentials
-         * @description Checks a client's e-mail and password (sent in a signed body, never in a query string).
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `POST /public/v1/users/validate` (the `/users/<verb>` pattern of `/users/create`); body `{email, password}`; 200 `{id}` when they match; 400 `invalid_credentials` or `user_not_found` otherwise. Not retried: repeated failed attempts may lock the account.
+         *
+         *     Checks a client's e-mail and password (sent in a signed body, never in a query string).
          */
         post: operations["validateClientCredentials"];
         delete?: never;
@@ -112,6 +118,8 @@ export interface paths {
         /**
          * Create Client
          * @description Creates a client (a CRM user) from registration-form data.
+         *
+         *     *Decision (inferred):* The stored page shows success 201 but no response table and no error table. The 201 body is modelled as `{id}` (the caller needs the new id when it did not choose one; Submit Client KYC answers the same shape), and the 400 with an open `type`.
          */
         post: operations["createClient"];
         delete?: never;
@@ -131,7 +139,9 @@ export interface paths {
         put?: never;
         /**
          * Get Uplines Information of client
-         * @description The chain of a client's uplines (referrer, referrer's referrer, ...). A read, though sent as a signed POST.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. By symmetry with Get Downlines: `POST /public/v1/users/uplines`, the same body (`user_id` or `email`), 400 `user_not_found`; the response is described in Uplines.
+         *
+         *     The chain of a client's uplines (referrer, referrer's referrer, ...). A read, though sent as a signed POST.
          */
         post: operations["getClientUplines"];
         delete?: never;
@@ -172,6 +182,8 @@ export interface paths {
         /**
          * Submit Client KYC
          * @description Submits a client's KYC profile for review (on the vendor's site, outside the seed's index).
+         *
+         *     *Decision (inferred):* The page prints the body fields under "Path Variables" (a template slip): `user_id` is the path variable and `form_id`, `phone`, `custom_fields` are the body.
          */
         post: operations["submitClientKyc"];
         delete?: never;
@@ -191,7 +203,9 @@ export interface paths {
         put?: never;
         /**
          * Create Lead
-         * @description Creates a lead (a prospect who is not yet a client) from contact data.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `POST /public/v1/leads`; body as CreateLeadRequest; success 201 with the new lead's `{id}` (as Create Client); 400 with an open `type`.
+         *
+         *     Creates a lead (a prospect who is not yet a client) from contact data.
          */
         post: operations["createLead"];
         delete?: never;
@@ -209,7 +223,9 @@ export interface paths {
         };
         /**
          * Get CRM Trading Platform Connections
-         * @description The trading-server connections configured in the CRM; their ids are the `connection_id` of every platform call.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/connections`; a JSON array of TradingConnection (a configuration look-up, not a paged list); no error table beyond 403.
+         *
+         *     The trading-server connections configured in the CRM; their ids are the `connection_id` of every platform call.
          */
         get: operations["listTradingConnections"];
         put?: never;
@@ -229,7 +245,9 @@ export interface paths {
         };
         /**
          * Get MT4 Connection Information
-         * @description One MT4 server connection as configured in the CRM (its groups, currencies and leverages).
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/mt4/connection?connection_id=` (the `connection_id` query of the sibling MT4 calls); response as ConnectionInfo; 400 with an open `type`.
+         *
+         *     One MT4 server connection as configured in the CRM (its groups, currencies and leverages).
          */
         get: operations["getMt4ConnectionInfo"];
         put?: never;
@@ -250,6 +268,8 @@ export interface paths {
         /**
          * Get MT4 Accounts
          * @description Lists the MT4 accounts of one server connection, a page at a time, optionally of one CRM user.
+         *
+         *     *Decision (inferred):* The stored page is cut off inside the response table and shows no error table; see PlatformAccount. The 400 has an open `type`.
          */
         get: operations["listMt4Accounts"];
         put?: never;
@@ -315,6 +335,8 @@ export interface paths {
          * Withdraw from MT4 Account
          * @description Debits an MT4 account. Answers 204 when the withdrawal was made. Moves money: never re-sent blindly;
          *     `comment` is the handle to reconcile a withdrawal whose answer was lost.
+         *
+         *     *Decision (inferred):* No `repeat` note is stored for withdrawals (only for deposits), so no 200 `{"repeat": true}` is documented here; a lost answer must be reconciled by `comment`.
          */
         post: operations["withdrawFromMt4Account"];
         delete?: never;
@@ -333,6 +355,8 @@ export interface paths {
         /**
          * Get MT4 Trades
          * @description Lists the trades of one MT4 server in a date range (at most 3 months), a page at a time.
+         *
+         *     *Decision (inferred):* The stored page is cut off after `crm_user.name` and shows no error table (400 with an open `type`). The values of the required `type` query are not listed, so it is an open string.
          */
         get: operations["listMt4Trades"];
         put?: never;
@@ -352,7 +376,9 @@ export interface paths {
         };
         /**
          * Get MT5 Connection Information
-         * @description One MT5 server connection as configured in the CRM (its groups, currencies and leverages).
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/mt5/connection?connection_id=` (the `connection_id` query of the sibling MT5 calls); response as ConnectionInfo; 400 with an open `type`.
+         *
+         *     One MT5 server connection as configured in the CRM (its groups, currencies and leverages).
          */
         get: operations["getMt5ConnectionInfo"];
         put?: never;
@@ -372,7 +398,9 @@ export interface paths {
         };
         /**
          * Get MT5 Accounts
-         * @description Lists the MT5 accounts of one server connection, a page at a time, optionally of one CRM user.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. By symmetry with Get MT4 Accounts: `GET /public/v1/mt5/accounts` with the same query and record; 400 with an open `type`.
+         *
+         *     Lists the MT5 accounts of one server connection, a page at a time, optionally of one CRM user.
          */
         get: operations["listMt5Accounts"];
         put?: never;
@@ -412,7 +440,9 @@ export interface paths {
         };
         /**
          * Get cTrader Connection Information
-         * @description One cTrader server connection as configured in the CRM (its groups, currencies and leverages).
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/ctrader/connection?connection_id=` (the `connection_id` query of the sibling cTrader calls); response as ConnectionInfo; 400 with an open `type`.
+         *
+         *     One cTrader server connection as configured in the CRM (its groups, currencies and leverages).
          */
         get: operations["getCtraderConnectionInfo"];
         put?: never;
@@ -432,7 +462,9 @@ export interface paths {
         };
         /**
          * Get cTrader Accounts
-         * @description Lists the cTrader accounts of one server connection, a page at a time, optionally of one CRM user.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. By symmetry with Get MT4 Accounts: `GET /public/v1/ctrader/accounts` with the same query and record; 400 with an open `type`.
+         *
+         *     Lists the cTrader accounts of one server connection, a page at a time, optionally of one CRM user.
          */
         get: operations["listCtraderAccounts"];
         put?: never;
@@ -452,7 +484,9 @@ export interface paths {
         };
         /**
          * Get Fixed Commission Report
-         * @description Lists fixed commission records, a page at a time.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. By the flexible report: `GET /public/v1/report/commissions/fixed` (note `report`, singular) with the same required `skip`/`limit` and the same commission record; 400 with an open `type`.
+         *
+         *     Lists fixed commission records, a page at a time.
          */
         get: operations["getFixedCommissionReport"];
         put?: never;
@@ -473,6 +507,8 @@ export interface paths {
         /**
          * Get Flexible Commission Report
          * @description Lists flexible commission records, a page at a time.
+         *
+         *     *Decision (inferred):* The stored copy ends at the last response row (no error table, no samples): 400 with an open `type`.
          */
         get: operations["getFlexibleCommissionReport"];
         put?: never;
@@ -495,6 +531,8 @@ export interface paths {
         /**
          * Get Transactions Report
          * @description Lists money transactions in a date range (at most 3 months), a page at a time. A read, though sent as a signed POST.
+         *
+         *     *Decision (inferred):* The stored copy is cut off inside the response table (`withdrawal_method`) with no error table: 400 with an open `type`. Safe to re-send: it reads only.
          */
         post: operations["getTransactionsReport"];
         delete?: never;
@@ -554,7 +592,9 @@ export interface paths {
         };
         /**
          * Get Update Wallet Balance Order status
-         * @description The outcome of a wallet balance update, by the `order_id` it was sent with.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/wallets/balance/{order_id}` (the update's own path plus its 16-character id); response as WalletOrder; 400 `order_not_found` when no update had that id.
+         *
+         *     The outcome of a wallet balance update, by the `order_id` it was sent with.
          */
         get: operations["getWalletBalanceOrder"];
         put?: never;
@@ -575,6 +615,8 @@ export interface paths {
         /**
          * Get All Bankcards
          * @description A client's bank cards with their details (page title "Get All Bankcard Information By User Id").
+         *
+         *     *Decision (inferred):* Both stored copies end at the language-code table with no error table; the 400 has an open `type`.
          */
         get: operations["listClientBankcards"];
         put?: never;
@@ -616,7 +658,9 @@ export interface paths {
         put?: never;
         /**
          * Approve Withdrawal Requests
-         * @description Approves a pending withdrawal request, so the CRM pays the money out. Never re-sent blindly; a repeat answers `request_status_not_pending`.
+         * @description **Confirmed in use.** A running integration calls `POST /public/v1/requests/withdrawal/approve` with body `{"id": "<request id>"}` against a real tenant, and observes 400 `request_status_not_pending` for a request no longer pending (field-evidence.md, source A). The vendor's page itself was not available. Decision: No copy of this page was available. By symmetry with Reject: `POST /public/v1/requests/withdrawal/approve`, body `id` plus the same notification fields and an optional `comment`; 200; 400 `request_status_not_pending` (also the answer to a repeat, which is how to reconcile a lost answer). Confirmed in use: the path, the `id` body and the `request_status_not_pending` refusal.
+         *
+         *     Approves a pending withdrawal request, so the CRM pays the money out. Never re-sent blindly; a repeat answers `request_status_not_pending`.
          */
         post: operations["approveWithdrawalRequest"];
         delete?: never;
@@ -637,6 +681,8 @@ export interface paths {
         /**
          * Reject Withdrawal Requests
          * @description Rejects a pending withdrawal request, with a reason.
+         *
+         *     *Decision (inferred):* Two stored copies differ (copy B adds `pop_up` and makes `comment` mandatory); see RejectWithdrawalRequest for each decision.
          */
         post: operations["rejectWithdrawalRequest"];
         delete?: never;
@@ -657,6 +703,8 @@ export interface paths {
         /**
          * Send Registration Request for OTP
          * @description Starts a trader's self-registration; the CRM sends a one-time password by e-mail (or SMS). Then send the multi-step request.
+         *
+         *     *Decision (inferred):* No error table on either stored copy; the 400 has an open `type`.
          */
         post: operations["sendRegistrationOtp"];
         delete?: never;
@@ -694,7 +742,9 @@ export interface paths {
         };
         /**
          * Get Countries
-         * @description The countries the CRM offers for address fields.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/configurations/countries`; an array of Place `{code, name}`; no error table beyond 403.
+         *
+         *     The countries the CRM offers for address fields.
          */
         get: operations["getCountries"];
         put?: never;
@@ -714,7 +764,9 @@ export interface paths {
         };
         /**
          * Get States
-         * @description The states the CRM offers for address fields.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/configurations/states` with the country code from Get Countries as `country`; an array of Place `{code, name}`; no error table beyond 403.
+         *
+         *     The states the CRM offers for address fields.
          */
         get: operations["getStates"];
         put?: never;
@@ -734,7 +786,9 @@ export interface paths {
         };
         /**
          * Get Cities
-         * @description The cities the CRM offers for address fields.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/configurations/cities` with `country` and an optional `state`; an array of Place `{code, name}`; no error table beyond 403.
+         *
+         *     The cities the CRM offers for address fields.
          */
         get: operations["getCities"];
         put?: never;
@@ -755,6 +809,8 @@ export interface paths {
         /**
          * Get Trader Registration Form
          * @description The trader registration form; its `id` is the `form_id` of the registration calls and Create Client.
+         *
+         *     *Decision (inferred):* No error table is stored (the page ends after `docs[].doc_url`); no 400 is documented.
          */
         get: operations["getTraderRegistrationForm"];
         put?: never;
@@ -774,7 +830,9 @@ export interface paths {
         };
         /**
          * Get User Kyc Form Collections
-         * @description The KYC forms a client may fill in.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/form/kyc/collections?user_id=` (the `/form/...` prefix of its siblings; "user" in the title = one client); an array of FormDefinition; 400 `user_not_found` as on every per-client read.
+         *
+         *     The KYC forms a client may fill in.
          */
         get: operations["listClientKycForms"];
         put?: never;
@@ -794,7 +852,9 @@ export interface paths {
         };
         /**
          * Get User Kyc Form
-         * @description The KYC form a client is to fill in; its `id` is the `form_id` of Submit Client KYC.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available. Path `GET /public/v1/form/kyc?user_id=`; the same form object as Get Trader Registration Form; 400 `user_not_found`.
+         *
+         *     The KYC form a client is to fill in; its `id` is the `form_id` of Submit Client KYC.
          */
         get: operations["getClientKycForm"];
         put?: never;
@@ -815,6 +875,8 @@ export interface paths {
         /**
          * Get AWS S3 signature
          * @description A pre-signed S3 POST to upload a form document to; upload the file to `url` with every entry of `fields`.
+         *
+         *     *Decision (inferred):* No error table is listed; the 400 has an open `type`.
          */
         get: operations["getS3UploadSignature"];
         put?: never;
@@ -834,7 +896,9 @@ export interface paths {
         };
         /**
          * Get CRM Trading Account Types
-         * @description The account types configured in the CRM; their ids are the `account_type_id` of Create MT4 / MT5 Account.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No copy of this page was available, and the site's path style is mixed. Path `GET /public/v1/trading-accounts/types`; an array of TradingAccountType; no error table beyond 403.
+         *
+         *     The account types configured in the CRM; their ids are the `account_type_id` of Create MT4 / MT5 Account.
          */
         get: operations["listTradingAccountTypes"];
         put?: never;
@@ -881,6 +945,8 @@ export interface components {
         KycStatus: "pending" | "verified" | "rejected";
         /**
          * @description Trading platform of a connection or account.
+         *
+         *     *Decision (inferred):* The client pages list `mt4` and `mt5`; the CRM also runs cTrader connections (cTrader API section), so `ctrader` is accepted too.
          * @enum {string}
          */
         TradingPlatform: "mt4" | "mt5" | "ctrader";
@@ -892,7 +958,11 @@ export interface components {
             /** @description The account's login on the trading server (a string here). */
             trading_id?: string;
         };
-        /** @description One client in the client list. */
+        /**
+         * @description One client in the client list.
+         *
+         *     *Decision (inferred):* The stored copy is cut off after `records[].up…`, so further fields may follow: the record allows additional properties, and only `id` is required (no field's presence is documented as conditional or not).
+         */
         ClientSummary: {
             id: components["schemas"]["UserId"];
             name?: string;
@@ -919,7 +989,11 @@ export interface components {
             first_open_time?: string;
             /** @description Creation time. */
             created_at?: string;
-            /** @description Last update time. */
+            /**
+             * @description Last update time.
+             *
+             *     *Decision (inferred):* The stored copy stops at `records[].up…`; read as `updated_at`, the pair of `created_at`.
+             */
             updated_at?: string;
         } & {
             [key: string]: unknown;
@@ -959,7 +1033,11 @@ export interface components {
             participants?: components["schemas"]["PersonRef"][];
             trading_accounts?: components["schemas"]["TradingAccountRef"][];
         };
-        /** @description A label, either a plain string or an object keyed by language code (`en-us`, `zh-cn`, ...). */
+        /**
+         * @description A label, either a plain string or an object keyed by language code (`en-us`, `zh-cn`, ...).
+         *
+         *     *Decision (inferred):* The pages type `label` as `string` and also document per-language children `label.<language-code>`: both forms are accepted. Keys are not restricted to the nine known codes, so a new language on the CRM does not break response validation.
+         */
         LocalizedText: string | {
             [key: string]: string;
         };
@@ -967,7 +1045,11 @@ export interface components {
         FormField: {
             /** @description System key of the field (the key used in `custom_fields`). */
             key: string;
-            /** @description The field's kind (e.g. `text`, `select`, `multiselect`, `radio`, `checkbox`, `file`). */
+            /**
+             * @description The field's kind (e.g. `text`, `select`, `multiselect`, `radio`, `checkbox`, `file`).
+             *
+             *     *Decision (inferred):* Filled-in forms print `type` as a string and the registration-form page as a number (a template slip by the same page's other rows); both are accepted so a real answer of either kind validates.
+             */
             type?: string | number;
             label?: components["schemas"]["LocalizedText"];
         };
@@ -981,7 +1063,11 @@ export interface components {
          * @example Rf7Tg2Lp
          */
         FormId: string;
-        /** @description A client's KYC status and the fields of the KYC form the client filled in. */
+        /**
+         * @description A client's KYC status and the fields of the KYC form the client filled in.
+         *
+         *     *Decision (inferred):* No copy of "Get Client KYC Details" was available. Modelled from the client list (`kyc_status`, `kyc_processing`) and the registration-details / bank-card pages (`form[]` of `{key,type,label,value}`).
+         */
         ClientKycDetails: {
             kyc_status: components["schemas"]["KycStatus"];
             /** @description Whether the client has submitted a KYC profile that is being processed. */
@@ -993,6 +1079,8 @@ export interface components {
         /**
          * Format: email
          * @description An e-mail address.
+         *
+         *     *Decision (inferred):* The vendor tables lost the names of e-mail fields (the site obfuscates e-mail-like text); `email` is the name used everywhere else in the API. The 254-character cap is RFC 5321's, not the vendor's.
          * @example jane.doe@mail.test
          */
         Email: string;
@@ -1030,11 +1118,15 @@ export interface components {
          *     | id | Indonesian |
          *     | de | German |
          *     | es | Spanish |
+         *
+         *     *Decision (inferred):* The Annex page itself was not stored; these nine codes are the table every stored page repeats. They are an enum of the codes known at the time of writing, so a typo is caught before the request is sent; a new code is a one-line change here.
          * @enum {string}
          */
         LanguageCode: "en-us" | "zh-cn" | "zh-tw" | "vi" | "ja" | "th" | "id" | "de" | "es";
         /**
          * @description Extra fields configured on the form, keyed by the form field's `key` (the vendor types this `fields`).
+         *
+         *     *Decision (inferred):* The vendor's type `fields` is not a JSON type; read as an object keyed by form-field key whose values are whatever the field holds.
          * @example {
          *       "address": "221B Baker Street",
          *       "birthday": "1990-04-01"
@@ -1058,7 +1150,11 @@ export interface components {
             form_id: components["schemas"]["FormId"];
             /** @description The referrer's referral code. */
             referrer_id?: components["schemas"]["ReferralCode"];
-            /** @description Whether to e-mail the user. */
+            /**
+             * @description Whether to e-mail the user.
+             *
+             *     *Decision (inferred):* The row's name was lost in the stored copy (`boolean / Optional / Whether send mail to user`); `send_email` is the name every other page uses.
+             */
             send_email?: boolean;
             /** @description The client's language. */
             language?: components["schemas"]["LanguageCode"];
@@ -1082,7 +1178,11 @@ export interface components {
             email?: string;
             phone?: components["schemas"]["Phone"];
         };
-        /** @description A client and the chain of its uplines, nearest first. */
+        /**
+         * @description A client and the chain of its uplines, nearest first.
+         *
+         *     *Decision (inferred):* No copy of "Get Uplines Information of client" was available. By symmetry with Get Downlines: the same body and the client's `{id, email, phone}`, with the chain of uplines as a flat list (an upline chain has one parent per level, so nesting would add nothing), nearest first.
+         */
         Uplines: {
             id?: components["schemas"]["UserId"];
             /** @description The client's e-mail. */
@@ -1108,7 +1208,11 @@ export interface components {
             /** @description Fields configured on the KYC form. */
             custom_fields?: components["schemas"]["CustomFields"];
         };
-        /** @description A new lead (a prospect, not yet a client). */
+        /**
+         * @description A new lead (a prospect, not yet a client).
+         *
+         *     *Decision (inferred):* No copy of "Create Lead" was available. Modelled in the naming every stored page uses: `email` required, `name`, `phone`, `language`, `custom_fields` optional.
+         */
         CreateLeadRequest: {
             email: components["schemas"]["Email"];
             /** @description The lead's name. */
@@ -1118,7 +1222,11 @@ export interface components {
             language?: components["schemas"]["LanguageCode"];
             custom_fields?: components["schemas"]["CustomFields"];
         };
-        /** @description A trading-server connection configured in the CRM. */
+        /**
+         * @description A trading-server connection configured in the CRM.
+         *
+         *     *Decision (inferred):* No copy of "Get CRM Trading Platform Connections" was available. The MT4 pages call `connection_id` the "server id given by this API"; each connection is modelled as `{id, platform, name}`.
+         */
         TradingConnection: {
             /** @description The connection id, which is the `connection_id` every MT4 / MT5 / cTrader call takes. */
             id: string;
@@ -1128,6 +1236,8 @@ export interface components {
         };
         /**
          * @description A trading-server connection id, as given by Get CRM Trading Platform Connections.
+         *
+         *     *Decision (inferred):* The MT4 pages print the rule "minimum 0" on this string (a template artefact); read as a non-empty string.
          * @example Cn4Mt001
          */
         ConnectionId: string;
@@ -1136,7 +1246,11 @@ export interface components {
          * @example 100
          */
         Leverage: number;
-        /** @description One trading-server connection as configured in the CRM. */
+        /**
+         * @description One trading-server connection as configured in the CRM.
+         *
+         *     *Decision (inferred):* No copy of any "Get <platform> Connection Information" page was available. Modelled as the connection `{id, platform, name}` plus what creating an account on it needs (`groups`, `currencies`, `leverages`); additional properties allowed.
+         */
         ConnectionInfo: {
             id: components["schemas"]["ConnectionId"];
             platform?: components["schemas"]["TradingPlatform"];
@@ -1156,7 +1270,11 @@ export interface components {
          * @example 200118
          */
         TradingLogin: number;
-        /** @description A trading account as the trading server reports it (MT4; MT5 and cTrader lists use the same record). */
+        /**
+         * @description A trading account as the trading server reports it (MT4; MT5 and cTrader lists use the same record).
+         *
+         *     *Decision (inferred):* The stored MT4 copy stops at `enable_readonly`, so more fields (plausibly `crm_user`, as in trades) may follow: additional properties are allowed. MT5 and cTrader list pages were not stored; by symmetry they answer this same record.
+         */
         PlatformAccount: {
             login: components["schemas"]["TradingLogin"];
             /** @description Trade group on the server. */
@@ -1194,6 +1312,8 @@ export interface components {
             enable?: 0 | 1;
             /**
              * @description 1 read-only (trading disabled), 0 not.
+             *
+             *     *Decision (inferred):* The stored copy is cut off on this row; read as the 1/0 flag `enable_readonly` of Create Account.
              * @enum {integer}
              */
             enable_readonly?: 0 | 1;
@@ -1268,6 +1388,8 @@ export interface components {
          * DecimalAmount
          * @description A positive amount as a decimal string (the CRM's decimal(20,8)): up to 12 digits before the point and up
          *     to 8 after it, no sign, no exponent, no leading zeros. Never a JSON number, so no float rounding on the way.
+         *
+         *     *Decision (inferred):* decimal(20,8) is read as precision 20, scale 8 (so at most 12 integer digits). Zero and negative amounts are refused: a deposit or withdrawal of nothing, or of a negative sum, is never meant.
          * @example 250.00
          */
         DecimalAmount: string;
@@ -1299,6 +1421,8 @@ export interface components {
         /**
          * Format: date
          * @description A calendar date, `YYYY-MM-DD`. A range's `start` and `end` may be at most 3 months apart.
+         *
+         *     *Decision (inferred):* One copy prints the format `DDDD-MM-YY` (evidently a typo); the other copy's `YYYY-MM-DD` is used.
          * @example 2024-05-01
          */
         DateOnly: string;
@@ -1308,7 +1432,11 @@ export interface components {
          * @enum {integer}
          */
         Mt4TradeCmd: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
-        /** @description One MT4 trade (order). */
+        /**
+         * @description One MT4 trade (order).
+         *
+         *     *Decision (inferred):* The stored copy stops after `crm_user.name`; more fields may follow, so additional properties are allowed.
+         */
         Mt4Trade: {
             login: components["schemas"]["TradingLogin"];
             /** @description Order ticket. */
@@ -1354,7 +1482,11 @@ export interface components {
             master_password?: components["schemas"]["Mt5Password"];
             investor_password?: components["schemas"]["Mt5Password"];
         };
-        /** @description One commission computed from an order. */
+        /**
+         * @description One commission computed from an order.
+         *
+         *     *Decision (inferred):* The stored copy ends at `rebate_account_id` with no error table; more fields may follow.
+         */
         CommissionRecord: {
             /** @description Record id. */
             id: string;
@@ -1362,7 +1494,11 @@ export interface components {
             order_id?: string;
             /** @description The order's trading account. */
             trading_account_id?: string;
-            /** @description CRM user id of the order's trader. */
+            /**
+             * @description CRM user id of the order's trader.
+             *
+             *     *Decision (inferred):* Printed as type `object` though described as a user id; every other id is a string.
+             */
             trader_id?: string;
             /** @description CRM user id of whoever receives the commission. */
             receiver_id?: string;
@@ -1407,16 +1543,28 @@ export interface components {
             user_id?: components["schemas"]["UserId"];
             /** @description The transaction's third-party reference id. */
             transaction_id?: string;
-            /** @description Transaction types to include. */
+            /**
+             * @description Transaction types to include.
+             *
+             *     *Decision (inferred):* The row reads type `string` with the rule `array`; read as an array of transaction-type strings (values not listed).
+             */
             type?: string[];
         };
-        /** @description One money transaction. */
+        /**
+         * @description One money transaction.
+         *
+         *     *Decision (inferred):* The stored copy stops inside `withdrawal_method`; more fields may follow.
+         */
         TransactionRecord: {
             id: string;
             user_id?: string;
             /** @description Transaction type. */
             type?: string;
-            /** @description Transaction currency code. */
+            /**
+             * @description Transaction currency code.
+             *
+             *     *Decision (inferred):* Printed as type `object` though described as the currency; read as the code (a doc slip, as `trader_id`).
+             */
             currency?: string;
             amount?: number;
             payment_method?: string;
@@ -1437,6 +1585,7 @@ export interface components {
             new_balance?: string;
             wallet_id?: string;
             status?: string;
+            /** @description *Decision (inferred):* The stored copy is cut off inside this row (`s…`); read as `string`. */
             withdrawal_method?: string;
         } & {
             [key: string]: unknown;
@@ -1460,15 +1609,27 @@ export interface components {
             user_id: components["schemas"]["UserId"];
             /** @description The wallet's currency (one the CRM uses). */
             currency: components["schemas"]["CurrencyCode"];
-            /** @description Amount to apply; a negative amount debits the wallet. Never zero. */
+            /**
+             * @description Amount to apply; a negative amount debits the wallet. Never zero.
+             *
+             *     *Decision (inferred):* The sign convention is not stated; `insufficient_funds` implies debits exist, most plausibly as negative amounts. Zero is refused.
+             */
             amount: number;
             order_id: components["schemas"]["WalletOrderId"];
         };
-        /** @description The vendor documents no fields for this answer (its response table is empty). */
+        /**
+         * @description The vendor documents no fields for this answer (its response table is empty).
+         *
+         *     *Decision (inferred):* The page's response table has a header and no rows; modelled as a JSON object with no documented fields.
+         */
         EmptyObject: {
             [key: string]: unknown;
         };
-        /** @description The outcome of a wallet balance update, looked up by its `order_id`. */
+        /**
+         * @description The outcome of a wallet balance update, looked up by its `order_id`.
+         *
+         *     *Decision (inferred):* No copy of "Get Update Wallet Balance Order status" was available. Modelled as the order's `status` (pending / success / failed) with the update's own fields echoed.
+         */
         WalletOrder: {
             order_id: components["schemas"]["WalletOrderId"];
             /**
@@ -1511,6 +1672,8 @@ export interface components {
             /**
              * Format: int64
              * @description When the board was last updated (UTC epoch).
+             *
+             *     *Decision (inferred):* Typed `long` by the vendor; an integer epoch. The unit (seconds or milliseconds) is not stated.
              */
             last_update_time?: number;
         };
@@ -1518,6 +1681,8 @@ export interface components {
         RequestDecisionNotice: {
             /**
              * @description E-mail the user.
+             *
+             *     *Decision (inferred):* The row's name is missing in every stored copy (the site obfuscates e-mail-like text); `send_email` is the name used everywhere else.
              * @default false
              */
             send_email?: boolean;
@@ -1528,6 +1693,8 @@ export interface components {
             notify?: boolean;
             /**
              * @description Show the user a pop-up.
+             *
+             *     *Decision (inferred):* Present in the newer-looking copy only (the older one folds the pop-up into the e-mail flag); kept, optional.
              * @default false
              */
             pop_up?: boolean;
@@ -1545,7 +1712,11 @@ export interface components {
         RejectWithdrawalRequest: components["schemas"]["RequestDecisionNotice"] & {
             /** @description The request's id. */
             id: string;
-            /** @description Why the request is rejected (at most 500 characters). */
+            /**
+             * @description Why the request is rejected (at most 500 characters).
+             *
+             *     *Decision (inferred):* One copy marks `comment` optional, the newer-looking one mandatory; required (a rejection needs a reason, and sending it is valid under both).
+             */
             comment: string;
         };
         /** @description A trader's self-registration; the CRM sends a one-time password by e-mail or SMS. */
@@ -1556,11 +1727,17 @@ export interface components {
              * @enum {string}
              */
             type: "trader";
-            /** @description The user's name. */
+            /**
+             * @description The user's name.
+             *
+             *     *Decision (inferred):* Mandatory in one stored copy, absent from the other; optional here, so requests valid under either copy pass.
+             */
             name?: string;
             phone?: components["schemas"]["Phone"];
             /**
              * @description How the one-time password is sent; `phone` only where the CRM has SMS (Twilio) set up.
+             *
+             *     *Decision (inferred):* Printed "Mandatory" yet "default is email"; optional with default `email`.
              * @default email
              * @enum {string}
              */
@@ -1577,6 +1754,8 @@ export interface components {
         MultiStepRegistrationRequest: {
             /**
              * @description Kind of multi-step request; always `trader_register`.
+             *
+             *     *Decision (inferred):* The row's rule is the literal `trader_register` with no description; read as a field whose value is that literal.
              * @constant
              */
             trader_register: "trader_register";
@@ -1587,7 +1766,11 @@ export interface components {
                 phone?: components["schemas"]["Phone"];
                 /** @description The one-time password received by e-mail. */
                 email_code: string;
-                /** @description The one-time password received by SMS (where SMS is set up). */
+                /**
+                 * @description The one-time password received by SMS (where SMS is set up).
+                 *
+                 *     *Decision (inferred):* Both codes are printed mandatory; the SMS code can exist only where Twilio is set up, so it is optional and the e-mail code (the default OTP type) required.
+                 */
                 phone_code?: string;
                 password: components["schemas"]["Password"];
                 repeat_password: components["schemas"]["Password"];
@@ -1597,13 +1780,18 @@ export interface components {
                 referrer_id?: components["schemas"]["ReferralCode"];
                 custom_fields?: components["schemas"]["CustomFields"];
             };
+            /** @description *Decision (inferred):* The page prints the KYC rows as `register.form_id` / `register.custom_fields` under `kyc` (a slip); read as `kyc.form_id`, `kyc.custom_fields`. */
             kyc: {
                 /** @description KYC form id. */
                 form_id: components["schemas"]["FormId"];
                 custom_fields?: components["schemas"]["CustomFields"];
             };
         };
-        /** @description A country, state or city for address fields. */
+        /**
+         * @description A country, state or city for address fields.
+         *
+         *     *Decision (inferred):* No copy of the Configurations pages was available; every look-up answers `{code, name}` items, the name plain or per language like every other label.
+         */
         Place: {
             /** @description Its code (a lower-case ISO 3166-1 alpha-2 code for a country, as the PSP's `nationality`). */
             code: string;
@@ -1616,7 +1804,11 @@ export interface components {
              * @enum {integer}
              */
             required?: 0 | 1;
-            /** @description The choices of a select, multiselect, radio or checkbox field. */
+            /**
+             * @description The choices of a select, multiselect, radio or checkbox field.
+             *
+             *     *Decision (inferred):* Printed as type `number` but described as the field's possible values; modelled as a list of `{value, label}` choices.
+             */
             options?: ({
                 value?: string | number;
                 label?: components["schemas"]["LocalizedText"];
@@ -1659,7 +1851,11 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description An account type configured in the CRM (the `account_type_id` of Create MT4 / MT5 Account). */
+        /**
+         * @description An account type configured in the CRM (the `account_type_id` of Create MT4 / MT5 Account).
+         *
+         *     *Decision (inferred):* No copy of "Get CRM Trading Account Types" was available. Only the id's shape is known (8 characters, from `account_type_id`); name, platform, connection, group and leverages are the plausible rest.
+         */
         TradingAccountType: {
             id: string;
             name?: string;
@@ -1673,7 +1869,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description The CRM refused the request; `type` says why. The page documents no error table, so `type` is open. */
+        /**
+         * @description The CRM refused the request; `type` says why. The page documents no error table, so `type` is open.
+         *
+         *     *Decision (inferred):* The page shows no error table, but the introduction says every failure answers 400 with a `type`; the operation documents that 400 with an open `type` string rather than no 400 at all.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -3417,7 +3617,11 @@ export interface operations {
                     "application/json": components["schemas"]["EmptyObject"];
                 };
             };
-            /** @description No user for `user_id`, the wallet's balance is too low, or `order_id` was used before. */
+            /**
+             * @description No user for `user_id`, the wallet's balance is too low, or `order_id` was used before.
+             *
+             *     *Decision (inferred):* The page says `order_id` is the caller's unique id of the update but not what a second update with the same id gets. Most plausibly the CRM refuses it without applying it: 400 `order_exists`, the name this project's external-wallets decision already uses, whatever became of the first update (its outcome is read with Get Update Wallet Balance Order status).
+             */
             400: {
                 headers: {
                     [name: string]: unknown;

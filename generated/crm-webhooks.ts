@@ -33,6 +33,8 @@ export interface webhooks {
         /**
          * Approve Withdrawal Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The group is not shown on the approve page; taken from the reject page sample.
          */
         post: operations["receiveWithdrawalApproved"];
         delete?: never;
@@ -73,6 +75,8 @@ export interface webhooks {
         /**
          * Approve Prop Trading Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The group is taken from the reject page sample.
          */
         post: operations["receivePropTradingApproved"];
         delete?: never;
@@ -93,6 +97,8 @@ export interface webhooks {
         /**
          * Reject Prop Trading Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The page is titled "Reject Withdrawal Requests" in one copy and listed as "Reject Prop Trading Live Requests" in the sidebar (copy slips); its content and sample are prop trading.
          */
         post: operations["receivePropTradingRejected"];
         delete?: never;
@@ -113,6 +119,8 @@ export interface webhooks {
         /**
          * Approve Prop Trading Live Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The group is taken from the reject page sample.
          */
         post: operations["receivePropTradingLiveApproved"];
         delete?: never;
@@ -133,6 +141,8 @@ export interface webhooks {
         /**
          * Reject Prop Trading Live Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The sample of this reject event sends `status: pending`; the status enum allows it.
          */
         post: operations["receivePropTradingLiveRejected"];
         delete?: never;
@@ -153,6 +163,8 @@ export interface webhooks {
         /**
          * Approve Transfer Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The group is not shown on either transfer page; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
          */
         post: operations["receiveTransferApproved"];
         delete?: never;
@@ -173,6 +185,8 @@ export interface webhooks {
         /**
          * Reject Transfer Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The sample is cut off at the group; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
          */
         post: operations["receiveTransferRejected"];
         delete?: never;
@@ -193,6 +207,8 @@ export interface webhooks {
         /**
          * Approve Kyc Requests
          * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *
+         *     *Decision (inferred):* The group is not shown; `crm.webhooks.groups.requests.kyc` by the pattern of the other request groups.
          */
         post: operations["receiveKycApproved"];
         delete?: never;
@@ -212,7 +228,9 @@ export interface webhooks {
         put?: never;
         /**
          * Reject Kyc Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No page documents a KYC reject event; every other request group has one, so it most plausibly exists with this slug and the approve event data.
+         *
+         *     The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          */
         post: operations["receiveKycRejected"];
         delete?: never;
@@ -224,7 +242,11 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
-        /** @description The body of every webhook delivery. `source.event` names the event (and says how to read `data`), `target.name` is the webhook's name as configured in the back office (it may be non-ASCII). */
+        /**
+         * @description The body of every webhook delivery. `source.event` names the event (and says how to read `data`), `target.name` is the webhook's name as configured in the back office (it may be non-ASCII).
+         *
+         *     *Decision (inferred):* The introduction's table has no required column; every sample carries all four members, so they are required here. Receivers must de-duplicate: the back office offers a manual resend, so the same event may arrive twice.
+         */
         WebhookEnvelope: {
             /** @description Where the delivery comes from. */
             source: {
@@ -245,6 +267,8 @@ export interface components {
             };
             /**
              * @description Payload format version.
+             *
+             *     *Decision (inferred):* The introduction's table is cut off in the `version` row; every sample sends "1.0.0".
              * @example 1.0.0
              */
             version: string;
@@ -257,7 +281,11 @@ export interface components {
             client_id?: string;
             /** @description The user's name. */
             client_name?: string;
-            /** @description The user's e-mail. */
+            /**
+             * @description The user's e-mail.
+             *
+             *     *Decision (inferred):* The table's key cell was obfuscated by the site; the sample shows `email`.
+             */
             email?: string;
             /** @description The user's phone (both members may be empty strings). */
             phone?: {
@@ -271,7 +299,11 @@ export interface components {
              * @enum {string}
              */
             creation_type?: "admin_created" | "approved_registration" | "self_registration";
-            /** @description When the user was created, epoch milliseconds. */
+            /**
+             * @description When the user was created, epoch milliseconds.
+             *
+             *     *Decision (inferred):* Only in the sample (1779328661169); read as epoch milliseconds.
+             */
             create_time?: number;
         };
         /** @description The "Create User" event (crm.webhooks.users.create). */
@@ -284,7 +316,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookUserData"];
         };
-        /** @description What a receiver built on this package answers to a delivery it refuses. */
+        /**
+         * @description What a receiver built on this package answers to a delivery it refuses.
+         *
+         *     *Decision (inferred):* The vendor documents no receiver error body (any non-2xx is a failed delivery); this one is ours.
+         */
         WebhookRejection: {
             /**
              * @description `invalid_signature`: missing or wrong `X-Crm-Signature`; `invalid_payload`: not a webhook event; `method_not_allowed`: not a POST; `delivery_in_progress`: the same delivery is being handled right now; `payload_too_large`, `unsupported_media_type`: refused before reading it; `handler_failed`, `handler_timeout`: the tenant's code failed or missed the deadline.
@@ -310,7 +346,11 @@ export interface components {
              */
             request_time?: string;
         };
-        /** @description A trading account id, or the string `WALLET` when the wallet is the account. */
+        /**
+         * @description A trading account id, or the string `WALLET` when the wallet is the account.
+         *
+         *     *Decision (inferred):* The pages say "number or string (`WALLET`)"; numeric strings are not expected.
+         */
         WebhookTradingId: number | "WALLET";
         /** @description One field of a dynamic form, as a request event reports it. */
         WebhookCustomField: {
@@ -318,14 +358,22 @@ export interface components {
             key?: string;
             /** @description The field type. */
             type?: string;
-            /** @description The field's label, or its labels by language code. */
+            /**
+             * @description The field's label, or its labels by language code.
+             *
+             *     *Decision (inferred):* The table types `label` as string but also lists `label.[language-code]`; both shapes are accepted.
+             */
             label?: string | {
                 [key: string]: string;
             };
             /** @description The field's value (string, object or array). */
             value?: string | Record<string, unknown> | unknown[];
         };
-        /** @description A withdrawal request, as its approve and reject events report it. */
+        /**
+         * @description A withdrawal request, as its approve and reject events report it.
+         *
+         *     *Decision (inferred):* The approve page is cut off at `external_order_id`; the reject page's complete table (with `custom_fields`) is used for both. Further fields (an approval-flow object) may follow, so unknown fields are allowed.
+         */
         WebhookWithdrawalData: components["schemas"]["WebhookRequestCommon"] & {
             /** @constant */
             type?: "withdrawal";
@@ -360,7 +408,11 @@ export interface components {
             /** @description The dynamic form's fields. */
             custom_fields?: components["schemas"]["WebhookCustomField"][];
         };
-        /** @description The "Approve Withdrawal Requests" event (crm.webhooks.requests.withdrawal.approve.node.1 … .node.10). */
+        /**
+         * @description The "Approve Withdrawal Requests" event (crm.webhooks.requests.withdrawal.approve.node.1 … .node.10).
+         *
+         *     *Decision (inferred):* The group is not shown on the approve page; taken from the reject page sample.
+         */
         WebhookWithdrawalApprovedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -389,7 +441,11 @@ export interface components {
         WebhookPackageName: {
             [key: string]: string;
         };
-        /** @description Where a multi-step approval stands. */
+        /**
+         * @description Where a multi-step approval stands.
+         *
+         *     *Decision (inferred):* The pages type both members `object` although they describe step counts; read as integers. The prop-trading pages cut off inside `prop_trading_flow`; its members are assumed to be the same as `transfer_flow`/`kyc_flow`.
+         */
         WebhookApprovalFlow: {
             /** @description How many approval steps the flow has. */
             total_steps?: number;
@@ -402,6 +458,8 @@ export interface components {
             type?: "prop_trading";
             /**
              * @description `approved`, `pending` (more nodes to go) or `rejected`.
+             *
+             *     *Decision (inferred):* The reject page's table says `approved | pending` (copied from the approve page); its sample sends `rejected`.
              * @enum {string}
              */
             status?: "approved" | "pending" | "rejected";
@@ -428,7 +486,11 @@ export interface components {
             /** @description The current stage, when multi-step approval is configured. */
             prop_trading_flow?: components["schemas"]["WebhookApprovalFlow"];
         };
-        /** @description The "Approve Prop Trading Requests" event (crm.webhooks.requests.propTrading.approve.node.1 … .node.10). */
+        /**
+         * @description The "Approve Prop Trading Requests" event (crm.webhooks.requests.propTrading.approve.node.1 … .node.10).
+         *
+         *     *Decision (inferred):* The group is taken from the reject page sample.
+         */
         WebhookPropTradingApprovedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -438,7 +500,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookPropTradingData"];
         };
-        /** @description The "Reject Prop Trading Requests" event (crm.webhooks.requests.propTrading.reject). */
+        /**
+         * @description The "Reject Prop Trading Requests" event (crm.webhooks.requests.propTrading.reject).
+         *
+         *     *Decision (inferred):* The page is titled "Reject Withdrawal Requests" in one copy and listed as "Reject Prop Trading Live Requests" in the sidebar (copy slips); its content and sample are prop trading.
+         */
         WebhookPropTradingRejectedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -448,7 +514,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookPropTradingData"];
         };
-        /** @description A number the CRM may send as a JSON number or as a string. */
+        /**
+         * @description A number the CRM may send as a JSON number or as a string.
+         *
+         *     *Decision (inferred):* The tables say string; the reject sample sends JSON numbers (leverage 200, initial_balance 7000). Both are accepted.
+         */
         WebhookNumberOrString: number | string;
         /** @description A prop-trading live-stage request (the account that moves to the next challenge stage). */
         WebhookPropTradingLiveData: components["schemas"]["WebhookRequestCommon"] & {
@@ -456,6 +526,8 @@ export interface components {
             type?: "prop_trading_live_step";
             /**
              * @description `approved`, `pending` or `rejected`.
+             *
+             *     *Decision (inferred):* The reject page's table says `rejected` but its sample sends `pending`; all three are accepted on every event.
              * @enum {string}
              */
             status?: "approved" | "pending" | "rejected";
@@ -475,7 +547,11 @@ export interface components {
             /** @description The current stage, when multi-step approval is configured. */
             prop_trading_flow?: components["schemas"]["WebhookApprovalFlow"];
         };
-        /** @description The "Approve Prop Trading Live Requests" event (crm.webhooks.requests.propTradingLive.approve.node.1 … .node.10). */
+        /**
+         * @description The "Approve Prop Trading Live Requests" event (crm.webhooks.requests.propTradingLive.approve.node.1 … .node.10).
+         *
+         *     *Decision (inferred):* The group is taken from the reject page sample.
+         */
         WebhookPropTradingLiveApprovedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -485,7 +561,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookPropTradingLiveData"];
         };
-        /** @description The "Reject Prop Trading Live Requests" event (crm.webhooks.requests.propTradingLive.reject). */
+        /**
+         * @description The "Reject Prop Trading Live Requests" event (crm.webhooks.requests.propTradingLive.reject).
+         *
+         *     *Decision (inferred):* The sample of this reject event sends `status: pending`; the status enum allows it.
+         */
         WebhookPropTradingLiveRejectedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -495,12 +575,18 @@ export interface components {
             };
             data: components["schemas"]["WebhookPropTradingLiveData"];
         };
-        /** @description An internal transfer request between two accounts or wallets. */
+        /**
+         * @description An internal transfer request between two accounts or wallets.
+         *
+         *     *Decision (inferred):* The approve page is cut off at `beneficiary_name`; the reject page's complete table is used for both.
+         */
         WebhookTransferData: components["schemas"]["WebhookRequestCommon"] & {
             /** @constant */
             type?: "transfer";
             /**
              * @description `approved`, `pending` or `rejected`.
+             *
+             *     *Decision (inferred):* The reject page prints `approved | pending` (a copy slip); `rejected` is added.
              * @enum {string}
              */
             status?: "approved" | "pending" | "rejected";
@@ -538,13 +624,19 @@ export interface components {
             source_input?: boolean;
             /**
              * @description Between the client's own accounts, or to someone else.
+             *
+             *     *Decision (inferred):* The page types it `object` although its values are the strings `oneself` and `others`.
              * @enum {string}
              */
             transfer_type?: "oneself" | "others";
             /** @description Where the approval stands. */
             transfer_flow?: components["schemas"]["WebhookApprovalFlow"];
         };
-        /** @description The "Approve Transfer Requests" event (crm.webhooks.requests.transfer.approve.node.1 … .node.10). */
+        /**
+         * @description The "Approve Transfer Requests" event (crm.webhooks.requests.transfer.approve.node.1 … .node.10).
+         *
+         *     *Decision (inferred):* The group is not shown on either transfer page; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
+         */
         WebhookTransferApprovedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -554,7 +646,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookTransferData"];
         };
-        /** @description The "Reject Transfer Requests" event (crm.webhooks.requests.transfer.reject). */
+        /**
+         * @description The "Reject Transfer Requests" event (crm.webhooks.requests.transfer.reject).
+         *
+         *     *Decision (inferred):* The sample is cut off at the group; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
+         */
         WebhookTransferRejectedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -564,7 +660,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookTransferData"];
         };
-        /** @description A KYC request (the client's identity documents). */
+        /**
+         * @description A KYC request (the client's identity documents).
+         *
+         *     *Decision (inferred):* The page is cut off after `kyc_flow.current_steps`; further fields are allowed.
+         */
         WebhookKycData: components["schemas"]["WebhookRequestCommon"] & {
             /** @constant */
             type?: "kyc";
@@ -585,7 +685,11 @@ export interface components {
             /** @description Where the approval stands. */
             kyc_flow?: components["schemas"]["WebhookApprovalFlow"];
         };
-        /** @description The "Approve Kyc Requests" event (crm.webhooks.requests.kyc.approve.node.1 … .node.10). */
+        /**
+         * @description The "Approve Kyc Requests" event (crm.webhooks.requests.kyc.approve.node.1 … .node.10).
+         *
+         *     *Decision (inferred):* The group is not shown; `crm.webhooks.groups.requests.kyc` by the pattern of the other request groups.
+         */
         WebhookKycApprovedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -595,7 +699,11 @@ export interface components {
             };
             data: components["schemas"]["WebhookKycData"];
         };
-        /** @description The "Reject Kyc Requests" event (crm.webhooks.requests.kyc.reject). */
+        /**
+         * @description The "Reject Kyc Requests" event (crm.webhooks.requests.kyc.reject).
+         *
+         *     *Decision (inferred):* No page documents a KYC reject event; every other request group has one, so it most plausibly exists with this slug and the approve event data.
+         */
         WebhookKycRejectedEvent: components["schemas"]["WebhookEnvelope"] & {
             source: {
                 /** @constant */
@@ -607,7 +715,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description Not accepted (the CRM counts the delivery as failed, and it can be resent): 400 not an event, 409 the same delivery is being handled right now, 413 larger than the receiver accepts, 415 not JSON, 500 the tenant's handler (or its durable hand-off) failed, 503 it did not finish within the deadline. */
+        /**
+         * @description Not accepted (the CRM counts the delivery as failed, and it can be resent): 400 not an event, 409 the same delivery is being handled right now, 413 larger than the receiver accepts, 415 not JSON, 500 the tenant's handler (or its durable hand-off) failed, 503 it did not finish within the deadline.
+         *
+         *     *Decision (inferred):* The vendor documents only that a non-2xx answer is a failed delivery. A receiver built on this package answers 2xx only once the event was handled or durably stored, and says why otherwise, so the delivery log explains it.
+         */
         WebhookNotAccepted: {
             headers: {
                 [name: string]: unknown;
@@ -639,6 +751,8 @@ export interface components {
     parameters: {
         /**
          * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+         *
+         *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
          * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
          */
         XCrmSignature: string;
@@ -655,6 +769,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -715,6 +831,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -783,6 +901,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -860,6 +980,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -928,6 +1050,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -998,6 +1122,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -1069,6 +1195,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -1139,6 +1267,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -1213,6 +1343,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -1291,6 +1423,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];
@@ -1364,6 +1498,8 @@ export interface operations {
             header: {
                 /**
                  * @description HMAC-SHA256 of the exact body bytes, keyed by the webhook's secret token, as lower-case hex; sent as `sha256=<hex>` or as the bare hex (the vendor's two copies disagree, so receivers accept both).
+                 *
+                 *     *Decision (inferred):* The CRM sends the header only when a secret token is set; a receiver built on this package always sets one and refuses unsigned deliveries, so the header is required here.
                  * @example sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
                  */
                 "X-Crm-Signature": components["parameters"]["XCrmSignature"];

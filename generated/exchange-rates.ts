@@ -9,7 +9,9 @@ export interface paths {
         };
         /**
          * Get External Rate By Custom API
-         * @description Served by the tenant at the rate-API URL configured in the back office (Transaction Settings → External Exchange Rates); eligible deposit methods call it for their rate, so it must be highly available. Every call carries the configured API key in the `key` header.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. The method, parameters and answer are undocumented (the page was not available): GET with `from` and `to` in the query, answered with `{from, to, rate}`.
+         *
+         *     Served by the tenant at the rate-API URL configured in the back office (Transaction Settings → External Exchange Rates); eligible deposit methods call it for their rate, so it must be highly available. Every call carries the configured API key in the `key` header.
          */
         get: operations["getExternalRate"];
         put?: never;
@@ -24,7 +26,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One exchange rate. */
+        /**
+         * @description One exchange rate.
+         *
+         *     *Decision (inferred):* No copy of "Get External Rate By Custom API" was available. The back office's test form asks for a source and a target currency, so the CRM most plausibly sends both and reads one positive number back; the answer echoes the pair so a mix-up cannot go unnoticed. Change it here and in `createExchangeRateHandler` together if the CRM's call differs.
+         */
         ExchangeRate: {
             /** @description The source currency (the deposit's currency). */
             from: string;
@@ -33,7 +39,11 @@ export interface components {
             /** @description How many units of `to` one unit of `from` buys. */
             rate: number;
         };
-        /** @description Why the rate API refused or could not answer. */
+        /**
+         * @description Why the rate API refused or could not answer.
+         *
+         *     *Decision (inferred):* The vendor documents no error body for the rate API; this one follows the REST API's `{type}` convention.
+         */
         ExchangeRateError: {
             /**
              * @description `invalid_api_key` (401), `invalid_request` (400), `rate_not_found` (404), `rate_unavailable` (503).
@@ -48,6 +58,8 @@ export interface components {
     parameters: {
         /**
          * @description The source currency (ISO 4217).
+         *
+         *     *Decision (inferred):* Parameter name and place are not documented; a query `from`/`to` pair is the decision.
          * @example USD
          */
         CurrencyFrom: string;
@@ -68,6 +80,8 @@ export interface operations {
             query: {
                 /**
                  * @description The source currency (ISO 4217).
+                 *
+                 *     *Decision (inferred):* Parameter name and place are not documented; a query `from`/`to` pair is the decision.
                  * @example USD
                  */
                 from: components["parameters"]["CurrencyFrom"];

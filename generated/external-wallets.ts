@@ -51,7 +51,9 @@ export interface paths {
         put?: never;
         /**
          * Credit an External Wallet (decision)
-         * @description An internal transfer adds `amount` to the user's external wallet. Not on the vendor's pages: modelled so the tenant's service can be built and tested now.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. Internal transfers between CRM wallets and external accounts are documented as a feature, but their calls were not available. Modelled as signed POSTs carrying the CRM's transfer id (`order_id`); a repeated `order_id` is refused with `order_exists` so a retried transfer can never move money twice.
+         *
+         *     An internal transfer adds `amount` to the user's external wallet. Not on the vendor's pages: modelled so the tenant's service can be built and tested now.
          */
         post: operations["creditExternalWallet"];
         delete?: never;
@@ -71,7 +73,9 @@ export interface paths {
         put?: never;
         /**
          * Debit an External Wallet (decision)
-         * @description An internal transfer takes `amount` from the user's external wallet. Not on the vendor's pages: modelled so the tenant's service can be built and tested now.
+         * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. Internal transfers between CRM wallets and external accounts are documented as a feature, but their calls were not available. Modelled as signed POSTs carrying the CRM's transfer id (`order_id`); a repeated `order_id` is refused with `order_exists` so a retried transfer can never move money twice.
+         *
+         *     An internal transfer takes `amount` from the user's external wallet. Not on the vendor's pages: modelled so the tenant's service can be built and tested now.
          */
         post: operations["debitExternalWallet"];
         delete?: never;
@@ -88,12 +92,20 @@ export interface components {
         ExternalWalletListRequest: {
             /** @description How many wallets to skip. */
             skip: number;
-            /** @description Page size. */
+            /**
+             * @description Page size.
+             *
+             *     *Decision (inferred):* No maximum is documented; 500, the REST API's largest page, is assumed.
+             */
             limit: number;
             /** @description CRM user ids to list wallets of; absent means every wallet. */
             external_user_id?: string[];
         };
-        /** @description One wallet in the tenant's own system, as the CRM shows it. */
+        /**
+         * @description One wallet in the tenant's own system, as the CRM shows it.
+         *
+         *     *Decision (inferred):* `amount` is a JSON number (the page's example: 1000.50). A balance with more decimal places than `decimals` is refused by the handler, never rounded: rounding a balance is a money decision the tenant must make.
+         */
         ExternalWallet: {
             /** @description The wallet's id in the tenant's system. */
             id: string;
@@ -112,7 +124,11 @@ export interface components {
             /** @description How many wallets match in total. */
             count: number;
         };
-        /** @description Why the wallet service refused the call. */
+        /**
+         * @description Why the wallet service refused the call.
+         *
+         *     *Decision (inferred):* The vendor documents no error answers; this body follows the REST API's `{type}` convention.
+         */
         ExternalWalletError: {
             /**
              * @description What went wrong.
@@ -122,7 +138,11 @@ export interface components {
             /** @description A human-readable reason naming the field and the rule (never a secret). */
             message?: string;
         };
-        /** @description One side of an internal transfer between a CRM wallet and an external wallet. */
+        /**
+         * @description One side of an internal transfer between a CRM wallet and an external wallet.
+         *
+         *     *Decision (inferred):* The transfer calls are not documented on the vendor's pages seen. Modelled like the documented calls (signed POST, `key` header) with the CRM's transfer id as `order_id`, so a lost answer can be reconciled.
+         */
         ExternalWalletTransferRequest: {
             /** @description The CRM's id of the transfer; the same id must never move money twice. */
             order_id: string;
@@ -140,6 +160,8 @@ export interface components {
     parameters: {
         /**
          * @description SHA-1 (upper-case hex) of the body's non-empty parameters sorted by key in ASCII order, joined `k=v&…`, with the API key appended: the PSP `sign` construction keyed by the API key. The example signs the list example with the demo key `demo-wallet-api-key`.
+         *
+         *     *Decision (inferred):* The page contradicts itself on empty values; they are excluded (its recommendation, and the PSP rule). Arrays are rendered as the page's JavaScript sample renders them, String(value), i.e. comma-joined.
          * @example 881FC9E3105277B7D4D6EE9296E871FD8F640863
          */
         WalletSignature: string;
@@ -166,6 +188,8 @@ export interface operations {
             header: {
                 /**
                  * @description SHA-1 (upper-case hex) of the body's non-empty parameters sorted by key in ASCII order, joined `k=v&…`, with the API key appended: the PSP `sign` construction keyed by the API key. The example signs the list example with the demo key `demo-wallet-api-key`.
+                 *
+                 *     *Decision (inferred):* The page contradicts itself on empty values; they are excluded (its recommendation, and the PSP rule). Arrays are rendered as the page's JavaScript sample renders them, String(value), i.e. comma-joined.
                  * @example 881FC9E3105277B7D4D6EE9296E871FD8F640863
                  */
                 signature: components["parameters"]["WalletSignature"];
@@ -419,6 +443,8 @@ export interface operations {
             header: {
                 /**
                  * @description SHA-1 (upper-case hex) of the body's non-empty parameters sorted by key in ASCII order, joined `k=v&…`, with the API key appended: the PSP `sign` construction keyed by the API key. The example signs the list example with the demo key `demo-wallet-api-key`.
+                 *
+                 *     *Decision (inferred):* The page contradicts itself on empty values; they are excluded (its recommendation, and the PSP rule). Arrays are rendered as the page's JavaScript sample renders them, String(value), i.e. comma-joined.
                  * @example 881FC9E3105277B7D4D6EE9296E871FD8F640863
                  */
                 signature: components["parameters"]["WalletSignature"];
@@ -567,6 +593,8 @@ export interface operations {
             header: {
                 /**
                  * @description SHA-1 (upper-case hex) of the body's non-empty parameters sorted by key in ASCII order, joined `k=v&…`, with the API key appended: the PSP `sign` construction keyed by the API key. The example signs the list example with the demo key `demo-wallet-api-key`.
+                 *
+                 *     *Decision (inferred):* The page contradicts itself on empty values; they are excluded (its recommendation, and the PSP rule). Arrays are rendered as the page's JavaScript sample renders them, String(value), i.e. comma-joined.
                  * @example 881FC9E3105277B7D4D6EE9296E871FD8F640863
                  */
                 signature: components["parameters"]["WalletSignature"];

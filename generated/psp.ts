@@ -12,6 +12,8 @@ export interface paths {
         /**
          * PSP Get Payment URL
          * @description Served by the tenant at `{APP_URL}/pay/url`; the CRM calls it when a client starts a payment and redirects the client to the returned `data.url`. Verify `crm-pay-token` and `sign` before anything else.
+         *
+         *     *Decision (inferred):* Asking for a payment page creates no money movement by itself (the money moves when the PSP reports it through the callback), so the call is treated as safe to repeat.
          */
         post: operations["getPaymentUrl"];
         delete?: never;
@@ -32,6 +34,8 @@ export interface paths {
         /**
          * PSP Payment Callback
          * @description Served by the CRM at `{CRM_Callback_URL}/pay/callback`; the tenant (or its PSP integration) reports the payment's result. A success credits the client, so the CRM refuses a second final report for the same order with `payment_status_not_pending`; that makes a repeat harmless, and a lost answer may be retried.
+         *
+         *     *Decision (inferred):* Marked idempotent because the CRM itself refuses a repeat for an order that is no longer pending (errors page); the client treats that answer to a repeat as "already recorded".
          */
         post: operations["reportPaymentResult"];
         delete?: never;
@@ -46,16 +50,26 @@ export interface components {
     schemas: {
         /**
          * @description The body's signature: SHA-1 (upper-case hex) of the body's non-empty parameters but `sign`, sorted by key in ASCII order, joined `k=v&…`, with the `crm-pay-token` appended. See `pspSign` in this package.
+         *
+         *     *Decision (inferred):* Left open by the page and decided here (and in `pspSign`): `sign` itself is excluded; "empty" is null, undefined and ""; values are rendered as JavaScript's String() renders them (162.48, true, arrays comma-joined), with no URL encoding; keys are sorted by UTF-16 code unit (= ASCII order for ASCII keys); the string is UTF-8 encoded before hashing.
          * @example 9C1F0A3E5B7D2C4F6A8B0D1E3F5A7C9B2D4E6F80
          */
         PspSign: string;
-        /** @description What the CRM sends to ask for a payment page (default parameter names). */
+        /**
+         * @description What the CRM sends to ask for a payment page (default parameter names).
+         *
+         *     *Decision (inferred):* Parameter keys can be renamed per tenant in PSP Settings; this schema and the handler use the defaults. Extra parameters (the sample's `custom_N`) are allowed as scalars, or null when empty (a production adapter signs over empty fields too, so the CRM may send them).
+         */
         PaymentUrlRequest: {
             /** @description The merchant id the CRM generated for this PSP integration. */
             merchant_id: string;
             /** @description The CRM's unique order id for this payment. */
             order_no: string;
-            /** @description The payment amount. */
+            /**
+             * @description The payment amount.
+             *
+             *     *Decision (inferred):* The page gives no rule; a payment of zero or less is refused.
+             */
             amount: number;
             /** @description The currency, e.g. USD, EUR. */
             currency: string;
@@ -63,7 +77,11 @@ export interface components {
             user_id?: string;
             /** @description The customer's name. */
             user_name?: string;
-            /** @description The customer's e-mail. */
+            /**
+             * @description The customer's e-mail.
+             *
+             *     *Decision (inferred):* The key cell was obfuscated in two copies; the sidebar copy shows `email`.
+             */
             email?: string;
             /** @description The customer's phone number. */
             phone?: string;
@@ -76,11 +94,16 @@ export interface components {
              * @enum {string}
              */
             device?: "mobile" | "pc";
+            /** @description *Decision (inferred):* The page signs every request, but a running integration observed the CRM's `/pay/url` call without a usable `sign` and authenticates it by `crm-pay-token` alone (field evidence A), while another checks it (B). So a request without `sign` is valid here; `createPaymentUrlHandler`'s `sign` option decides ('if-present' by default: checked when sent, under either reading of empty values). */
             sign?: components["schemas"]["PspSign"];
         } & {
             [key: string]: string | number | boolean | null;
         };
-        /** @description The tenant's answer to a payment-URL request. */
+        /**
+         * @description The tenant's answer to a payment-URL request.
+         *
+         *     *Decision (inferred):* The sample is cut off after `"result": true, "ms`; `msg` is read as "" on success. On failure `data` is null and `result` false; the page does not say how the CRM treats a failure's HTTP status, so the handler answers 200 with result false for its own failures and 4xx for requests it refuses to read.
+         */
         PaymentUrlResponse: {
             /** @description The payment page on success; null on failure. */
             data: {
@@ -118,7 +141,11 @@ export interface components {
             user_id?: string;
             sign: components["schemas"]["PspSign"];
         };
-        /** @description The CRM's error body on the PSP API. */
+        /**
+         * @description The CRM's error body on the PSP API.
+         *
+         *     *Decision (inferred):* Only the sample's status (400, psp_token_invalid) is documented; every type is taken to answer HTTP 400 with `code` equal to the status.
+         */
         PspError: {
             /**
              * @description Always true.
