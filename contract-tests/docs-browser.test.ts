@@ -78,7 +78,18 @@ const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
   it('the index links every API', async () => {
     const { page, errors } = await open('index.html');
     const hrefs = await page.$$eval('a', (links) => links.map((a) => a.getAttribute('href')));
-    expect(hrefs).toEqual(pages.map((p) => p.file));
+    expect(hrefs).toEqual([...pages.map((p) => p.file), 'decisions.html']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the decisions page shows every decision and links into the reference', async () => {
+    const { page, errors } = await open('decisions.html');
+    const count = Number(await page.locator('#decision-count').innerText());
+    expect(await page.locator('li.decision').count()).toBe(count);
+    expect(count).toBeGreaterThan(100);
+    await page.locator('a[href="crm-rest.html#/leads/createlead"]').first().click();
+    await page.getByText("createCrmClient({ baseUrl: 'https://crm.my-broker.com'", { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -99,6 +110,13 @@ const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
       expect(await page.getByText("crm.POST('/public/v1/leads'", { exact: false }).first().isVisible()).toBe(true);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'crm-rest.png') });
+      // An inferred operation shows its badge next to its title; the approve call shows "Confirmed in use".
+      await expect(page.getByText('Inferred', { exact: true }).first().isVisible()).resolves.toBe(true);
+      await page.goto(`${base}/${entry.file}#/requests/approvewithdrawalrequest`);
+      await page.reload();
+      const confirmed = page.getByText('Confirmed in use', { exact: true }).first();
+      await confirmed.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.screenshot({ path: join(SCREENSHOTS, 'crm-rest-confirmed.png') });
     }
     expect(errors).toEqual([]);
     await page.close();

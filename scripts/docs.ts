@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { loadApi } from './lib/api-spec';
 import { ROOT, listApis } from './lib/apis';
 import { codeSamples } from './lib/code-samples';
+import { listDecisions } from './lib/decisions';
+import { decisionsPage, type DecisionsPageApi } from './lib/decisions-page';
 import { bin, runQuiet } from './lib/run';
 
 export const DOCS = join(ROOT, 'docs');
@@ -21,8 +23,10 @@ export function buildDocs(out = DOCS): { api: string; title: string; file: strin
   mkdirSync(out, { recursive: true });
   mkdirSync(staging, { recursive: true });
   const pages = [];
+  const decisions: DecisionsPageApi[] = [];
   for (const { name } of listApis()) {
     const api = loadApi(name);
+    decisions.push({ api: name, title: api.bundle.info.title as string, file: `${name}.html`, document: api.bundle, decisions: listDecisions(api.bundle, name) });
     // loadApi read its own copy of the bundle, so the samples are added to it in place.
     const document = api.bundle;
     const server = String(document.servers?.[0]?.url ?? 'https://crm.my-broker.com').replace('{baseUrl}', 'https://crm.my-broker.com');
@@ -34,7 +38,12 @@ export function buildDocs(out = DOCS): { api: string; title: string; file: strin
     writeFileSync(join(out, file), offline(readFileSync(join(out, file), 'utf8')));
     pages.push({ api: name, title: document.info.title as string, file, operations: api.operations.map((op) => op.id) });
   }
-  const links = pages.map((p) => `<li><a href="${p.file}">${p.title}</a> <small>(${p.operations.length} operations)</small></li>`).join('\n');
+  writeFileSync(join(out, 'decisions.html'), decisionsPage(decisions));
+  const count = decisions.reduce((n, a) => n + a.decisions.length, 0);
+  const links = [
+    ...pages.map((p) => `<li><a href="${p.file}">${p.title}</a> <small>(${p.operations.length} operations)</small></li>`),
+    `<li><a href="decisions.html">Every decision about the vendor's API</a> <small>(${count} decisions: what was guessed, and where)</small></li>`,
+  ].join('\n');
   writeFileSync(
     join(out, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CRM Open API reference</title>
