@@ -35,6 +35,8 @@ function alteredSpec(): Record<string, any> {
     description: 'A type the real spec does not document',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { type: 'kyc_service_down' } } },
   };
+  // 6. a wrong path guess: the real CRM has no `/public/v1/connections` (an inferred operation), so it answers 404.
+  delete spec.paths['/public/v1/connections'];
   return spec;
 }
 
@@ -63,22 +65,33 @@ describe('contract:live against a drifted CRM', () => {
       { id: 'getClientKycDetails', verdict: 'schema_violation', status: 400, violations: [{ pointer: '/type', message: 'must be equal to one of the allowed values', value: 'kyc_service_down' }] },
       { id: 'getCountries', verdict: 'schema_violation', status: 200, violations: [{ pointer: '/0/code', message: 'must be string', value: 44 }] },
       { id: 'getStates', verdict: 'unexpected_status', status: 203, violations: [] },
+      { id: 'listTradingConnections', verdict: 'unexpected_status', status: 404, violations: [] },
     ].sort((a, b) => report.results.findIndex((r) => r.operationId === a.id) - report.results.findIndex((r) => r.operationId === b.id)));
   });
 
   it('ran every read-only operation, and no write or money movement reached the CRM', () => {
     const { run, skipped } = selectOperations(operations, {});
     expect(report.results.map((r) => r.operationId)).toEqual(run);
-    expect(report.summary.pass).toBe(run.length - 5);
+    expect(report.summary.pass).toBe(run.length - 6);
     expect(skipped.map((s) => s.operationId)).toEqual(expect.arrayContaining(['depositToMt4Account', 'createClient', 'updateWalletBalance']));
     const unsafe = new Set(operations.filter((op) => op.operation['x-idempotent'] !== true).map((op) => `${op.method} ${op.path}`));
     expect(realCrm.requests.filter((r) => [...unsafe].some((u) => u.startsWith(`${r.method} `) && new RegExp(`^${u.split(' ')[1]!.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path)))).toEqual([]);
   });
 
+  it('marks each operation documented, inferred or confirmed, and names a refuted path guess', () => {
+    const byId = Object.fromEntries(report.results.map((r) => [r.operationId, r]));
+    expect({ source: byId.listTradingConnections!.source, refuted: byId.listTradingConnections!.pathGuessRefuted }).toEqual({ source: 'inferred', refuted: true });
+    expect({ source: byId.getStates!.source, refuted: byId.getStates!.pathGuessRefuted }).toEqual({ source: 'inferred', refuted: false });
+    expect(byId.listClients!.source).toBe('documented');
+    expect(report.results.filter((r) => r.pathGuessRefuted).map((r) => r.operationId)).toEqual(['listTradingConnections']);
+    expect(report.results.filter((r) => r.source !== 'documented').length).toBeGreaterThan(10);
+  });
+
   it('renders the report as HTML naming each drift', () => {
     const html = driftReportHtml(report);
-    for (const id of ['listClients', 'getClient', 'getClientKycDetails', 'getCountries', 'getStates']) expect(html).toContain(id);
+    for (const id of ['listClients', 'getClient', 'getClientKycDetails', 'getCountries', 'getStates', 'listTradingConnections']) expect(html).toContain(id);
     expect(html).toContain('answered 203');
+    expect(html).toContain('PATH GUESS REFUTED: answered 404');
   });
 });
 

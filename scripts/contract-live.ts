@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n\n${USAGE}\n`);
     return 2;
   }
-  const report = await runLiveContract({ baseUrl: env.CRM_BASE_URL!, apiKey: env.CRM_API_KEY!, writes, money, testUser: env.CRM_LIVE_TEST_USER });
+  // CRM_SIGNATURE_VERSION=v1 for a CRM on the older scheme (`crm-open-api doctor` tells which).
+  const signatureVersion = env.CRM_SIGNATURE_VERSION === 'v1' ? 'v1' : 'v2';
+  const report = await runLiveContract({ baseUrl: env.CRM_BASE_URL!, apiKey: env.CRM_API_KEY!, writes, money, testUser: env.CRM_LIVE_TEST_USER, signatureVersion });
   const dir = env.CRM_LIVE_REPORT_DIR ?? join(ROOT, '.artifacts', 'contract-live');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -17,14 +17,22 @@ export interface LiveOptions {
   testUser?: string;
   /** The spec to check against; defaults to the bundled REST spec. */
   document?: Json;
+  /** The signature scheme the CRM checks (default 'v2'). */
+  signatureVersion?: 'v1' | 'v2';
 }
 
 export type Verdict = 'pass' | 'schema_violation' | 'unexpected_status' | 'request_failed';
+
+/** Whether the spec's shape of an operation is the vendor's, a guess, or a guess confirmed by an integration in use. */
+export type Source = 'documented' | 'inferred' | 'confirmed';
 
 export interface OperationResult {
   operationId: string;
   method: string;
   path: string;
+  source: Source;
+  /** An inferred path the CRM answered 404 or 405: the guess is wrong; correct the path in spec/. */
+  pathGuessRefuted: boolean;
   verdict: Verdict;
   status?: number;
   documentedStatuses: number[];
@@ -80,6 +88,7 @@ export async function runLiveContract(options: LiveOptions): Promise<DriftReport
     const client = createCrmClient({
       baseUrl: proxy.url,
       apiKey: options.apiKey,
+      signatureVersion: options.signatureVersion ?? 'v2',
       maxRetries: 0,
       fetch: async (request) => {
         const response = await fetch(request);
@@ -92,7 +101,8 @@ export async function runLiveContract(options: LiveOptions): Promise<DriftReport
     for (const id of run) {
       const op = spec.operationById(id);
       const documentedStatuses = Object.keys(op.operation.responses ?? {}).map(Number);
-      const base = { operationId: id, method: op.method, path: op.path, documentedStatuses, violations: [], prismViolations: [] };
+      const source: Source = op.operation['x-inferred'] !== true ? 'documented' : op.operation['x-confirmed-in-use'] ? 'confirmed' : 'inferred';
+      const base = { operationId: id, method: op.method, path: op.path, source, pathGuessRefuted: false, documentedStatuses, violations: [], prismViolations: [] };
       lastViolations = [];
       const input = forTestUser(spec.exampleInput(id), options.testUser);
       try {
@@ -100,7 +110,8 @@ export async function runLiveContract(options: LiveOptions): Promise<DriftReport
         const status = response.status;
         const flagged = lastViolations;
         if (!documentedStatuses.includes(status)) {
-          results.push({ ...base, verdict: 'unexpected_status', status, prismViolations: flagged });
+          const pathGuessRefuted = source !== 'documented' && (status === 404 || status === 405);
+          results.push({ ...base, verdict: 'unexpected_status', status, pathGuessRefuted, prismViolations: flagged });
           continue;
         }
         const violations = spec.responseViolations(id, status, response.ok ? data : error);
