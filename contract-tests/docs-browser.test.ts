@@ -94,7 +94,7 @@ const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
     await page.close();
   }, 60_000);
 
-  it.each(['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets'])('%s: every operationId is on the page, no console errors', async (api) => {
+  it.each(['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets', 'client-oauth'])('%s: every operationId is on the page, no console errors', async (api) => {
     const entry = pages.find((p) => p.api === api)!;
     const { page, errors } = await open(entry.file);
     const links = await operationLinks(page);

@@ -32,3 +32,5 @@ export type { DedupeStore, ClaimResult, MemoryDedupeOptions } from './handlers/d
 export type { ReceiverErrorContext, ReceiverErrorReporter } from './handlers/report';
 export { toNodeHandler } from './node-handler';
 export type { FetchHandler, NodeHandlerOptions } from './node-handler';
+// Client OAuth: sign a broker's clients in (PKCE, iframe, password grant with MFA), keep their tokens fresh.
+export * from './oauth/index';

@@ -53,7 +53,7 @@ function restSamples(op: SpecOperation, input: Input): CodeSample[] {
 }
 
 const WALLET_OPTIONS =
-  'apiKey: process.env.WALLET_API_KEY!,\n  listWallets: async ({ skip, limit, external_user_id }) => db.page(skip, limit, external_user_id),\n  getWallet: async ({ external_user_id, currency }) => db.find(external_user_id, currency),';
+  'apiKey: process.env.WALLET_API_KEY!,\n  listWallets: async ({ skip, limit, external_user_id }) => db.page(skip, limit, external_user_id),\n  getWallet: async ({ external_user_id, currency }) => db.find(external_user_id, currency),\n  credit: async (t) => db.add(t.external_user_id, t.currency, t.amount, t.order_id), // once per order_id\n  debit: async (t) => db.take(t.external_user_id, t.currency, t.amount, t.order_id), // or \'insufficient_funds\'';
 
 /** Operations the tenant serves (the CRM calls them): a handler from this package, and the call the CRM makes. */
 const TENANT_HANDLERS: Record<string, { factory: string; options: string; header: (input: Input) => string }> = {
@@ -77,7 +77,49 @@ const TENANT_HANDLERS: Record<string, { factory: string; options: string; header
     options: WALLET_OPTIONS,
     header: () => `-H "key: $WALLET_API_KEY"`,
   },
+  creditExternalWallet: {
+    factory: 'createExternalWalletHandler',
+    options: WALLET_OPTIONS,
+    header: () => `-H "key: $WALLET_API_KEY" -H "signature: $SIGNATURE"  # SHA-1 parameter signature, see pspSign`,
+  },
+  debitExternalWallet: {
+    factory: 'createExternalWalletHandler',
+    options: WALLET_OPTIONS,
+    header: () => `-H "key: $WALLET_API_KEY" -H "signature: $SIGNATURE"  # SHA-1 parameter signature, see pspSign`,
+  },
 };
+
+/** Client OAuth: the helper or client method for each operation (the curl authenticates the application with Basic). */
+const OAUTH_CALLS: Record<string, (input: Input) => string> = {
+  redirectToLogin: () =>
+    "const { verifier, challenge } = await createPkcePair();\nconst state = createState(); // keep both for the way back\nconst url = buildLoginUrl({ portalHost: 'portal.my-broker.com', clientId: 'my-app', redirectUri: 'https://app.my-broker.com/cb', codeChallenge: challenge, state });\n// send the browser to url; on the way back:\nconst { code } = parseLoginCallback(callbackUrl, { expectedState: state });",
+  logout: () => "const url = buildLogoutUrl({ portalHost: 'portal.my-broker.com', redirectUri: 'https://app.my-broker.com/bye' });",
+  exchangeToken: () =>
+    "const tokens = await oauth.exchangeCode({ code, codeVerifier: verifier });          // authorization_code\nconst step = await oauth.passwordGrant({ username, password });                    // password: tokens or MFA\nconst fresh = await oauth.refresh(tokens.refresh_token);                          // refresh_token (rotated)",
+  revokeRefreshToken: () => 'await oauth.revoke(tokens.refresh_token);',
+  verifyMfaCode: () => "const step = await oauth.passwordGrant({ username, password });\nif (step.kind === 'mfa_required') tokens = await step.verify(otpCode);",
+  getMfaSecret: () => "if (step.kind === 'mfa_required') secret = await step.getSecret(); // show it as a QR code",
+  sendMfaEmailOtp: () => "if (step.kind === 'mfa_required') await step.sendEmailOtp();",
+  bindMfaMethod: () => "if (step.kind === 'mfa_required') await step.bind('authenticator', otpCode); // then step.verify(nextCode)",
+  requestMfaDeactivation: () => "if (step.kind === 'mfa_required') await step.requestDeactivation();",
+  forgotPassword: () => "await oauth.forgotPassword('jane.doe@mail.test');",
+};
+
+function oauthSamples(op: SpecOperation, input: Input): CodeSample[] {
+  const recipe = OAUTH_CALLS[op.id];
+  if (!recipe) throw new Error(`no code sample recipe for client-oauth ${op.id}`);
+  const browser = op.id === 'redirectToLogin' || op.id === 'logout';
+  const typescript = browser
+    ? `import { buildLoginUrl, buildLogoutUrl, createPkcePair, createState, parseLoginCallback } from 'crm-open-api';\n\n${recipe(input)}`
+    : `import { createOAuthClient } from 'crm-open-api';\n\n// On a server: every /oauth call needs the client secret.\nconst oauth = createOAuthClient({ apiHost: 'api.portal.my-broker.com', clientId: process.env.OAUTH_CLIENT_ID!, clientSecret: process.env.OAUTH_CLIENT_SECRET! });\n${recipe(input)}`;
+  const curl = browser
+    ? `# A browser navigation, not an API call:\nopen ${shell(urlOf('https://portal.my-broker.com', op.path, input))}`
+    : `curl -X POST https://api.portal.my-broker.com${op.path} -u "$OAUTH_CLIENT_ID:$OAUTH_CLIENT_SECRET" \\\n  -H 'content-type: application/json' --data ${shell(JSON.stringify(input.body))}`;
+  return [
+    { lang: 'Node.js', label: 'TypeScript (crm-open-api)', source: typescript },
+    { lang: 'curl', label: 'curl', source: curl },
+  ];
+}
 
 function tenantSamples(api: string, op: SpecOperation, input: Input, base: string): CodeSample[] {
   const curlFor = (headers: string) =>
@@ -91,7 +133,7 @@ function tenantSamples(api: string, op: SpecOperation, input: Input, base: strin
       {
         lang: 'Node.js',
         label: 'TypeScript (crm-open-api)',
-        source: `import { createWebhookHandler } from 'crm-open-api';\n\nexport const receive = createWebhookHandler({\n  secret: process.env.CRM_WEBHOOK_SECRET!,\n  on: { '${slug}': async (event) => queue.push(event) },\n}); // (request: Request) => Promise<Response>: 204 at once, 401 on a bad X-Crm-Signature`,
+        source: `import { createWebhookHandler } from 'crm-open-api';\n\nexport const receive = createWebhookHandler({\n  secret: process.env.CRM_WEBHOOK_SECRET!,\n  on: { '${slug}': async (event) => queue.push(event) },\n}); // (request: Request) => Promise<Response>: 204 once handled (each delivery once), 401 on a bad X-Crm-Signature`,
       },
       {
         lang: 'curl',
@@ -111,16 +153,6 @@ function tenantSamples(api: string, op: SpecOperation, input: Input, base: strin
       { lang: 'curl', label: 'curl', source: curlFor(`-H "crm-pay-token: $CRM_PAY_TOKEN"`) },
     ];
   }
-  if (op.operation['x-money-movement'] === true && api === 'external-wallets') {
-    return [
-      {
-        lang: 'Node.js',
-        label: 'TypeScript (crm-open-api)',
-        source: `import { pspVerify } from 'crm-open-api';\n\n// Not on the vendor's pages (x-decision), so no handler ships for it: check the signature with the same\n// SHA-1 construction, then move money once per order_id.\nexport async function handle(request: Request): Promise<Response> {\n  const body = await request.json();\n  const signed = await pspVerify({ ...body, sign: request.headers.get('signature') }, process.env.WALLET_API_KEY!);\n  if (!signed) return Response.json({ type: 'invalid_signature' }, { status: 401 });\n  return Response.json(await wallets.${op.id === 'creditExternalWallet' ? 'credit' : 'debit'}(body.order_id, body.external_user_id, body.currency, body.amount));\n}`,
-      },
-      { lang: 'curl', label: 'curl (the call the CRM would make)', source: curlFor(`-H "key: $WALLET_API_KEY" -H "signature: $SIGNATURE"`) },
-    ];
-  }
   const handler = TENANT_HANDLERS[op.id];
   if (!handler) throw new Error(`no code sample recipe for ${api} ${op.id}`);
   return [
@@ -134,5 +166,7 @@ function tenantSamples(api: string, op: SpecOperation, input: Input, base: strin
 }
 
 export function codeSamples(api: string, op: SpecOperation, input: Input, serverUrl: string): CodeSample[] {
-  return api === 'crm-rest' ? restSamples(op, input) : tenantSamples(api, op, input, serverUrl);
+  if (api === 'crm-rest') return restSamples(op, input);
+  if (api === 'client-oauth') return oauthSamples(op, input);
+  return tenantSamples(api, op, input, serverUrl);
 }

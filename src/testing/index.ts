@@ -62,3 +62,4 @@ export type { FaultRule, FaultKind } from './sandbox/faults';
 export type { SandboxDelivery, WebhookTarget } from './sandbox/webhook-delivery';
 export type { KycDecision } from './sandbox/control';
 export { SANDBOX_OTP } from './sandbox/operations/clients';
+export { SANDBOX_OAUTH_CLIENT, SANDBOX_MFA_OTP } from './sandbox/oauth';

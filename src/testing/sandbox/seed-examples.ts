@@ -25,13 +25,13 @@ export function seedFromExamples(state: SandboxState, clock: VirtualClock, spec:
   chain.forEach((person, i) => {
     const next = chain[i + 1];
     if (!person?.id) return;
-    if (!state.clients.has(person.id)) newClient(state, clock, { id: person.id, email: person.email, name: person.name, phone: person.phone, type: 'ib', kyc_status: 'verified' });
+    if (!state.clients.has(person.id)) newClient(state, clock, { id: person.id, email: person.email, name: person.name, phone: person.phone, type: 'ib', kyc_status: 'verified', password: EXAMPLE_PASSWORD });
     const client = state.clients.get(person.id) as SandboxClient;
     if (next?.id) client.referrer_id = next.id;
   });
   const walk = (node: Json, parent: string | undefined) => {
     if (!node?.id) return;
-    if (!state.clients.has(node.id)) newClient(state, clock, { id: node.id, email: node.email, phone: node.phone, type: node.downlines?.length ? 'ib' : 'trader' });
+    if (!state.clients.has(node.id)) newClient(state, clock, { id: node.id, email: node.email, phone: node.phone, type: node.downlines?.length ? 'ib' : 'trader', password: EXAMPLE_PASSWORD });
     if (parent) (state.clients.get(node.id) as SandboxClient).referrer_id = parent;
     for (const child of node.downlines ?? []) walk(child, node.id);
   };

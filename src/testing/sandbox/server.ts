@@ -6,6 +6,7 @@ import type { SignatureVersion } from '../../middleware/auth';
 import { createAuthCheck } from '../gate';
 import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-server';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { createSandboxOAuth } from './oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';
@@ -71,6 +72,7 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
   const limit = options.capture ?? 1000;
   const requests: CapturedRequest[] = [];
   const stalled = new Set<Socket>();
+  const oauth = createSandboxOAuth(engine);
 
   const server = createServer(async (request, response) => {
     const captured = await captureRequest(request);
@@ -86,6 +88,12 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     }
     requests.push(captured);
     if (requests.length > limit) requests.shift();
+    if (oauth.handles(captured.path)) {
+      const answer = oauth.handle(captured);
+      const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      response.writeHead(answer.status, { ...(answer.body !== undefined && typeof answer.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...answer.headers });
+      return response.end(text);
+    }
     const refused = await refusal(captured.method, request.headers, captured.body);
     if (refused) return answerJson(response, 403, { type: refused });
 

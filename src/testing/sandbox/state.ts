@@ -3,6 +3,7 @@
 import { crmTimestamp, type VirtualClock } from './clock';
 import { IdGenerator } from './ids';
 import { toUnits, unitsNumber, unitsText, type Units } from './money';
+import { emptyOAuthState, type OAuthState } from './oauth-state';
 
 export type Platform = 'mt4' | 'mt5' | 'ctrader';
 type Json = Record<string, unknown>;
@@ -132,6 +133,8 @@ export interface SandboxState {
   depositComments: Map<string, number>;
   /** Registration OTPs sent, by e-mail. */
   otps: Map<string, string>;
+  /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth.ts). */
+  oauth: OAuthState;
   ids: IdGenerator;
   nextLogin: Record<Platform, number>;
 }
@@ -172,6 +175,7 @@ export function emptyState(seed: number): SandboxState {
     withdrawalRequests: new Map(),
     depositComments: new Map(),
     otps: new Map(),
+    oauth: emptyOAuthState(),
     ids: new IdGenerator(seed),
     nextLogin: { mt4: 200200, mt5: 500300, ctrader: 800100 },
   };
@@ -260,6 +264,7 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
     return value;
   };
   return amounts({
+    oauth: { mfa: state.oauth.mfa, refreshTokens: [...state.oauth.refreshTokens.values()].map(({ userId, active }) => ({ userId, active })) },
     clients: [...state.clients.values()],
     leads: [...state.leads.values()],
     connections: [...state.connections.values()],

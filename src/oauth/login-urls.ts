@@ -1,0 +1,88 @@
+// The two browser navigations of Client OAuth (sign-in and sign-out on the Client Portal) and the way back,
+// built and read so that they cannot be used wrongly: every parameter checked, `state` always set and checked.
+import { timingSafeEqualStrings } from '../signature';
+import { OAuthLoginError } from './errors';
+
+export const OAUTH_SCOPE = 'user-portal:user:*';
+const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** `https://host` from a host name or an origin; plain http only on loopback (HTTPS is mandatory). */
+export function originOf(hostOrUrl: string, what: string): URL {
+  if (typeof hostOrUrl !== 'string' || hostOrUrl.trim() === '') throw new TypeError(`${what} is required`);
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(hostOrUrl) ? hostOrUrl : `https://${hostOrUrl}`);
+  } catch {
+    throw new TypeError(`${what} must be a host name or an https URL`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) throw new TypeError(`${what} must use https (http only on loopback)`);
+  return new URL(url.origin);
+}
+
+function absoluteUri(value: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${what} must be an absolute URL`);
+  }
+  if (url.hash) throw new TypeError(`${what} must not have a fragment`);
+  if (!['https:', 'http:'].includes(url.protocol) && !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) throw new TypeError(`${what} must be an absolute URL`);
+  return value;
+}
+
+export interface LoginUrlInput {
+  /** The Client Portal host (or its https origin). */
+  portalHost: string;
+  clientId: string;
+  /** Registered for the application; the code comes back here. */
+  redirectUri: string;
+  /** From `createPkcePair()` (S256, 43 characters). */
+  codeChallenge: string;
+  /** From `createState()`: kept by you and checked by `parseLoginCallback`. At least 16 characters. */
+  state: string;
+  /** Only `user-portal:user:*` is documented (the default). */
+  scope?: string;
+}
+
+/** The sign-in URL to send the user's browser to. */
+export function buildLoginUrl({ portalHost, clientId, redirectUri, codeChallenge, state, scope = OAUTH_SCOPE }: LoginUrlInput): string {
+  const url = new URL('/login', originOf(portalHost, 'buildLoginUrl: `portalHost`'));
+  if (typeof clientId !== 'string' || clientId === '') throw new TypeError('buildLoginUrl: `clientId` is required');
+  absoluteUri(redirectUri, 'buildLoginUrl: `redirectUri`');
+  if (typeof codeChallenge !== 'string' || !CHALLENGE.test(codeChallenge)) throw new TypeError('buildLoginUrl: `codeChallenge` must be an S256 challenge (43 base64url characters): use createPkcePair()');
+  if (typeof state !== 'string' || state.length < 16) throw new TypeError('buildLoginUrl: `state` is required (at least 16 characters): use createState() and keep it for parseLoginCallback');
+  if (scope !== OAUTH_SCOPE) throw new TypeError(`buildLoginUrl: \`scope\` must be ${OAUTH_SCOPE} (the only scope documented)`);
+  const query = { client_id: clientId, scope, response_type: 'code', code_challenge_method: 'S256', code_challenge: codeChallenge, redirect_uri: redirectUri, state };
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  return url.toString();
+}
+
+/** The sign-out URL (ends the portal session; does not revoke tokens: call `revoke` too). */
+export function buildLogoutUrl({ portalHost, redirectUri }: { portalHost: string; redirectUri: string }): string {
+  const url = new URL('/logout', originOf(portalHost, 'buildLogoutUrl: `portalHost`'));
+  url.searchParams.set('redirect_uri', absoluteUri(redirectUri, 'buildLogoutUrl: `redirectUri`'));
+  return url.toString();
+}
+
+/**
+ * Reads the redirect back from the portal: the `code`, once `state` is the one you issued (constant-time).
+ * Throws OAuthLoginError with the portal's `error` / `error_description`, or `state_mismatch` / `missing_code`.
+ */
+export function parseLoginCallback(callback: string | URL | URLSearchParams, { expectedState }: { expectedState: string }): { code: string; state: string } {
+  if (typeof expectedState !== 'string' || expectedState === '') throw new TypeError('parseLoginCallback: `expectedState` is required');
+  const query = callback instanceof URLSearchParams ? callback : new URL(String(callback)).searchParams;
+  const state = query.get('state') ?? '';
+  // The state first: an answer that is not ours is not read further (the page sends errors to redirect_uri too).
+  if (!timingSafeEqualStrings(state, expectedState)) throw new OAuthLoginError('the sign-in answer carries another `state`: it is not the answer to this sign-in', 'state_mismatch', undefined);
+  const error = query.get('error');
+  if (error) {
+    const description = query.get('error_description') ?? undefined;
+    throw new OAuthLoginError(`sign-in failed: ${error}${description ? ` (${description})` : ''}`, error, description);
+  }
+  const code = query.get('code');
+  if (!code) throw new OAuthLoginError('the sign-in answer carries no `code`', 'missing_code', undefined);
+  return { code, state };
+}

@@ -1,0 +1,117 @@
+// The Client OAuth API (the Client API host), typed by spec/client-oauth.yaml: openapi-fetch with this
+// package's transport (timeouts; a token call, never idempotent, is never re-sent after an ambiguous failure,
+// since a code and a rotated refresh token are single-use) and HTTP Basic client authentication.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from '../../generated/client-oauth';
+import { operations } from '../../generated/client-oauth.operations';
+import * as validators from '../../generated/client-oauth.validators';
+import type { CrmLogger } from '../logger';
+import { contextMiddleware } from '../middleware/context';
+import { validationMiddleware } from '../middleware/validation';
+import { createBodyCapture } from '../serialize-body';
+import { createRetryingFetch } from '../transport/retrying-fetch';
+import type { RequestValidator } from '../validation-types';
+import { OAuthError } from './errors';
+import { originOf } from './login-urls';
+
+export type OAuthTokenSet = components['schemas']['OAuthTokenSet'];
+
+export interface OAuthClientOptions {
+  /** The Client API host (or its https origin; http only on loopback). */
+  apiHost: string;
+  clientId: string;
+  /** The application's secret: keep it on a server (every /oauth call needs it). */
+  clientSecret: string;
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** Per attempt (default 30 000). */
+  timeoutMs?: number;
+  /** Request summaries, with `authorization` redacted and no bodies (so no token). */
+  logger?: CrmLogger;
+}
+
+/** The step after a password grant that requires MFA: challenge (`verify`) or enrolment (secret/e-mail, then bind). */
+export interface MfaRequired {
+  kind: 'mfa_required';
+  /** Hidden from JSON and `util.inspect`; the calls below use it. */
+  readonly mfaToken: string;
+  verify(otpCode: string): Promise<OAuthTokenSet>;
+  getSecret(): Promise<string>;
+  sendEmailOtp(): Promise<void>;
+  bind(mfaType: 'authenticator' | 'email', otpCode: string): Promise<void>;
+  requestDeactivation(): Promise<void>;
+}
+
+export interface OAuthClient {
+  /** The PKCE code exchange (server-side: it needs the client secret). */
+  exchangeCode(input: { code: string; codeVerifier: string }): Promise<OAuthTokenSet>;
+  /** ROPC: tokens, or the MFA step. */
+  passwordGrant(input: { username: string; password: string }): Promise<{ kind: 'tokens'; tokens: OAuthTokenSet } | MfaRequired>;
+  /** A new token set; the refresh token is rotated (store the new one). */
+  refresh(refreshToken: string): Promise<OAuthTokenSet>;
+  revoke(refreshToken: string): Promise<void>;
+  forgotPassword(username: string): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+const basic = (id: string, secret: string) => {
+  let binary = '';
+  for (const byte of encoder.encode(`${id}:${secret}`)) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+};
+
+type Answer<T> = { data?: T; error?: { error?: string; error_description?: string; mfa_token?: string }; response: Response };
+
+export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
+  const origin = originOf(options.apiHost, 'createOAuthClient: `apiHost`');
+  if (typeof options.clientId !== 'string' || options.clientId === '') throw new TypeError('createOAuthClient: `clientId` is required');
+  if (typeof options.clientSecret !== 'string' || options.clientSecret === '') throw new TypeError('createOAuthClient: `clientSecret` is required');
+  const authorization = basic(options.clientId, options.clientSecret);
+  const body = createBodyCapture();
+  const client = createClient<paths, 'application/json'>({
+    baseUrl: origin.origin,
+    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger }),
+    bodySerializer: body.serialize,
+  });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      request.headers.set('authorization', authorization);
+      return request;
+    },
+  };
+  client.use(contextMiddleware(operations, body.take), validationMiddleware(validators as unknown as Record<string, RequestValidator>), auth);
+
+  async function settle<T>(operationId: string, call: Promise<Answer<T>>): Promise<T> {
+    const { data, error, response } = await call;
+    if (response.ok) return data as T;
+    const code = error?.error ?? 'invalid_response';
+    throw new OAuthError(`${operationId}: ${response.status} ${code}${error?.error_description ? ` (${error.error_description})` : ''}`, code, error?.error_description, response.status, operationId);
+  }
+  const mfaCall = (path: '/oauth/mfa/email/send' | '/oauth/mfa/deactivation/request', mfa_token: string) =>
+    settle(path === '/oauth/mfa/email/send' ? 'sendMfaEmailOtp' : 'requestMfaDeactivation', client.POST(path, { body: { mfa_token } }) as Promise<Answer<unknown>>).then(() => undefined);
+
+  function mfaStep(mfaToken: string): MfaRequired {
+    const step = {
+      kind: 'mfa_required' as const,
+      verify: (otp_code: string) => settle('verifyMfaCode', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>),
+      getSecret: async () => (await settle('getMfaSecret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret,
+      sendEmailOtp: () => mfaCall('/oauth/mfa/email/send', mfaToken),
+      bind: (mfa_type: 'authenticator' | 'email', otp_code: string) =>
+        settle('bindMfaMethod', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>).then(() => undefined),
+      requestDeactivation: () => mfaCall('/oauth/mfa/deactivation/request', mfaToken),
+    };
+    // The token is a credential: not enumerable, so not in JSON or util.inspect.
+    return Object.defineProperty(step, 'mfaToken', { value: mfaToken, enumerable: false }) as MfaRequired;
+  }
+
+  return {
+    exchangeCode: ({ code, codeVerifier }) => settle('exchangeToken', client.POST('/oauth/token', { body: { grant_type: 'authorization_code', code, code_verifier: codeVerifier } }) as Promise<Answer<OAuthTokenSet>>),
+    async passwordGrant({ username, password }) {
+      const answer = (await client.POST('/oauth/token', { body: { grant_type: 'password', username, password } })) as Answer<OAuthTokenSet>;
+      if (!answer.response.ok && answer.error?.error_description === 'Multi-factor authentication required' && answer.error.mfa_token) return mfaStep(answer.error.mfa_token);
+      return { kind: 'tokens', tokens: await settle('exchangeToken', Promise.resolve(answer)) };
+    },
+    refresh: (refresh_token) => settle('exchangeToken', client.POST('/oauth/token', { body: { grant_type: 'refresh_token', refresh_token } }) as Promise<Answer<OAuthTokenSet>>),
+    revoke: async (refresh_token) => void (await settle('revokeRefreshToken', client.POST('/oauth/revoke', { body: { refresh_token } }) as Promise<Answer<unknown>>)),
+    forgotPassword: async (username) => void (await settle('forgotPassword', client.POST('/oauth/forget', { body: { username } }) as Promise<Answer<unknown>>)),
+  };
+}
