@@ -4,7 +4,7 @@
 import { startBanner } from '../src/cli/banner';
 import type { SignatureVersion } from '../src/middleware/auth';
 import { untilSignal } from '../src/cli/sandbox-command';
-import { startMockCrm, startSandboxCrm } from '../src/testing/index';
+import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT, startMockCrm, startSandboxCrm } from '../src/testing/index';
 import { DOCS } from './docs';
 import { serveStatic } from './lib/static-server';
 
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       signatureVersion,
       more: [
         ...(mockOnly ? ['The static mock answers the same examples forever; `npm start` serves the stateful sandbox.'] : [`Sandbox state: ${crm.url}/__sandbox/state   (README: "Test your integration"; npm run start:mock for the static mock)`]),
+        ...(mockOnly ? [] : [`Client OAuth: client id ${SANDBOX_OAUTH_CLIENT.clientId}, secret ${SANDBOX_OAUTH_CLIENT.clientSecret}, sign-in page ${crm.url}/login, MFA code ${SANDBOX_MFA_OTP}`]),
         `Docs (every API, with TypeScript and curl samples): ${docs.url}/`,
       ],
     }),

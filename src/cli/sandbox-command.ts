@@ -1,6 +1,7 @@
 // `crm-open-api sandbox`: the sandbox CRM in the foreground until SIGINT or SIGTERM.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../testing/sandbox/oauth';
 import { startSandboxCrm } from '../testing/sandbox/server';
 import { startBanner } from './banner';
 
@@ -67,6 +68,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       signatureVersion,
       more: [
         `Control API (loopback only): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
+        `Client OAuth: client id ${SANDBOX_OAUTH_CLIENT.clientId}, secret ${SANDBOX_OAUTH_CLIENT.clientSecret}, sign-in page /login, MFA code ${SANDBOX_MFA_OTP} (README: "Sign your clients in")`,
         values['webhook-url'] ? `Webhooks go to ${values['webhook-url']}` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',
       ],
     }),
