@@ -79,8 +79,10 @@ describe('pspSign / pspVerify', () => {
 
 describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
   const seen: unknown[] = [];
+  const reported: string[] = [];
   const handler = createPaymentUrlHandler({
     crmPayToken: TOKEN,
+    onError: (_error, context) => void reported.push(context.step),
     getPaymentUrl: (request) => (seen.push(request), `https://pay.psp.test/checkout?order=${request.order_no}`),
   });
   const send = (body: unknown, token = TOKEN) =>
@@ -103,10 +105,13 @@ describe('createPaymentUrlHandler (the tenant serves /pay/url)', () => {
   it('401 (documented shape) to a wrong token or a wrong sign; your code never runs', async () => {
     const before = seen.length;
     const body = await signed(urlExample);
+    const reportedBefore = reported.length;
     for (const response of [await send(body, 'wrong-token'), await send({ ...body, amount: 1 }), await send(urlExample)]) {
       await expectDocumentedResponse(api, 'getPaymentUrl', response, 401);
     }
     expect(seen.length).toBe(before);
+    // The wrong token is not reported; the two wrong signs are (the token was right).
+    expect(reported.slice(reportedBefore)).toEqual(['sign-mismatch', 'sign-mismatch']);
   });
 
   describe('the `sign` option (the token is always checked)', () => {
