@@ -1,7 +1,7 @@
 // reconcile() and autoReconcile against the sandbox, one lost answer at a time: each money operation (and
 // createClient) with the answer lost before and after the state changed, inside and outside the deposit's
 // repeat window. The sandbox's state is the judge: never applied twice, and the outcome says what happened.
-import type { CrmClient, CrmClientOptions } from '../../src/client';
+import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/client';
 import { CrmAmbiguousOutcomeError, CrmNotAppliedError } from '../../src/errors';
 import { reconcile } from '../../src/reconcile/reconcile';
 import type { FaultKind } from '../../src/testing/sandbox/faults';
@@ -164,6 +164,34 @@ describe('autoReconcile', () => {
     expect(unknown).toBeInstanceOf(CrmAmbiguousOutcomeError);
     expect(unknown).toMatchObject({ reconciliation: { outcome: 'unknown', how: 'transactions-report' } });
     expect(transactions('wd-auto')).toHaveLength(0);
+  });
+
+  it('when the look-up itself fails, the original ambiguous error comes back with an unknown reconciliation', async () => {
+    const crm = client({ autoReconcile: true, maxRetries: 0 });
+    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'reset-after-commit' });
+    box.sandbox.injectFault({ operationId: 'getWalletBalanceOrder', fault: 'status-before-commit', status: 503, times: 1 });
+    const error = await crm.PATCH('/public/v1/wallets/balance', { body: { user_id: '3fA9kQ2z', currency: 'USD', amount: 1, order_id: 'ord-auto-0000002' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmAmbiguousOutcomeError);
+    expect(error).toMatchObject({ operationId: 'updateWalletBalance', reconciliation: { outcome: 'unknown', how: 'order-status', evidence: { status: 503 } } });
+  });
+
+  it('when reconciling throws (the CRM unreachable), the original error comes back marked reconciliation-failed', async () => {
+    let calls = 0;
+    const crm = createCrmClient({
+      baseUrl: 'http://crm.test',
+      apiKey: 'k',
+      autoReconcile: true,
+      maxRetries: 0,
+      fetch: async () => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }); // sent, answer lost
+        throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }); // the look-up cannot connect
+      },
+    });
+    const error = await crm.PATCH('/public/v1/wallets/balance', { body: { user_id: '3fA9kQ2z', currency: 'USD', amount: 1, order_id: 'ord-auto-0000003' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmAmbiguousOutcomeError);
+    expect(error).toMatchObject({ reconciliation: { outcome: 'unknown', how: 'reconciliation-failed', evidence: { error: expect.stringMatching(/^CrmConnectionError/) } } });
+    expect(calls).toBe(2);
   });
 
   it('keeps the request it would re-send out of JSON and util.inspect', async () => {

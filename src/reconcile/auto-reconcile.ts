@@ -3,7 +3,7 @@
 // provably not applied without one → CrmNotAppliedError; still unknown → the CrmAmbiguousOutcomeError,
 // with `reconciliation` attached.
 import type { CrmClient } from '../client';
-import { CrmAmbiguousOutcomeError, CrmNotAppliedError } from '../errors';
+import { CrmAmbiguousOutcomeError, CrmNotAppliedError, type Reconciliation } from '../errors';
 import { reconcile, type ReconcileOptions } from './reconcile';
 
 export function createReconcilingFetch(
@@ -16,7 +16,15 @@ export function createReconcilingFetch(
       return await send(request);
     } catch (error) {
       if (!(error instanceof CrmAmbiguousOutcomeError)) throw error;
-      const found = await reconcile(reconciler(), error, options);
+      let found: Reconciliation;
+      try {
+        found = await reconcile(reconciler(), error, options);
+      } catch (failure) {
+        // The look-up itself failed (the CRM unreachable, say): the outcome stays unknown, and the caller keeps
+        // the original error with what the attempt ran into.
+        error.reconciliation = { outcome: 'unknown', how: 'reconciliation-failed', evidence: { error: failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure) } };
+        throw error;
+      }
       if (found.outcome !== 'unknown' && found.result) {
         const { status, body } = found.result;
         const headers = { 'x-crm-reconciled': found.how, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
