@@ -38,7 +38,10 @@ export interface ExternalWalletHandlerOptions {
   dedupe?: DedupeStore;
   /** How long a done `order_id` is remembered (default 30 days). */
   dedupeTtlMs?: number;
-  /** Deadline of a credit or debit callback (default 4000 ms); past it the call answers 503 and the order is released. */
+  /**
+   * Deadline of a credit or debit callback (default 4000 ms): past it the call answers 503, and the `order_id`
+   * stays claimed until the callback ends (done if it moved the money, freed if not).
+   */
   timeoutMs?: number;
   /** Largest body accepted (default 1 MiB); larger ones are refused with 413 while being read. */
   maxBodyBytes?: number;
@@ -90,19 +93,24 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     const claim = await store.claim(key, (options.timeoutMs ?? 4000) + 60_000);
     if (claim === 'done') return json(422, { type: 'order_exists' });
     if (claim === 'pending') return json(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
+    const moved = (result: ExternalWalletTransferResult) => result !== 'wallet_not_found' && result !== 'insufficient_funds';
+    const ttl = options.dedupeTtlMs ?? 30 * 24 * 60 * 60 * 1000;
     const settled = await withDeadline((signal) => callback(request, { signal }), options.timeoutMs ?? 4000);
     if (!settled.ok) {
-      await store.release(key);
       reportSafely(report, settled.error, { receiver: 'external-wallets', step: settled.timedOut ? `${kind}-timeout` : kind, key: request.order_id });
+      if (!settled.timedOut) await store.release(key);
+      // A callback past its deadline may still move the money: the order stays claimed (a retry meanwhile gets
+      // 503) until it ends, and is then done or freed by how it ended, so a retry can never apply it twice.
+      else void settled.later.then((late) => (late.ok && moved(late.value) ? store.complete(key, ttl) : store.release(key))).catch((error: unknown) => reportSafely(report, error, { receiver: 'external-wallets', step: `${kind}-settle`, key: request.order_id }));
       return unavailable();
     }
     const result = settled.value;
-    if (result === 'wallet_not_found' || result === 'insufficient_funds') {
+    if (!moved(result)) {
       // Nothing moved: the order is free again, and the refusal is the answer.
       await store.release(key);
       return result === 'wallet_not_found' ? json(404, { type: 'wallet_not_found' }) : json(409, { type: 'insufficient_funds' });
     }
-    await store.complete(key, options.dedupeTtlMs ?? 30 * 24 * 60 * 60 * 1000);
+    await store.complete(key, ttl);
     const wrong = inconsistency([result], () => 'wallet');
     if (wrong) {
       reportSafely(report, new RangeError(wrong), { receiver: 'external-wallets', step: kind, key: request.order_id });

@@ -97,6 +97,30 @@ it('a failing or timed-out callback answers 503 (reported) and frees the order: 
   ]);
 });
 
+it('a callback that moves the money after its deadline: 503, the retry meanwhile 503, then order_exists; applied once', async () => {
+  let finish!: () => void;
+  const late = new Promise<void>((resolve) => (finish = resolve));
+  let applied = 0;
+  const handler = createExternalWalletHandler({
+    apiKey: KEY,
+    listWallets: () => ({ data: [], count: 0 }),
+    getWallet: () => undefined,
+    timeoutMs: 20,
+    onError: () => undefined,
+    credit: async (t) => {
+      await late; // ignores its signal, like a slow ledger commit
+      applied += 1;
+      return { id: 'wallet_123', external_user_id: t.external_user_id, currency: t.currency, amount: 1, decimals: 2 };
+    },
+  });
+  expect((await send(handler, 'credit', transfer('tr-late', 1))).status).toBe(503);
+  expect((await send(handler, 'credit', transfer('tr-late', 1))).status).toBe(503); // still claimed, not re-run
+  finish();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  expect((await send(handler, 'credit', transfer('tr-late', 1))).status).toBe(422);
+  expect(applied).toBe(1);
+});
+
 it('insufficient funds (409) and an unknown wallet (404) move nothing and leave the order free', async () => {
   const { handler, applied } = bank();
   expect(await expectDocumentedResponse(api, 'debitExternalWallet', await send(handler, 'debit', transfer('tr-big', 5000)), 409)).toEqual({ type: 'insufficient_funds' });

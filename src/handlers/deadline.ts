@@ -5,25 +5,26 @@ export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
 
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown; timedOut: boolean };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; timedOut: false };
+export type Settled<T> = Outcome<T> | { ok: false; error: unknown; timedOut: true; /** How the work itself ended, once it does. */ later: Promise<Outcome<T>> };
 
 export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T> | T, ms: number): Promise<Settled<T>> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => {
-      const error = new DeadlineExceededError(`did not finish within ${ms} ms`);
-      controller.abort(error);
-      resolve({ ok: false, error, timedOut: true });
-    }, ms);
-  });
-  const run = (async (): Promise<Settled<T>> => {
+  const run = (async (): Promise<Outcome<T>> => {
     try {
       return { ok: true, value: await work(controller.signal) };
     } catch (error) {
       return { ok: false, error, timedOut: false };
     }
   })();
+  const deadline = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => {
+      const error = new DeadlineExceededError(`did not finish within ${ms} ms`);
+      controller.abort(error);
+      resolve({ ok: false, error, timedOut: true, later: run });
+    }, ms);
+  });
   try {
     return await Promise.race([run, deadline]);
   } finally {
