@@ -1,14 +1,24 @@
 import { defineConfig } from 'tsup';
 
-// ESM + CJS with .d.ts for both, one entry per public export path.
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'redis/index': 'src/redis/index.ts', 'cli/index': 'src/cli/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  shims: true,
-  target: 'node20',
-  sourcemap: false,
-  // Prism is an optional peer of the testing entry only; the root entry never loads it.
-  external: [/^@stoplight\//],
-});
+// ESM + CJS with .d.ts for both, one entry per public export path. Two builds, because only the Node-only
+// entries may use Node's shims (`__dirname` in ESM): the root and `redis` entries run in browsers, workers,
+// Bun and Deno too, so they must not import `path` or `url`.
+const common = { format: ['esm', 'cjs'] as ('esm' | 'cjs')[], dts: true, target: 'node20' as const, sourcemap: false };
+
+export default defineConfig([
+  {
+    ...common,
+    entry: { index: 'src/index.ts', 'redis/index': 'src/redis/index.ts' },
+    // The one build that empties dist/ (the other writes into other folders of it).
+    clean: true,
+    shims: false,
+  },
+  {
+    ...common,
+    entry: { 'testing/index': 'src/testing/index.ts', 'cli/index': 'src/cli/index.ts' },
+    clean: false,
+    shims: true,
+    // Prism is an optional peer of the testing entry only; the root entry never loads it.
+    external: [/^@stoplight\//],
+  },
+]);

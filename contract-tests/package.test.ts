@@ -2,7 +2,7 @@
 // type-checked against correct and wrong calls, and run against the mock CRM. No registry access: the
 // tarball is unpacked by hand and its dependencies are linked from this checkout.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +25,25 @@ it('holds dist/, the generated types and bundled specs, README and package.json 
   expect(tops).toEqual(['README.md', 'dist', 'generated', 'package.json']);
   expect(tarball.files.filter((f) => /\.test\.|fixture|\.artifacts|contract-tests|^spec\//.test(f))).toEqual([]);
   for (const api of ['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets']) expect(tarball.files).toContain(`generated/${api}.openapi.json`);
+});
+
+it('the root and redis ESM entries import no Node built-in: only openapi-fetch and their own chunks', () => {
+  const seen = new Set<string>();
+  const imports = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(join(ROOT, 'dist', file), 'utf8');
+    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"/g), ...source.matchAll(/\bimport\s*"([^"]+)"/g)].map(([, s]) => s!);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('./') || specifier.startsWith('../')) visit(join(file, '..', specifier));
+      else imports.add(specifier);
+    }
+  };
+  visit('index.mjs');
+  visit('redis/index.mjs');
+  expect([...imports]).toEqual(['openapi-fetch']);
+  expect(seen.size).toBeGreaterThan(1);
 });
 
 /** A blank project with the tarball installed (unpacked) and its dependencies linked. */

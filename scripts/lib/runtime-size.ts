@@ -41,6 +41,10 @@ export async function runtimeSizes(): Promise<SizeRow[]> {
     ['hand-written REST client with errors, paginate, unwrap, signing helpers', "export { createCrmClient, paginate, unwrap, signPayload, verifySignature, CrmError, CrmApiError, CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError, CrmValidationError } from './src/index'", true],
     ['hand-written package (every export, incl. tenant-side handlers)', "export * from './src/index'", true],
     ['whole package with generated validators and tables (no openapi-fetch)', "export * from './src/index'", false],
+    // What a worker that imports one receiver helper pays (generated code included, as a bundler would).
+    ['only verifyWebhook', "export { verifyWebhook } from './src/index'", false],
+    ['only pspSign', "export { pspSign } from './src/index'", false],
+    ['only createWebhookHandler', "export { createWebhookHandler } from './src/index'", false],
   ] as const) {
     const bytes = await minified(entry, external);
     rows.push({ name, minBytes: bytes.length, minGzBytes: gzipSync(bytes, { level: 9 }).length });

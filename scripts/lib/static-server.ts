@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.png': 'image/png' };
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.js': 'text/javascript; charset=utf-8' };
 
 export async function serveStatic(dir: string, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
