@@ -1,17 +1,16 @@
 // The rendered reference, checked the way people meet it: in Debian's Chromium (driven by playwright-core, no
 // browser download), served from a loopback server. Every operationId of every bundle must be on its page,
 // a code sample must be visible, nothing may log a console error, and nothing may leave loopback.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, SKIP_BROWSER } from './harness/chromium';
 import { buildDocs } from '../scripts/docs';
 import { serveStatic } from '../scripts/lib/static-server';
 
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
 const SCREENSHOTS = join(__dirname, '..', '.artifacts', 'screenshots');
-// .ci/run sets this only when it could not install chromium (no root); the skip is then printed loudly there.
-const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
+const skipBrowser = SKIP_BROWSER;
 
 (skipBrowser ? describe.skip : describe)('rendered docs in Chromium', () => {
   let dir: string;

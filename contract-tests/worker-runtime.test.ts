@@ -2,17 +2,17 @@
 // esbuild for the browser (no Node built-ins may be needed), loaded into a Web Worker in headless Chromium,
 // verifies a signed webhook, computes a PSP `sign` and answers a request through createWebhookHandler.
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, SKIP_BROWSER } from './harness/chromium';
 import { serveStatic } from '../scripts/lib/static-server';
 import { referenceSha1Signature } from './harness/reference-signature';
 import { loadApi } from './harness/spec';
 
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
-const skipBrowser = !CHROMIUM && process.env.CRM_BROWSER_TESTS === 'skip';
+const skipBrowser = SKIP_BROWSER;
 const ROOT = join(__dirname, '..');
 const SECRET = 'worker-webhook-secret-1';
 const TOKEN = 'worker-pay-token-1';
