@@ -2,7 +2,7 @@
 // accounts, balances and transactions its documentation shows), so the documented example calls still work.
 import { crmTimestamp, type VirtualClock } from './clock';
 import { IdGenerator } from './ids';
-import { toUnits, unitsNumber, unitsText, type Units } from './money';
+import { toUnits, unitsText, type Units } from './money';
 import { emptyOAuthState, type OAuthState } from './oauth-state';
 
 export type Platform = 'mt4' | 'mt5' | 'ctrader';
@@ -276,4 +276,3 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
   }) as Record<string, unknown>;
 }
 
-export { unitsNumber };

@@ -1,7 +1,6 @@
 // Withdrawal requests (created through the control API): each approve passes one approval node and the last
 // one approves the request; reject ends it. A request no longer pending answers `request_status_not_pending`,
 // as a running integration observed. Each step sends its webhook.
-import { crmTimestamp } from '../clock';
 import { refuse, type OperationHandler } from './context';
 
 export const requestOperations: Record<string, OperationHandler> = {
