@@ -1,20 +1,10 @@
-// Small helpers every tenant-side handler shares: JSON answers, reading a JSON body, and checking input
-// against the operation's validator generated from the spec.
+// Small helpers every tenant-side handler shares: JSON answers and checking input against the operation's
+// validator generated from the spec. (Bodies are read, bounded, by body.ts.)
 import { describeIssues, issuesText } from '../validation-message';
 import type { RequestValidator } from '../validation-types';
 
 export const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-
-/** The raw body bytes and its parsed JSON (undefined when it is not JSON). */
-export async function readJson(request: Request): Promise<{ bytes: Uint8Array; value: unknown }> {
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  try {
-    return { bytes, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
-  } catch {
-    return { bytes, value: undefined };
-  }
-}
 
 /** `undefined` when the input is valid, else one message naming each field and its rule (never a value). */
 export function inputProblem(validate: RequestValidator, input: { path?: object; query: object; body?: unknown }): string | undefined {

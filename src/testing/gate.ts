@@ -32,9 +32,10 @@ export interface Gate {
 }
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
-const digest = (value: string) => createHash('sha256').update(value).digest();
+export const digest = (value: string) => createHash('sha256').update(value).digest();
 
-function sameSecret(received: string | string[] | undefined, expected: Buffer): boolean {
+/** Whether `received` is the text whose SHA-256 is `expected`, compared in constant time. */
+export function sameSecret(received: string | string[] | undefined, expected: Buffer): boolean {
   return typeof received === 'string' && timingSafeEqual(digest(received), expected);
 }
 

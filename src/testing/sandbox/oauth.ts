@@ -1,10 +1,11 @@
 // The sandbox's Client OAuth: the portal's sign-in and sign-out pages and the Client API's /oauth calls, on the
 // sandbox's own address (both "hosts"). Codes are single-use and expire after 60 s of the virtual clock, PKCE
 // is checked, refresh tokens rotate, MFA has a fixed test code, and every answer is one the spec documents.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as validators from '../../../generated/client-oauth.validators';
 import { describeIssues, issuesText } from '../../validation-message';
 import type { RequestValidator } from '../../validation-types';
+import { digest, sameSecret } from '../gate';
 import type { CapturedRequest } from '../http-server';
 import type { SandboxEngine } from './engine';
 import type { SandboxClient } from './state';
@@ -27,8 +28,7 @@ export interface OAuthAnswer {
 
 const json = (status: number, body?: unknown): OAuthAnswer => ({ status, ...(body === undefined ? {} : { body }) });
 const grantError = (error_description: string, extra: object = {}) => json(400, { error: 'invalid_grant', error_description, ...extra });
-const digest = (text: string) => createHash('sha256').update(text).digest();
-const sameText = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+const sameText = (a: string, b: string) => sameSecret(a, digest(b));
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Registered redirect URIs: any URL on loopback (a test's or a newcomer's own app). */
