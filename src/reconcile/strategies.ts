@@ -1,6 +1,7 @@
 // How each operation's lost answer is settled. Each strategy uses the CRM's own handle for that operation
 // (`x-reconcile-by`) and documented calls only; what they cannot decide is `unknown`, with what was seen.
-import type { Reconciliation } from '../errors';
+import { CrmApiError, type Reconciliation } from '../errors';
+import { paginate } from '../paginate';
 import type { LostRequest, Strategy } from './reconcile';
 
 const DAY_MS = 86_400_000;
@@ -9,25 +10,38 @@ const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const unknown = (how: string, evidence: Record<string, unknown>): Reconciliation => ({ outcome: 'unknown', how, evidence });
 
 /**
+ * The first record of a paged list that matches, with how many were looked at; a page the CRM refuses gives
+ * its status and error instead (the outcome then stays unknown).
+ */
+async function firstMatch<T>(records: AsyncIterable<T>, matches: (record: T) => boolean): Promise<{ match?: T; seen: number } | { refused: Record<string, unknown> }> {
+  let seen = 0;
+  try {
+    for await (const record of records) {
+      seen += 1;
+      if (matches(record)) return { match: record, seen };
+    }
+  } catch (error) {
+    if (error instanceof CrmApiError) return { refused: { status: error.status, error: error.body } };
+    throw error;
+  }
+  return { seen };
+}
+
+/**
  * Looks a deposit or withdrawal up in the transactions report by its comment, on the account it was for,
- * from the day before it was sent to the day after now (clock skew), a page of 500 at a time.
+ * from the day before it was sent to the day after now (clock skew), through `paginate` (pages of 500).
  */
 async function findInTransactions(lost: LostRequest, type: 'deposit' | 'withdrawal'): Promise<Reconciliation> {
   const { body, path, sent } = lost;
   const start = date(sent.sentAt - DAY_MS);
   const end = date(Math.max(lost.options.now(), sent.sentAt) + DAY_MS);
-  let seen = 0;
-  for (let skip = 0; ; skip += 500) {
-    const report = await lost.crm.POST('/public/v1/report/transactions', { body: { skip, limit: 500, start, end, type: [type], ...(body.user_id ? { user_id: body.user_id } : {}) } });
-    if (!report.data) return unknown('transactions-report', { status: report.response.status, error: report.error });
-    const match = report.data.records.find((r) => r.comment === body.comment && r.trading_id === String(path.login) && (r.trading_connection_id === undefined || r.trading_connection_id === body.connection_id));
-    // Found: it applied once; the documented answer of both calls is 204.
-    if (match) return { outcome: 'applied', how: 'transactions-report', evidence: { transaction: match }, result: { status: 204 } };
-    seen += report.data.records.length;
-    if (report.data.records.length === 0 || seen >= report.data.count) break;
-  }
+  const records = paginate(lost.crm, '/public/v1/report/transactions', { body: { start, end, type: [type], ...(body.user_id ? { user_id: body.user_id } : {}) } });
+  const found = await firstMatch(records, (r) => r.comment === body.comment && r.trading_id === String(path.login) && (r.trading_connection_id === undefined || r.trading_connection_id === body.connection_id));
+  if ('refused' in found) return unknown('transactions-report', found.refused);
+  // Found: it applied once; the documented answer of both calls is 204.
+  if (found.match) return { outcome: 'applied', how: 'transactions-report', evidence: { transaction: found.match }, result: { status: 204 } };
   // Absence is not proof: the request may still be in flight at the CRM, or the report may lag behind it.
-  return unknown('transactions-report', { searched: { start, end, type, comment: body.comment, login: path.login }, transactionsSeen: seen });
+  return unknown('transactions-report', { searched: { start, end, type, comment: body.comment, login: path.login }, transactionsSeen: found.seen });
 }
 
 const deposit: Strategy = async (lost) => {
@@ -84,16 +98,10 @@ const createdClient: Strategy = async (lost) => {
     const found = await lost.crm.GET('/public/v1/users/{id}', { params: { path: { id: body.id } } });
     if (found.data?.email?.toLowerCase() === String(body.email).toLowerCase()) return { outcome: 'applied', how: 'client-lookup', evidence: { id: found.data.id }, result: { status: 201, body: { id: found.data.id } } };
   }
-  let seen = 0;
-  for (let skip = 0; ; skip += 500) {
-    const page = await lost.crm.GET('/public/v1/users', { params: { query: { skip, limit: 500 } } });
-    if (!page.data) return unknown('client-lookup', { status: page.response.status, error: page.error });
-    const match = page.data.records.find((c) => c.email?.toLowerCase() === String(body.email).toLowerCase());
-    if (match) return { outcome: 'applied', how: 'client-lookup', evidence: { id: match.id }, result: { status: 201, body: { id: match.id } } };
-    seen += page.data.records.length;
-    if (page.data.records.length === 0 || seen >= page.data.count) break;
-  }
-  return unknown('client-lookup', { searched: 'client list by e-mail', clientsSeen: seen });
+  const found = await firstMatch(paginate(lost.crm, '/public/v1/users', { params: { query: {} } }), (c) => c.email?.toLowerCase() === String(body.email).toLowerCase());
+  if ('refused' in found) return unknown('client-lookup', found.refused);
+  if (found.match) return { outcome: 'applied', how: 'client-lookup', evidence: { id: found.match.id }, result: { status: 201, body: { id: found.match.id } } };
+  return unknown('client-lookup', { searched: 'client list by e-mail', clientsSeen: found.seen });
 };
 
 export const STRATEGIES: Record<string, Strategy> = {
