@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/crm-rest';
 import { operations } from '../generated/crm-rest.operations';
-import * as validators from '../generated/crm-rest.validators';
+import { requestSchemas } from '../generated/crm-rest.request-schemas';
 import { throwOnErrorMiddleware } from './api-error';
 import type { CrmLogger } from './logger';
 import { authMiddleware, type SignatureVersion } from './middleware/auth';
@@ -9,11 +9,14 @@ import { withoutEmptyParams, type SignedParams } from './params-signature';
 import { contextMiddleware } from './middleware/context';
 import { validationMiddleware } from './middleware/validation';
 import { createBodyCapture } from './serialize-body';
-import type { RequestValidator } from './validation-types';
+import { requestValidators } from './request-validators';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
 import type { ReconcileOptions } from './reconcile/reconcile';
+
+/** Compiled per operation on first use. */
+const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
 export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../generated/crm-rest';
 
@@ -115,7 +118,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   });
   client.use(contextMiddleware(operations, body.take));
   // Validation before signing: nothing invalid is signed, let alone sent.
-  if (options.validateRequests !== false) client.use(validationMiddleware(validators as unknown as Record<string, RequestValidator>));
+  if (options.validateRequests !== false) client.use(validationMiddleware(validators));
   client.use(authMiddleware(apiKey, signingSecret, signatureVersion));
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;

@@ -1,10 +1,14 @@
 // The tenant's rate API, called by the CRM with the configured key. Its shape is a decision (spec/exchange-rates.yaml).
 import type { components } from '../generated/exchange-rates';
-import { getExternalRate as validateRateRequest } from '../generated/exchange-rates.validators';
+import { requestSchemas } from '../generated/exchange-rates.request-schemas';
+import { requestValidators } from './request-validators';
 import { DEFAULT_MAX_BODY_BYTES, readBodyLimited } from './handlers/body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { inputProblem, json, queryOf } from './handlers/respond';
 import { sameSecret } from './handlers/same-secret';
+
+/** Compiled per operation on first use. */
+const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
 export type ExchangeRate = components['schemas']['ExchangeRate'];
 
@@ -33,7 +37,7 @@ export function createExchangeRateHandler({ apiKey, getRate, maxBodyBytes = DEFA
     const read = await readBodyLimited(request, maxBodyBytes);
     if ('refusal' in read) return read.refusal;
     const query = queryOf(request);
-    const problem = inputProblem(validateRateRequest, { query });
+    const problem = inputProblem(validators.getExternalRate, { query });
     if (problem) return json(400, { type: 'invalid_request', message: problem });
     const pair = { from: query.from!, to: query.to! };
     let rate: number | undefined;

@@ -1,12 +1,7 @@
 // The tenant's External Wallets service, called by the CRM: `key` on every call, the SHA-1 parameter
 // `signature` on every call with a body (the PSP `sign` construction keyed by the API key).
 import type { components } from '../generated/external-wallets';
-import {
-  creditExternalWallet as validateCredit,
-  debitExternalWallet as validateDebit,
-  getExternalWallet as validateGetOne,
-  listExternalWallets as validateList,
-} from '../generated/external-wallets.validators';
+import { requestSchemas } from '../generated/external-wallets.request-schemas';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './handlers/body';
 import { withDeadline } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
@@ -14,6 +9,7 @@ import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './han
 import { inputProblem, json, queryOf } from './handlers/respond';
 import { sameSecret } from './handlers/same-secret';
 import { verifySha1ParamsSignature } from './params-signature';
+import { requestValidators } from './request-validators';
 
 export type ExternalWallet = components['schemas']['ExternalWallet'];
 export type ExternalWalletListRequest = components['schemas']['ExternalWalletListRequest'];
@@ -66,6 +62,9 @@ function inconsistency(wallets: ExternalWallet[], at: (i: number) => string): st
   return undefined;
 }
 
+/** Compiled per operation on first use. */
+const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+
 const unavailable = () => json(503, { type: 'wallet_unavailable' });
 
 /**
@@ -80,7 +79,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const report = options.onError ?? defaultReporter;
   const store = options.dedupe ?? memoryDedupeStore();
-  const transfers = { credit: { callback: options.credit, validate: validateCredit }, debit: { callback: options.debit, validate: validateDebit } };
+  const transfers = { credit: { callback: options.credit, validate: validators.creditExternalWallet }, debit: { callback: options.debit, validate: validators.debitExternalWallet } };
 
   /** Credit or debit: once per `order_id`, claimed in the store before the callback and released if it fails. */
   async function transfer(kind: 'credit' | 'debit', body: unknown): Promise<Response> {
@@ -133,7 +132,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       }
       if (route === '/wallets/credit') return transfer('credit', body);
       if (route === '/wallets/debit') return transfer('debit', body);
-      const problem = inputProblem(validateList, { query: {}, body });
+      const problem = inputProblem(validators.listExternalWallets, { query: {}, body });
       if (problem) return json(400, { type: 'invalid_request', message: problem });
       let page: { data: ExternalWallet[]; count: number };
       try {
@@ -149,7 +148,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
 
     if (request.method === 'GET' && path.endsWith('/wallets/getOne')) {
       const query = queryOf(request);
-      const problem = inputProblem(validateGetOne, { query });
+      const problem = inputProblem(validators.getExternalWallet, { query });
       if (problem) return json(400, { type: 'invalid_request', message: problem });
       let wallet: ExternalWallet | undefined;
       try {

@@ -1,8 +1,7 @@
-// Request validators and the operation table, compiled from a bundle at build time so the runtime carries no
-// schema compiler: ajv standalone code validating `{ path, query, body }` per operationId.
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import standaloneCode from 'ajv/dist/standalone';
+// The request validators' schemas and the operation table, read from a bundle at build time: the runtime gets
+// each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
+// (src/request-validators.ts).
+import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/request-validators';
 import type { OperationEntry } from '../../src/validation-types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
@@ -45,46 +44,95 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
   };
 }
 
-/** The JSON Schema of one operation's input: `{ path, query, body }`. */
-function inputSchema(bundle: Json, operation: Json, pathItem: Json): Json {
-  const groups: Record<'path' | 'query', { properties: Json; required: string[] }> = {
-    path: { properties: {}, required: [] },
-    query: { properties: {}, required: [] },
-  };
+/** The parameters of one location of an operation, as the validators' `path` or `query` object. */
+function parameterSchemas(bundle: Json, { operation, pathItem }: DocumentOperation, location: 'path' | 'query'): ParameterSchemas {
+  const group: ParameterSchemas = { properties: {}, required: [] };
   for (const raw of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
     const parameter = deref(bundle, raw);
-    const group = groups[parameter.in as 'path' | 'query'];
-    if (!group) continue;
+    if (parameter.in !== location) continue;
     group.properties[parameter.name] = parameter.schema;
     if (parameter.required) group.required.push(parameter.name);
   }
-  const object = (g: { properties: Json; required: string[] }) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
-  const schema: Json = { type: 'object', properties: { path: object(groups.path), query: object(groups.query) }, required: ['path', 'query'] };
-  const body = deref(bundle, operation.requestBody ?? {})?.content?.['application/json']?.schema;
+  return group;
+}
+
+/** The JSON Schema of one operation's input, `{ path, query, body }`: what ajv checked, and the tests compare with. */
+export function inputSchema(bundle: Json, op: DocumentOperation): Json {
+  const object = (g: ParameterSchemas) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
+  const schema: Json = { type: 'object', properties: { path: object(parameterSchemas(bundle, op, 'path')), query: object(parameterSchemas(bundle, op, 'query')) }, required: ['path', 'query'] };
+  const requestBody = deref(bundle, op.operation.requestBody ?? {});
+  const body = requestBody?.content?.['application/json']?.schema;
   if (body) {
     schema.properties.body = body;
-    if (deref(bundle, operation.requestBody).required) schema.required.push('body');
+    if (requestBody.required) schema.required.push('body');
   }
   return schema;
 }
 
-/** CommonJS source exporting one validator per operationId. */
-export function validatorsSource(bundle: Json): string {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, code: { source: true, esm: false, lines: false } });
-  addFormats(ajv);
-  ajv.addFormat('password', true);
-  const $defs: Json = {};
-  for (const op of listOperations(bundle)) $defs[op.id] = inputSchema(bundle, op.operation, op.pathItem);
-  ajv.addSchema({ $id: 'requests', $defs, components: bundle.components });
-  const exports = Object.fromEntries(Object.keys($defs).map((id) => [id, `requests#/$defs/${id}`]));
-  return standaloneCode(ajv, exports);
+/** Keywords the validators act on; descriptions, examples and decisions stay in the bundle and the types. */
+const VALIDATION_KEYWORDS = new Set(['type', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'format', 'maxItems', 'minItems', 'items', 'maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties', 'x-rule']);
+const SUBSCHEMA = new Set(['not', 'items', 'additionalProperties', 'unevaluatedProperties']);
+const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
+
+/** A schema with only what validation reads; the names of its `$ref`s added to `refs`. */
+function validationSchema(schema: Json | boolean, refs: Set<string>): Json | boolean {
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const kept: Json = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (!VALIDATION_KEYWORDS.has(keyword)) continue;
+    if (keyword === '$ref') {
+      if (!String(value).startsWith(COMPONENT)) throw new Error(`request schema $ref outside ${COMPONENT}: ${value}`);
+      refs.add(String(value).slice(COMPONENT.length));
+    }
+    if (keyword === 'properties') kept[keyword] = Object.fromEntries(Object.entries(value as Json).map(([name, property]) => [name, validationSchema(property, refs)]));
+    else if (SUBSCHEMA.has(keyword)) kept[keyword] = validationSchema(value, refs);
+    else if (SUBSCHEMA_LIST.has(keyword)) kept[keyword] = (value as Json[]).map((branch) => validationSchema(branch, refs));
+    else kept[keyword] = value;
+  }
+  return kept;
 }
 
-export function validatorsDeclarations(bundle: Json): string {
-  const ids = listOperations(bundle).map((op) => op.id);
+const COMPONENT = '#/components/schemas/';
+
+/** The validators' data: every operation's input and the component schemas they reach, validation keywords only. */
+export function requestSchemas(bundle: Json): RequestSchemas {
+  const refs = new Set<string>();
+  const strip = (group: ParameterSchemas): ParameterSchemas => ({ properties: Object.fromEntries(Object.entries(group.properties).map(([name, schema]) => [name, validationSchema(schema, refs)])), required: group.required });
+  const operations: RequestSchemas['operations'] = {};
+  for (const op of listOperations(bundle)) {
+    const requestBody = deref(bundle, op.operation.requestBody ?? {});
+    const body = requestBody?.content?.['application/json']?.schema;
+    operations[op.id] = {
+      path: strip(parameterSchemas(bundle, op, 'path')),
+      query: strip(parameterSchemas(bundle, op, 'query')),
+      ...(body ? { body: validationSchema(body, refs), ...(requestBody.required ? { bodyRequired: true } : {}) } : {}),
+    };
+  }
+  const schemas: RequestSchemas['schemas'] = {};
+  for (const name of refs) schemas[name] = validationSchema(bundle.components.schemas[name], refs); // refs grows while iterated
+  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]!]));
+  // Every schema must compile: a keyword the runtime validator does not know fails the build here.
+  const validators = requestValidators({ operations, schemas: sorted });
+  for (const id of Object.keys(operations)) validators[id]!({ path: {}, query: {} });
+  return { operations, schemas: sorted };
+}
+
+/** TypeScript source of `requestSchemas`, one operation or schema a line. */
+export function requestSchemasSource(bundle: Json): string {
+  const { operations, schemas } = requestSchemas(bundle);
+  const lines = (record: Json) => Object.entries(record).map(([name, value]) => `    ${JSON.stringify(name)}: ${JSON.stringify(value)},`);
   return [
-    "import type { RequestValidator } from '../src/validation-types';",
-    ...ids.map((id) => `export declare const ${id}: RequestValidator;`),
+    "import type { RequestSchemas } from '../src/request-validators';",
+    '',
+    '/** Each operation\'s `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */',
+    'export const requestSchemas = {',
+    '  operations: {',
+    ...lines(operations),
+    '  },',
+    '  schemas: {',
+    ...lines(schemas),
+    '  },',
+    '} satisfies RequestSchemas;',
     '',
   ].join('\n');
 }

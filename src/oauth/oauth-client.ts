@@ -4,13 +4,13 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../generated/client-oauth';
 import { operations } from '../../generated/client-oauth.operations';
-import * as validators from '../../generated/client-oauth.validators';
+import { requestSchemas } from '../../generated/client-oauth.request-schemas';
+import { requestValidators } from '../request-validators';
 import type { CrmLogger } from '../logger';
 import { contextMiddleware } from '../middleware/context';
 import { validationMiddleware } from '../middleware/validation';
 import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
-import type { RequestValidator } from '../validation-types';
 import { OAuthError } from './errors';
 import { originOf } from './login-urls';
 
@@ -78,7 +78,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
       return request;
     },
   };
-  client.use(contextMiddleware(operations, body.take), validationMiddleware(validators as unknown as Record<string, RequestValidator>), auth);
+  client.use(contextMiddleware(operations, body.take), validationMiddleware(requestValidators(requestSchemas)), auth);
 
   async function settle<T>(operationId: string, call: Promise<Answer<T>>): Promise<T> {
     const { data, error, response } = await call;

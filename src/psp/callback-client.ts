@@ -2,14 +2,14 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/psp';
 import { operations } from '../../generated/psp.operations';
-import * as validators from '../../generated/psp.validators';
+import { requestSchemas } from '../../generated/psp.request-schemas';
+import { requestValidators } from '../request-validators';
 import { toApiError } from '../api-error';
 import type { CrmLogger } from '../logger';
 import { contextMiddleware } from '../middleware/context';
 import { validationMiddleware } from '../middleware/validation';
 import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
-import type { RequestValidator } from '../validation-types';
 import { withoutEmptyParams } from '../params-signature';
 import { pspSign } from './sign';
 
@@ -50,7 +50,7 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
     bodySerializer: capture.serialize,
     headers: { 'crm-pay-token': crmPayToken },
   });
-  client.use(contextMiddleware(operations, capture.take), validationMiddleware(validators as unknown as Record<string, RequestValidator>));
+  client.use(contextMiddleware(operations, capture.take), validationMiddleware(requestValidators(requestSchemas)));
   return {
     async reportPayment(result) {
       // No empty fields are sent, so the CRM's reading of "empty" (dropped or kept) cannot change the sign.

@@ -1,6 +1,7 @@
 // The tenant's `/pay/url`: the CRM asks for a payment page; the tenant's code says where the payer goes.
 import type { components } from '../../generated/psp';
-import { getPaymentUrl as validatePaymentUrlRequest } from '../../generated/psp.validators';
+import { requestSchemas } from '../../generated/psp.request-schemas';
+import { requestValidators } from '../request-validators';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../handlers/body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../handlers/report';
 import { inputProblem, json } from '../handlers/respond';
@@ -28,6 +29,9 @@ export interface PaymentUrlHandlerOptions {
   onError?: ReceiverErrorReporter;
 }
 
+/** Compiled per operation on first use. */
+const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+
 const refuse = (status: number, msg: string) => json(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
 
 /**
@@ -52,7 +56,7 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if
       reportSafely(onError, new Error(present ? 'the sign does not match the body under either reading of empty values' : "the request has no sign and `sign: 'require'` is set"), { receiver: 'payment-url', step, key: String(params.order_no ?? '') });
       return refuse(401, 'invalid crm-pay-token or sign');
     }
-    const problem = inputProblem(validatePaymentUrlRequest, { query: {}, body });
+    const problem = inputProblem(validators.getPaymentUrl, { query: {}, body });
     if (problem) return refuse(400, problem);
     let url: string;
     try {

@@ -1,6 +1,7 @@
 // The sandbox CRM without HTTP: routes a received request to its operation, checks it against the spec,
 // applies the operation to the state, and says what to answer and which fault (if any) to apply around it.
-import * as validators from '../../../generated/crm-rest.validators';
+import { requestSchemas } from '../../../generated/crm-rest.request-schemas';
+import { requestValidators } from '../../request-validators';
 import { describeIssues, issuesText } from '../../validation-message';
 import type { RequestValidator } from '../../validation-types';
 import type { CapturedRequest } from '../http-server';
@@ -54,7 +55,7 @@ export class SandboxEngine {
   readonly faults = new FaultTable();
   readonly webhooks: WebhookDeliverer;
   state: SandboxState;
-  private readonly validators = validators as unknown as Record<string, RequestValidator>;
+  private readonly validators: Record<string, RequestValidator> = requestValidators(requestSchemas);
 
   constructor(private readonly options: EngineOptions = {}) {
     // Literal paths before templated ones, so `/users/create` is never read as `/users/{id}`.

@@ -2,7 +2,8 @@
 // sandbox's own address (both "hosts"). Codes are single-use and expire after 60 s of the virtual clock, PKCE
 // is checked, refresh tokens rotate, MFA has a fixed test code, and every answer is one the spec documents.
 import { createHash } from 'node:crypto';
-import * as validators from '../../../generated/client-oauth.validators';
+import { requestSchemas } from '../../../generated/client-oauth.request-schemas';
+import { requestValidators } from '../../request-validators';
 import { describeIssues, issuesText } from '../../validation-message';
 import type { RequestValidator } from '../../validation-types';
 import { digest, sameSecret } from '../gate';
@@ -14,6 +15,9 @@ import type { SandboxClient } from './state';
 export const SANDBOX_OAUTH_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
 /** Every MFA one-time code the sandbox accepts (authenticator or e-mail). */
 export const SANDBOX_MFA_OTP = '246810';
+
+/** Compiled per operation on first use. */
+const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
 const CODE_TTL_MS = 60_000;
 const MFA_TTL_MS = 300_000;
@@ -206,7 +210,7 @@ export function createSandboxOAuth(engine: SandboxEngine) {
       } catch {
         return json(400, { error: 'invalid_request', error_description: 'the body is not JSON' });
       }
-      const validate = (validators as unknown as Record<string, RequestValidator>)[operationIds[request.path]!];
+      const validate = (validators as Record<string, RequestValidator>)[operationIds[request.path]!];
       if (validate && !validate({ path: {}, query: {}, body })) {
         // A grant the spec does not know is the documented "invalid grant type".
         if (request.path === '/oauth/token' && !['authorization_code', 'password', 'refresh_token'].includes((body as { grant_type?: string })?.grant_type ?? '')) return grantError('invalid grant type');

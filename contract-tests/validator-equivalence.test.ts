@@ -1,0 +1,135 @@
+// The request validators (a small schema interpreter over generated/<api>.request-schemas.ts) must say what
+// ajv says about the same input, the whole JSON Schema of each operation: the same verdict and the same
+// issues in the same order (path, keyword, params, message, and the `x-rule` that words a pattern). Inputs:
+// each operation's examples and 400 seeded values per operation, grown from its schemas and bent out of them.
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { requestSchemas as clientOauth } from '../generated/client-oauth.request-schemas';
+import { requestSchemas as crmRest } from '../generated/crm-rest.request-schemas';
+import { requestSchemas as exchangeRates } from '../generated/exchange-rates.request-schemas';
+import { requestSchemas as externalWallets } from '../generated/external-wallets.request-schemas';
+import { requestSchemas as psp } from '../generated/psp.request-schemas';
+import { bundlePath, GENERATED } from '../scripts/lib/apis';
+import { listOperations, resolveRef, type Json } from '../scripts/lib/openapi-document';
+import { inputSchema } from '../scripts/lib/request-validators';
+import { requestValidators, type RequestSchemas } from '../src/request-validators';
+import type { ValidationIssue } from '../src/validation-types';
+import { seededRandom } from './harness/random';
+
+const APIS: [string, RequestSchemas][] = [
+  ['crm-rest', crmRest],
+  ['client-oauth', clientOauth],
+  ['psp', psp],
+  ['external-wallets', externalWallets],
+  ['exchange-rates', exchangeRates],
+];
+
+const comparable = (issues: readonly ValidationIssue[] | null | undefined) =>
+  (issues ?? []).map(({ instancePath, keyword, params, message, parentSchema }) => ({ instancePath, keyword, params, message, rule: parentSchema?.['x-rule'] }));
+
+/** Texts tried against a pattern when a value that keeps to the schema is wanted. */
+const PATTERN_CANDIDATES = ['USD', 'EUR', 'a'.repeat(43), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', '100.00', '250', '0.5', 'Ab3dE5gH', '3fA9kQ2z', '+35799123456', 'jane'];
+
+/** Values shaped by a schema, often breaking it: missing and extra fields, wrong types, limits ±1, odd text. */
+function makeSampler(bundle: Json, seed: number) {
+  const random = seededRandom(seed);
+  const oddValues = [null, true, 0, -1, 1.5, '', 'x', [], {}, '😀😀', 'a/b~c', Number.NaN];
+  // `clean`: keep to the schema where it is easy to (required fields, enums, limits, examples) so that deep
+  // valid paths are reached too; otherwise bend it.
+  const sample = (node: Json | boolean | undefined, depth: number, clean: boolean): unknown => {
+    if (node === undefined || typeof node === 'boolean' || (!clean && random.next() < 0.08) || depth > 6) return clean ? {} : random.pick(oddValues);
+    const schema = resolveRef(bundle, node).node;
+    const odds = clean ? 1 : 0.7;
+    if (schema.const !== undefined && random.next() < odds) return schema.const;
+    if (Array.isArray(schema.enum) && random.next() < odds) return random.pick(schema.enum);
+    const examples = [...(schema.examples ?? []), ...(schema.example === undefined ? [] : [schema.example])];
+    if (clean && examples.length && random.next() < 0.6) return random.pick(examples);
+    for (const keyword of ['oneOf', 'anyOf', 'allOf']) {
+      if (Array.isArray(schema[keyword]) && (keyword !== 'allOf' || random.next() < 0.5)) {
+        if (keyword === 'allOf') return Object.assign({}, ...schema.allOf.map((branch: Json) => sample(branch, depth + 1, clean)).filter((v: unknown) => v && typeof v === 'object' && !Array.isArray(v)));
+        return sample(random.pick(schema[keyword]), depth + 1, clean);
+      }
+    }
+    const type = Array.isArray(schema.type) ? random.pick(schema.type) : schema.type;
+    switch (type) {
+      case 'object': {
+        const value: Record<string, unknown> = {};
+        for (const [name, property] of Object.entries((schema.properties ?? {}) as Json)) {
+          const required = (schema.required ?? []).includes(name);
+          if (clean ? required || random.next() < 0.5 : random.next() < (required ? 0.93 : 0.6)) value[name] = sample(property, depth + 1, clean);
+        }
+        if (!clean && random.next() < 0.15) value[random.pick(['extra', 'a/b', 'tilde~', '__x'])] = random.pick(oddValues);
+        return value;
+      }
+      case 'array':
+        return Array.from({ length: random.int(4) }, () => sample(schema.items, depth + 1, clean));
+      case 'integer':
+      case 'number': {
+        const limits = [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum].filter((v) => typeof v === 'number');
+        const base = limits.length ? random.pick(limits) : random.int(1000);
+        if (clean) return typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
+        return base + random.pick([-1, 0, 0, 1, 0.5, 250]);
+      }
+      case 'string': {
+        if (clean && typeof schema.pattern === 'string') {
+          const fits = PATTERN_CANDIDATES.filter((text) => new RegExp(schema.pattern, 'u').test(text));
+          if (fits.length) return random.pick(fits);
+        }
+        if (clean) return schema.format === 'email' ? 'jane.doe@mail.test' : schema.format === 'uri' ? 'https://broker.test/cb' : schema.format === 'date' ? '2024-05-10' : 'a'.repeat(Math.max(schema.minLength ?? 1, Math.min(schema.maxLength ?? 8, 8)));
+        if (schema.format === 'email') return random.pick(['jane.doe@mail.test', 'not-an-email', 'a@b', 'x@y.z', 'ü@mail.test']);
+        if (schema.format === 'date') return random.pick(['2024-02-29', '2023-02-29', '2024-13-01', '2024-05-10', '10/05/2024']);
+        if (schema.format === 'uri') return random.pick(['https://broker.test/callback', 'relative/path', 'https://x', 'mailto:a@b.test', 'http://[::1]:80/a']);
+        if (typeof schema.pattern === 'string' && random.next() < 0.3) return random.pick(['0.10', '-12.5', '1e3', '100', 'abc', '12.345678901', '+1']);
+        const length = random.pick([schema.minLength ?? 0, schema.maxLength ?? 12, (schema.minLength ?? 1) - 1, (schema.maxLength ?? 40) + 1, random.int(20)].filter((n) => n >= 0));
+        return random.text(length);
+      }
+      case 'boolean':
+        return clean || random.next() < 0.8 ? random.next() < 0.5 : 'true';
+      case 'null':
+        return null;
+      default:
+        return clean ? 'any' : random.pick(oddValues);
+    }
+  };
+  return { sample, random };
+}
+
+describe.each(APIS)('request validators of %s say what ajv says', (api, table) => {
+  const bundle = JSON.parse(readFileSync(bundlePath(GENERATED, api), 'utf8')) as Json;
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+  addFormats(ajv);
+  ajv.addFormat('password', true);
+  const operations = listOperations(bundle);
+  ajv.addSchema({ $id: 'requests', $defs: Object.fromEntries(operations.map((op) => [op.id, inputSchema(bundle, op)])), components: bundle.components });
+  const ours = requestValidators(table);
+
+  it('covers exactly the operations of the spec', () => {
+    expect(Object.keys(ours).sort()).toEqual(operations.map((op) => op.id).sort());
+  });
+
+  it.each(operations.map((op) => [op.id, op] as const))('%s: examples and 400 seeded inputs', (id, op) => {
+    const reference = ajv.getSchema(`requests#/$defs/${id}`)!;
+    const validate = ours[id]!;
+    const { sample, random } = makeSampler(bundle, [...id].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) >>> 0, 7));
+    const schema = inputSchema(bundle, op);
+    const body = resolveRef(bundle, op.operation.requestBody ?? {}).node?.content?.['application/json'];
+    const examples = [body?.example, ...Object.values((body?.examples ?? {}) as Json).map((e: Json) => resolveRef(bundle, e).node.value)].filter((e) => e !== undefined);
+    const inputs: unknown[] = examples.map((example) => ({ path: {}, query: {}, body: example }));
+    for (let i = 0; i < 400; i++) {
+      const clean = i % 2 === 0;
+      const input = { path: sample(schema.properties.path, 0, clean), query: sample(schema.properties.query, 0, clean), ...(schema.properties.body && (clean || random.next() < 0.9) ? { body: sample(schema.properties.body, 0, clean) } : {}) };
+      inputs.push(!clean && random.next() < 0.04 ? random.pick([null, [], 'text', { path: {} }]) : input);
+    }
+    let invalid = 0;
+    for (const input of inputs) {
+      const expected = reference(input);
+      const actual = validate(input as { path: object; query: object });
+      expect({ input, valid: actual, issues: comparable(validate.errors) }).toEqual({ input, valid: expected, issues: comparable(reference.errors as ValidationIssue[]) });
+      if (!expected) invalid++;
+    }
+    // Both kinds are exercised: inputs the spec accepts and inputs it refuses.
+    expect(invalid).toBeGreaterThan(20);
+    expect(invalid).toBeLessThan(inputs.length);
+  });
+});
