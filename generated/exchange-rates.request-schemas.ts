@@ -4,7 +4,7 @@ import type { RequestSchemas } from '../src/request-validators';
 /** Each operation's `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */
 export const requestSchemas = {
   operations: {
-    "getExternalRate": {"path":{"properties":{},"required":[]},"query":{"properties":{"from":{"type":"string","pattern":"^[A-Z]{3}$","x-rule":"must be a 3-letter upper-case currency code"},"to":{"type":"string","pattern":"^[A-Z]{3}$","x-rule":"must be a 3-letter upper-case currency code"}},"required":["from","to"]}},
+    "getExternalRate": {"query":{"properties":{"from":{"type":"string","pattern":"^[A-Z]{3}$","x-rule":"must be a 3-letter upper-case currency code"},"to":{"type":"string","pattern":"^[A-Z]{3}$","x-rule":"must be a 3-letter upper-case currency code"}},"required":["from","to"]}},
   },
   schemas: {
   },

@@ -4,10 +4,10 @@ import type { RequestSchemas } from '../src/request-validators';
 /** Each operation's `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */
 export const requestSchemas = {
   operations: {
-    "listExternalWallets": {"path":{"properties":{},"required":[]},"query":{"properties":{},"required":[]},"body":{"$ref":"#/components/schemas/ExternalWalletListRequest"},"bodyRequired":true},
-    "getExternalWallet": {"path":{"properties":{},"required":[]},"query":{"properties":{"external_user_id":{"type":"string","minLength":1},"currency":{"type":"string","pattern":"^[A-Z]{3,10}$","x-rule":"must be an upper-case currency code"}},"required":["external_user_id","currency"]}},
-    "creditExternalWallet": {"path":{"properties":{},"required":[]},"query":{"properties":{},"required":[]},"body":{"$ref":"#/components/schemas/ExternalWalletTransferRequest"},"bodyRequired":true},
-    "debitExternalWallet": {"path":{"properties":{},"required":[]},"query":{"properties":{},"required":[]},"body":{"$ref":"#/components/schemas/ExternalWalletTransferRequest"},"bodyRequired":true},
+    "listExternalWallets": {"body":{"$ref":"#/components/schemas/ExternalWalletListRequest"},"bodyRequired":true},
+    "getExternalWallet": {"query":{"properties":{"external_user_id":{"type":"string","minLength":1},"currency":{"type":"string","pattern":"^[A-Z]{3,10}$","x-rule":"must be an upper-case currency code"}},"required":["external_user_id","currency"]}},
+    "creditExternalWallet": {"body":{"$ref":"#/components/schemas/ExternalWalletTransferRequest"},"bodyRequired":true},
+    "debitExternalWallet": {"body":{"$ref":"#/components/schemas/ExternalWalletTransferRequest"},"bodyRequired":true},
   },
   schemas: {
     "ExternalWalletListRequest": {"type":"object","required":["skip","limit"],"properties":{"skip":{"type":"integer","minimum":0},"limit":{"type":"integer","minimum":1,"maximum":500},"external_user_id":{"type":"array","items":{"type":"string","minLength":1}}},"additionalProperties":false},

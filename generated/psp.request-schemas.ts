@@ -4,8 +4,8 @@ import type { RequestSchemas } from '../src/request-validators';
 /** Each operation's `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */
 export const requestSchemas = {
   operations: {
-    "getPaymentUrl": {"path":{"properties":{},"required":[]},"query":{"properties":{},"required":[]},"body":{"$ref":"#/components/schemas/PaymentUrlRequest"},"bodyRequired":true},
-    "reportPaymentResult": {"path":{"properties":{},"required":[]},"query":{"properties":{},"required":[]},"body":{"$ref":"#/components/schemas/PaymentCallbackRequest"},"bodyRequired":true},
+    "getPaymentUrl": {"body":{"$ref":"#/components/schemas/PaymentUrlRequest"},"bodyRequired":true},
+    "reportPaymentResult": {"body":{"$ref":"#/components/schemas/PaymentCallbackRequest"},"bodyRequired":true},
   },
   schemas: {
     "PaymentCallbackRequest": {"type":"object","required":["merchant_id","order_no","amount","currency","time","status","sign"],"properties":{"merchant_id":{"type":"string","minLength":1},"order_no":{"type":"string","minLength":1},"transaction_id":{"type":"string"},"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","x-rule":"must be a 3-letter upper-case currency code"},"time":{"type":"integer","minimum":0},"status":{"type":"integer","enum":[0,1,2]},"user_id":{"type":"string"},"sign":{"$ref":"#/components/schemas/PspSign"}},"additionalProperties":false},

@@ -18,15 +18,17 @@ export interface RequestSchemas<Id extends string = string> {
 }
 
 export interface OperationInput {
-  path: ParameterSchemas;
-  query: ParameterSchemas;
+  /** Absent: the operation takes no path parameters. */
+  path?: ParameterSchemas;
+  /** Absent: the operation takes no query parameters. */
+  query?: ParameterSchemas;
   body?: JsonSchema;
   bodyRequired?: boolean;
 }
 
 const COMPONENT = '#/components/schemas/';
 
-const parametersSchema = ({ properties, required }: ParameterSchemas): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
+const parametersSchema = ({ properties, required }: ParameterSchemas = { properties: {}, required: [] }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
 
 /** One validator per operationId. Cheap to call: nothing is compiled until an operation is validated. */
 export function requestValidators<Id extends string>(table: RequestSchemas<Id>): Record<Id, RequestValidator> {

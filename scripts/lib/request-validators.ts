@@ -2,6 +2,7 @@
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
 // (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/request-validators';
+import { GROUPS, IS_TYPE, UNTYPED } from '../../src/schema-validator';
 import type { OperationEntry } from '../../src/validation-types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
@@ -69,8 +70,10 @@ export function inputSchema(bundle: Json, op: DocumentOperation): Json {
   return schema;
 }
 
-/** Keywords the validators act on; descriptions, examples and decisions stay in the bundle and the types. */
-const VALIDATION_KEYWORDS = new Set(['type', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'format', 'maxItems', 'minItems', 'items', 'maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties', 'x-rule']);
+/** Keywords the runtime validator acts on (`x-rule` words a pattern's rule); the rest is annotation. */
+const VALIDATION_KEYWORDS = new Set(['type', 'x-rule', ...UNTYPED, ...GROUPS.flatMap(([, keywords]) => keywords)]);
+/** Keywords that say nothing a request is checked for: they stay in the bundle and the types. */
+const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'discriminator', '$comment']);
 const SUBSCHEMA = new Set(['not', 'items', 'additionalProperties', 'unevaluatedProperties']);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
 
@@ -79,7 +82,10 @@ function validationSchema(schema: Json | boolean, refs: Set<string>): Json | boo
   if (typeof schema !== 'object' || schema === null) return schema;
   const kept: Json = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (!VALIDATION_KEYWORDS.has(keyword)) continue;
+    if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && keyword !== 'x-rule')) continue;
+    // A keyword the runtime cannot check fails the build, rather than a rule going unchecked.
+    if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`request schema keyword \`${keyword}\` is not implemented by src/schema-validator.ts`);
+    if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`request schema type ${JSON.stringify(value)} is not implemented by src/schema-validator.ts`);
     if (keyword === '$ref') {
       if (!String(value).startsWith(COMPONENT)) throw new Error(`request schema $ref outside ${COMPONENT}: ${value}`);
       refs.add(String(value).slice(COMPONENT.length));
@@ -102,16 +108,19 @@ export function requestSchemas(bundle: Json): RequestSchemas {
   for (const op of listOperations(bundle)) {
     const requestBody = deref(bundle, op.operation.requestBody ?? {});
     const body = requestBody?.content?.['application/json']?.schema;
+    const path = parameterSchemas(bundle, op, 'path');
+    const query = parameterSchemas(bundle, op, 'query');
     operations[op.id] = {
-      path: strip(parameterSchemas(bundle, op, 'path')),
-      query: strip(parameterSchemas(bundle, op, 'query')),
+      // An operation without path or query parameters leaves the location out: it then takes none.
+      ...(Object.keys(path.properties).length ? { path: strip(path) } : {}),
+      ...(Object.keys(query.properties).length ? { query: strip(query) } : {}),
       ...(body ? { body: validationSchema(body, refs), ...(requestBody.required ? { bodyRequired: true } : {}) } : {}),
     };
   }
   const schemas: RequestSchemas['schemas'] = {};
   for (const name of refs) schemas[name] = validationSchema(bundle.components.schemas[name], refs); // refs grows while iterated
   const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]!]));
-  // Every schema must compile: a keyword the runtime validator does not know fails the build here.
+  // Every operation's schema must compile (a `$ref` that does not resolve fails the build here).
   const validators = requestValidators({ operations, schemas: sorted });
   for (const id of Object.keys(operations)) validators[id]!({ path: {}, query: {} });
   return { operations, schemas: sorted };
@@ -138,12 +147,23 @@ export function requestSchemasSource(bundle: Json): string {
 }
 
 export function operationsSource(bundle: Json): string {
-  const table = Object.fromEntries(listOperations(bundle).map((op) => [`${op.method} ${op.path}`, toEntry(bundle, op)]));
+  // One line an operation; `method` and `path` are read back from the key, and false flags left out.
+  const lines = listOperations(bundle).map((op) => {
+    const { method: _method, path: _path, idempotent, moneyMovement, ...rest } = toEntry(bundle, op);
+    const entry = { ...rest, ...(idempotent ? { idempotent } : {}), ...(moneyMovement ? { moneyMovement } : {}) };
+    return `  ${JSON.stringify(`${op.method} ${op.path}`)}: ${JSON.stringify(entry)},`;
+  });
   return [
     "import type { OperationEntry } from '../src/validation-types';",
     '',
+    'const table: Record<string, Omit<OperationEntry, \'method\' | \'path\' | \'idempotent\' | \'moneyMovement\'> & { idempotent?: true; moneyMovement?: true }> = {',
+    ...lines,
+    '};',
+    '',
     '/** Every operation by `METHOD /path/template`: its id and what the client may do with it. */',
-    `export const operations: Record<string, OperationEntry> = ${JSON.stringify(table, null, 2)};`,
+    'export const operations: Record<string, OperationEntry> = /* @__PURE__ */ Object.fromEntries(',
+    "  Object.entries(table).map(([key, entry]) => [key, { method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1), idempotent: false, moneyMovement: false, ...entry }]),",
+    ');',
     '',
   ].join('\n');
 }
