@@ -7,6 +7,7 @@ import type { CrmLogger } from './logger';
 import { authMiddleware, type SignatureVersion } from './middleware/auth';
 import { withoutEmptyParams, type SignedParams } from './params-signature';
 import { contextMiddleware } from './middleware/context';
+import { sequence } from './middleware/sequence';
 import { validationMiddleware } from './middleware/validation';
 import { createBodyCapture } from './serialize-body';
 import { requestValidators } from './request-validators';
@@ -116,10 +117,11 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     ...(options.headers ? { headers: options.headers } : {}),
     bodySerializer: body.serialize,
   });
-  client.use(contextMiddleware(operations, body.take));
-  // Validation before signing: nothing invalid is signed, let alone sent.
-  if (options.validateRequests !== false) client.use(validationMiddleware(validators));
-  client.use(authMiddleware(apiKey, signingSecret, signatureVersion));
+  // One middleware: the operation's context first, validation before signing (nothing invalid is signed, let
+  // alone sent), then `key` and `signature`.
+  const context = contextMiddleware(operations, body.take);
+  const auth = authMiddleware(apiKey, signingSecret, signatureVersion);
+  client.use(options.validateRequests === false ? sequence(context, auth) : sequence(context, validationMiddleware(validators), auth));
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;
 }

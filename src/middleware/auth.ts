@@ -1,9 +1,9 @@
-import type { Middleware } from 'openapi-fetch';
 import { CrmValidationError } from '../errors';
 import { sha1ParamsSignature, unsignableParam, type SignedParams } from '../params-signature';
 import { getRequestContext } from '../request-context';
 import { requestBytes } from '../request-bytes';
 import { createSigner } from '../signature';
+import type { RequestMiddleware } from './sequence';
 
 export type SignatureVersion = 'v1' | 'v2';
 
@@ -30,21 +30,24 @@ function createV1Signer(secret: string): (text: string, operationId: string | un
  * the bytes the request will send (the text our serializer produced for it, or else read back from the
  * request); v1 is the SHA-1 parameter signature of the body's fields.
  */
-export function authMiddleware(apiKey: string, signingSecret: string, version: SignatureVersion = 'v2'): Middleware {
+export function authMiddleware(apiKey: string, signingSecret: string, version: SignatureVersion = 'v2'): RequestMiddleware {
   const signV2 = createSigner(signingSecret);
   const signV1 = createV1Signer(signingSecret);
+  const sign = async (request: Request) => {
+    const context = getRequestContext(request);
+    const text = context?.bodyText;
+    if (version === 'v1') {
+      request.headers.set('signature', await signV1(text ?? new TextDecoder().decode(await requestBytes(request)), context?.operation?.id));
+    } else {
+      request.headers.set('signature', await signV2(text ?? (await requestBytes(request))));
+    }
+    return request;
+  };
   return {
-    async onRequest({ request }) {
+    // Synchronous for a request without a body: it has nothing to sign.
+    onRequest({ request }) {
       request.headers.set('key', apiKey);
-      if (request.body === null) return request;
-      const context = getRequestContext(request);
-      const text = context?.bodyText;
-      if (version === 'v1') {
-        request.headers.set('signature', await signV1(text ?? new TextDecoder().decode(await requestBytes(request)), context?.operation?.id));
-      } else {
-        request.headers.set('signature', await signV2(text ?? (await requestBytes(request))));
-      }
-      return request;
+      return request.body === null ? request : sign(request);
     },
   };
 }

@@ -1,13 +1,14 @@
 // The Client OAuth API (the Client API host), typed by spec/client-oauth.yaml: openapi-fetch with this
 // package's transport (timeouts; a token call, never idempotent, is never re-sent after an ambiguous failure,
 // since a code and a rotated refresh token are single-use) and HTTP Basic client authentication.
-import createClient, { type Middleware } from 'openapi-fetch';
+import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/client-oauth';
 import { operations } from '../../generated/client-oauth.operations';
 import { requestSchemas } from '../../generated/client-oauth.request-schemas';
 import { requestValidators } from '../request-validators';
 import type { CrmLogger } from '../logger';
 import { contextMiddleware } from '../middleware/context';
+import { sequence, type RequestMiddleware } from '../middleware/sequence';
 import { validationMiddleware } from '../middleware/validation';
 import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
@@ -72,13 +73,13 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger }),
     bodySerializer: body.serialize,
   });
-  const auth: Middleware = {
+  const auth: RequestMiddleware = {
     onRequest({ request }) {
       request.headers.set('authorization', authorization);
       return request;
     },
   };
-  client.use(contextMiddleware(operations, body.take), validationMiddleware(requestValidators(requestSchemas)), auth);
+  client.use(sequence(contextMiddleware(operations, body.take), validationMiddleware(requestValidators(requestSchemas)), auth));
 
   async function settle<T>(operationId: string, call: Promise<Answer<T>>): Promise<T> {
     const { data, error, response } = await call;

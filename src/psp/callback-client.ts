@@ -7,6 +7,7 @@ import { requestValidators } from '../request-validators';
 import { toApiError } from '../api-error';
 import type { CrmLogger } from '../logger';
 import { contextMiddleware } from '../middleware/context';
+import { sequence } from '../middleware/sequence';
 import { validationMiddleware } from '../middleware/validation';
 import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
@@ -50,7 +51,7 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
     bodySerializer: capture.serialize,
     headers: { 'crm-pay-token': crmPayToken },
   });
-  client.use(contextMiddleware(operations, capture.take), validationMiddleware(requestValidators(requestSchemas)));
+  client.use(sequence(contextMiddleware(operations, capture.take), validationMiddleware(requestValidators(requestSchemas))));
   return {
     async reportPayment(result) {
       // No empty fields are sent, so the CRM's reading of "empty" (dropped or kept) cannot change the sign.

@@ -5,7 +5,8 @@
 import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../errors';
 import type { CrmLogger, CrmLogDetails } from '../logger';
 import { isSecretName, redactHeaders } from '../redact';
-import { getRequestContext } from '../request-context';
+import { getRequestContext, type RequestContext } from '../request-context';
+import type { OperationEntry } from '../validation-types';
 import { requestBytes } from '../request-bytes';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
@@ -20,7 +21,48 @@ export interface TransportOptions {
   clock?: () => number;
 }
 
-type Attempt = { response: Response } | { error: unknown; timedOut: boolean; callerAborted: boolean };
+type Outcome = { response: Response } | { error: unknown; timedOut: boolean; callerAborted: boolean };
+
+/**
+ * The `init` of one attempt, and its timeout: `signal` is a getter, so the AbortSignal is made (and tied to
+ * the caller's) only when the fetch reads it. Making a signal costs more than the rest of an attempt together
+ * on Node 20, and a fetch that never reads it cannot be cut short anyway. A class, not closures: nothing is
+ * allocated per attempt but this object and its timer.
+ */
+class AttemptInit {
+  private controller: AbortController | undefined;
+  timedOut = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly caller: AbortSignal, timeoutMs: number) {
+    this.timer = setTimeout(AttemptInit.expire, timeoutMs, this);
+  }
+
+  private static expire(attempt: AttemptInit): void {
+    attempt.timedOut = true;
+    attempt.controller?.abort();
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.timedOut) this.controller.abort();
+      else if (this.caller.aborted) this.controller.abort(this.caller.reason);
+      else this.caller.addEventListener('abort', this, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** The caller's signal fired (this object is its listener). */
+  handleEvent(): void {
+    this.controller?.abort(this.caller.reason);
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+    if (this.controller) this.caller.removeEventListener('abort', this);
+  }
+}
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -47,34 +89,40 @@ function reconcileHandle(body: string | Uint8Array | undefined, field: string | 
   }
 }
 
+function logDetails(request: Request, context: RequestContext | undefined, attemptNo: number): CrmLogDetails {
+  return {
+    ...(context?.operation ? { operationId: context.operation.id } : {}),
+    method: request.method,
+    path: context?.schemaPath ?? new URL(request.url).pathname,
+    attempt: attemptNo,
+  };
+}
+
+/** The error of a request that may have taken effect: what was sent, when, and how to settle it. */
+function ambiguousOutcome(request: Request, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
+  const reconcile = reconcileHandle(body, operation?.reconcileBy);
+  const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
+  const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
+  return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
+}
+
 export function createRetryingFetch(options: TransportOptions): (request: Request) => Promise<Response> {
   const { timeoutMs, maxRetries, backoff, logger } = options;
 
   /**
-   * One attempt. The first sends the request itself with our signal in `init` (no copy: copying a Request
+   * One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
    * costs more than the rest of the middleware together); a retry sends a fresh copy, since the first one's
    * body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
    */
-  async function attempt(request: Request, body: string | Uint8Array | undefined, retry: number): Promise<Attempt> {
-    const controller = new AbortController();
-    const caller = request.signal;
-    const onCallerAbort = () => controller.abort(caller.reason);
-    caller.addEventListener('abort', onCallerAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const init: RequestInit = { signal: controller.signal };
+  async function attempt(request: Request, body: string | Uint8Array | undefined, retry: number): Promise<Outcome> {
+    const init = new AttemptInit(request.signal, timeoutMs);
     const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
     try {
-      const fetchImpl = options.fetch ?? globalThis.fetch;
-      return { response: await fetchImpl(sent, init) };
+      return { response: await (options.fetch ?? globalThis.fetch)(sent, init as RequestInit) };
     } catch (error) {
-      return { error, timedOut, callerAborted: caller.aborted };
+      return { error, timedOut: init.timedOut, callerAborted: request.signal.aborted };
     } finally {
-      clearTimeout(timer);
-      caller.removeEventListener('abort', onCallerAbort);
+      init.done();
     }
   }
 
@@ -84,28 +132,19 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
     // Unknown to the spec (a path outside it): only GET and HEAD are assumed safe to repeat.
     const repeatable = operation ? operation.idempotent : request.method === 'GET' || request.method === 'HEAD';
     const label = operation?.id ?? request.method;
-    const details = (attemptNo: number): CrmLogDetails => ({
-      ...(operation ? { operationId: operation.id } : {}),
-      method: request.method,
-      path: context?.schemaPath ?? new URL(request.url).pathname,
-      attempt: attemptNo,
-    });
     // Kept for a retry's copy and the reconcile handle: the serializer's text when we made the body, else its
     // bytes, read now (the first attempt spends the stream).
     const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request));
     const sentAt = (options.clock ?? Date.now)();
     const ambiguous = (reason: string, status: number | undefined, cause: unknown, attemptNo: number) => {
-      logger?.error?.('crm outcome unknown', { ...details(attemptNo), ...(status === undefined ? {} : { status }), reason });
-      const reconcile = reconcileHandle(body, operation?.reconcileBy);
-      const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
-      const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
-      return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
+      logger?.error?.('crm outcome unknown', { ...logDetails(request, context, attemptNo), ...(status === undefined ? {} : { status }), reason });
+      return ambiguousOutcome(request, operation, label, body, sentAt, reason, status, cause);
     };
 
     for (let retry = 0; ; retry++) {
       if (request.signal.aborted) throw request.signal.reason;
-      const started = performance.now();
-      logger?.debug?.('crm request', { ...details(retry + 1), headers: redactHeaders(request.headers) });
+      const started = logger ? performance.now() : 0;
+      logger?.debug?.('crm request', { ...logDetails(request, context, retry + 1), headers: redactHeaders(request.headers) });
       const outcome = await attempt(request, body, retry);
       const canRetry = retry < maxRetries;
       let wait: number | undefined;
@@ -114,7 +153,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       if ('response' in outcome) {
         const { response } = outcome;
         const status = response.status;
-        logger?.debug?.('crm response', { ...details(retry + 1), status, durationMs: Math.round(performance.now() - started) });
+        logger?.debug?.('crm response', { ...logDetails(request, context, retry + 1), status, durationMs: Math.round(performance.now() - started) });
         if (!repeatable && isIndefiniteStatus(status)) {
           await response.body?.cancel();
           throw ambiguous(`HTTP ${status}`, status, undefined, retry + 1);
@@ -141,7 +180,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       }
 
       const delayMs = wait ?? backoffMs(retry, backoff);
-      logger?.warn?.('crm retry', { ...details(retry + 1), reason, delayMs: Math.round(delayMs) });
+      logger?.warn?.('crm retry', { ...logDetails(request, context, retry + 1), reason, delayMs: Math.round(delayMs) });
       await sleep(delayMs, request.signal);
     }
   };
