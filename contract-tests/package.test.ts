@@ -2,9 +2,10 @@
 // type-checked against correct and wrong calls, and run against the mock CRM. No registry access: the
 // tarball is unpacked by hand and its dependencies are linked from this checkout.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const ROOT = join(__dirname, '..');
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
@@ -44,6 +45,36 @@ it('the root and redis ESM entries import no Node built-in: only openapi-fetch a
   visit('redis/index.mjs');
   expect([...imports]).toEqual(['openapi-fetch']);
   expect(seen.size).toBeGreaterThan(1);
+});
+
+it('the root ESM entry, with the chunks it imports, is at most 250 KB', () => {
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = readFileSync(join(ROOT, 'dist', file), 'utf8');
+    for (const [, specifier] of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"(\.[^"]+)"/g)) visit(join(file, '..', specifier!));
+  };
+  visit('index.mjs');
+  const bytes = [...files].reduce((total, file) => total + statSync(join(ROOT, 'dist', file)).size, 0);
+  process.stdout.write(`dist/index.mjs with its chunks: ${bytes} bytes (${[...files].join(', ')})\n`);
+  expect(bytes).toBeLessThanOrEqual(250 * 1024);
+});
+
+// A worker that imports one receiver helper from the package bundles only what that helper needs.
+it.each(['verifyWebhook', 'pspSign', 'createWebhookHandler'])('a consumer importing only %s bundles (esbuild, minified, for the browser) under 10 KB', async (name) => {
+  const result = await build({
+    stdin: { contents: `export { ${name} } from ${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))};`, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  const bytes = result.outputFiles[0]!.contents.length;
+  process.stdout.write(`only ${name}: ${bytes} bytes minified\n`);
+  expect(bytes).toBeLessThan(10 * 1024);
 });
 
 /** A blank project with the tarball installed (unpacked) and its dependencies linked. */

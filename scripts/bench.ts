@@ -1,18 +1,22 @@
-// npm run bench: what the SDK costs over the bare tools it is built on, measured in one process with an
-// in-memory fetch (no network), each case next to its baseline. `--json` also writes .artifacts/bench.json.
+// npm run bench: what the SDK costs over the bare tools it is built on, measured in one process, each case
+// next to its baseline: with an in-memory fetch (no network), over a loopback node:http server, and layer by
+// layer. The SDK is measured as it ships (bundled; see lib/bench-build.ts). `--json` also writes
+// .artifacts/bench.json.
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import createClient from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import type { paths } from '../generated/crm-rest';
-import { createCrmClient } from '../src/client';
-import { signPayload } from '../src/signature';
 import { listen } from '../src/testing/http-server';
 import { startSandboxCrm } from '../src/testing/sandbox/server';
 import { ROOT } from './lib/apis';
+import { loadBenchSdk } from './lib/bench-build';
 import { runtimeSizes } from './lib/runtime-size';
+
+const sdkModule = loadBenchSdk();
+const { createCrmClient, signPayload } = sdkModule;
 
 const KEY = 'bench-api-key-0001';
 const page = JSON.stringify({ count: 1, records: [{ id: '3fA9kQ2z', name: 'Jane Doe', email: 'jane.doe@mail.test' }] });
@@ -48,12 +52,12 @@ const pairs: [string, () => unknown, string, () => unknown][] = [
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Ops/s of a case and its baseline: 3 rounds of the pair alone (order alternating), median of each. */
-async function measurePair(run: () => unknown, baseRun: () => unknown): Promise<[number, number]> {
+/** Ops/s of a case and its baseline: `rounds` rounds of the pair alone (order alternating), median of each. */
+async function measurePair(run: () => unknown, baseRun: () => unknown, rounds = 3): Promise<[number, number]> {
   const time = Number(process.env.BENCH_TIME_MS ?? 700);
   const cases: number[] = [];
   const bases: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmup: true });
     if (round % 2 === 0) bench.add('case', run).add('base', baseRun);
     else bench.add('base', baseRun).add('case', run);
@@ -88,24 +92,71 @@ async function sandboxPair() {
   return { pair, startMs, stop: () => Promise.all([sandbox.stop(), bareServer.stop()]) };
 }
 
+/**
+ * Both clients against one local node:http server answering the list page (keep-alive, the global fetch):
+ * what the SDK adds to a real HTTP call. Five rounds, order alternating, median.
+ */
+async function loopbackPair() {
+  const server = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(page)));
+  const sdkClient = createCrmClient({ baseUrl: server.url, apiKey: KEY });
+  const bareClient = createClient<paths>({ baseUrl: server.url, headers: { key: KEY } });
+  const pair: [string, () => unknown, string, () => unknown] = [
+    'GET listClients via createCrmClient, loopback HTTP',
+    () => sdkClient.GET('/public/v1/users', list),
+    'bare openapi-fetch GET, loopback HTTP',
+    () => bareClient.GET('/public/v1/users', list),
+  ];
+  return { pair, stop: () => server.stop() };
+}
+
+/**
+ * The GET of the first case built up one layer at a time, each row against the bare client: what each layer
+ * of createCrmClient costs, in ops/s and in microseconds per call.
+ */
+async function layerRows() {
+  const { createRetryingFetch, sequence, contextMiddleware, validationMiddleware, authMiddleware, requestValidators, requestSchemas, operations } = sdkModule;
+  const validators = requestValidators(requestSchemas);
+  const transport = () => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined });
+  const layered = (fetch: (request: Request) => Promise<Response>, middlewares: Parameters<typeof sequence>) => {
+    const client: Client<paths> = createClient<paths>({ baseUrl: 'http://crm.bench', fetch, headers: { key: KEY } });
+    if (middlewares.length) client.use(sequence(...middlewares));
+    return client;
+  };
+  const layers: [string, Client<paths>][] = [
+    ['+ transport (timeout, retry rules)', layered(transport(), [])],
+    ['+ operation context', layered(transport(), [contextMiddleware(operations)])],
+    ['+ request validation', layered(transport(), [contextMiddleware(operations), validationMiddleware(validators)])],
+    ['+ key and signature (all of createCrmClient)', layered(transport(), [contextMiddleware(operations), validationMiddleware(validators), authMiddleware(KEY, KEY)])],
+  ];
+  const rows = [];
+  for (const [name, client] of layers) {
+    const [ops, baseline] = await measurePair(() => client.GET('/public/v1/users', list), () => bare.GET('/public/v1/users', list));
+    rows.push({ layer: name, opsPerSecond: Math.round(ops), ratio: Number((ops / baseline).toFixed(3)), addedMicroseconds: Number((1e6 / ops - 1e6 / baseline).toFixed(2)) });
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const sandbox = await sandboxPair();
-  pairs.push(sandbox.pair);
+  const loopback = await loopbackPair();
   const rows = [];
-  for (const [name, run, baseName, baseRun] of pairs) {
-    const [ops, baseline] = await measurePair(run, baseRun);
+  for (const [name, run, baseName, baseRun, rounds] of [...pairs, [...loopback.pair, 5] as const, sandbox.pair]) {
+    const [ops, baseline] = await measurePair(run, baseRun, rounds);
     rows.push({ case: name, opsPerSecond: Math.round(ops), baseline: baseName, baselineOpsPerSecond: Math.round(baseline), ratio: Number((ops / baseline).toFixed(3)) });
   }
-  await sandbox.stop();
+  await Promise.all([sandbox.stop(), loopback.stop()]);
+  const layers = await layerRows();
   console.log(`sandbox start: ${sandbox.startMs.toFixed(0)} ms (no Prism)`);
   const sizes = await runtimeSizes();
   console.table(rows.map((r) => ({ case: r.case, 'ops/s': r.opsPerSecond, baseline: r.baseline, 'baseline ops/s': r.baselineOpsPerSecond, ratio: r.ratio.toFixed(2) })));
+  console.log('createCrmClient layer by layer (in-memory fetch; each against bare openapi-fetch):');
+  console.table(layers.map((r) => ({ layer: r.layer, 'ops/s': r.opsPerSecond, ratio: r.ratio.toFixed(2), 'µs added per call': r.addedMicroseconds.toFixed(2) })));
   for (const size of sizes) console.log(`${size.name}: ${size.minGzBytes} B min+gz`);
   if (process.argv.includes('--json')) {
     const dir = join(ROOT, '.artifacts');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'bench.json');
-    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, layers, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
     console.log(`written ${file}`);
   }
 }

@@ -6,10 +6,9 @@ type NodeCrypto = {
   createHash(algorithm: string): { update(data: Uint8Array | string): { digest(encoding: 'hex'): string } };
 };
 
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | NodeCrypto
-  | undefined;
-const encoder = new TextEncoder();
+// Pure (an IIFE so annotated): a bundle that never signs or hashes leaves it out.
+const nodeCrypto = /* @__PURE__ */ (() => (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined)();
+const encoder = /* @__PURE__ */ new TextEncoder();
 const toBytes = (data: string | Uint8Array) => (typeof data === 'string' ? encoder.encode(data) : data);
 
 function toHex(buffer: ArrayBuffer): string {

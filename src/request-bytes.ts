@@ -1,5 +1,5 @@
 // The body bytes of a request, read once and shared by the middlewares that need them (validation, signing).
-const cache = new WeakMap<Request, Promise<Uint8Array>>();
+const cache = /* @__PURE__ */ new WeakMap<Request, Promise<Uint8Array>>();
 
 export function requestBytes(request: Request): Promise<Uint8Array> {
   let bytes = cache.get(request);

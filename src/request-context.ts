@@ -9,7 +9,7 @@ export interface RequestContext {
   bodyText?: string;
 }
 
-const contexts = new WeakMap<Request, RequestContext>();
+const contexts = /* @__PURE__ */ new WeakMap<Request, RequestContext>();
 
 export const setRequestContext = (request: Request, context: RequestContext): void => {
   contexts.set(request, context);

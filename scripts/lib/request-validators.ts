@@ -161,9 +161,11 @@ export function operationsSource(bundle: Json): string {
     '};',
     '',
     '/** Every operation by `METHOD /path/template`: its id and what the client may do with it. */',
-    'export const operations: Record<string, OperationEntry> = /* @__PURE__ */ Object.fromEntries(',
-    "  Object.entries(table).map(([key, entry]) => [key, { method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1), idempotent: false, moneyMovement: false, ...entry }]),",
-    ');',
+    '// Pure (an IIFE so annotated): a bundle that never looks an operation up leaves the table out.',
+    'export const operations: Record<string, OperationEntry> = /* @__PURE__ */ (() =>',
+    '  Object.fromEntries(',
+    "    Object.entries(table).map(([key, entry]) => [key, { method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1), idempotent: false, moneyMovement: false, ...entry }]),",
+    '  ))();',
     '',
   ].join('\n');
 }

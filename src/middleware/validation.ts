@@ -5,7 +5,7 @@ import { describeIssues, issuesText } from '../validation-message';
 import type { OperationEntry, RequestValidator } from '../validation-types';
 import type { RequestMiddleware } from './sequence';
 
-const decoder = new TextDecoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 type Input = { path: object; query: object; body?: unknown };
 

@@ -53,7 +53,7 @@ export interface OAuthClient {
   forgotPassword(username: string): Promise<void>;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 const basic = (id: string, secret: string) => {
   let binary = '';
   for (const byte of encoder.encode(`${id}:${secret}`)) binary += String.fromCharCode(byte);

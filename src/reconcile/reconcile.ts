@@ -40,7 +40,7 @@ export interface LostRequest {
 
 export type Strategy = (lost: LostRequest) => Promise<Reconciliation>;
 
-const byId = new Map(Object.values(operations).map((op) => [op.id, op]));
+const byId = /* @__PURE__ */ (() => new Map(Object.values(operations).map((op) => [op.id, op])))();
 
 type AnyCall = (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 

@@ -9,6 +9,7 @@ import { getRequestContext, type RequestContext } from '../request-context';
 import type { OperationEntry } from '../validation-types';
 import { requestBytes } from '../request-bytes';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
+import { createDeadlines, type Deadlines, type Expiring } from './deadlines';
 import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
 
 export interface TransportOptions {
@@ -27,20 +28,22 @@ type Outcome = { response: Response } | { error: unknown; timedOut: boolean; cal
  * The `init` of one attempt, and its timeout: `signal` is a getter, so the AbortSignal is made (and tied to
  * the caller's) only when the fetch reads it. Making a signal costs more than the rest of an attempt together
  * on Node 20, and a fetch that never reads it cannot be cut short anyway. A class, not closures: nothing is
- * allocated per attempt but this object and its timer.
+ * allocated per attempt but this object.
  */
-class AttemptInit {
+class AttemptInit implements Expiring {
   private controller: AbortController | undefined;
   timedOut = false;
-  private readonly timer: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly caller: AbortSignal, timeoutMs: number) {
-    this.timer = setTimeout(AttemptInit.expire, timeoutMs, this);
+  constructor(
+    private readonly caller: AbortSignal,
+    private readonly deadlines: Deadlines,
+  ) {
+    deadlines.add(this);
   }
 
-  private static expire(attempt: AttemptInit): void {
-    attempt.timedOut = true;
-    attempt.controller?.abort();
+  expire(): void {
+    this.timedOut = true;
+    this.controller?.abort();
   }
 
   get signal(): AbortSignal {
@@ -59,7 +62,7 @@ class AttemptInit {
   }
 
   done(): void {
-    clearTimeout(this.timer);
+    this.deadlines.remove(this);
     if (this.controller) this.caller.removeEventListener('abort', this);
   }
 }
@@ -108,6 +111,7 @@ function ambiguousOutcome(request: Request, operation: OperationEntry | undefine
 
 export function createRetryingFetch(options: TransportOptions): (request: Request) => Promise<Response> {
   const { timeoutMs, maxRetries, backoff, logger } = options;
+  const deadlines = createDeadlines(timeoutMs);
 
   /**
    * One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
@@ -115,7 +119,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
    * body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
    */
   async function attempt(request: Request, body: string | Uint8Array | undefined, retry: number): Promise<Outcome> {
-    const init = new AttemptInit(request.signal, timeoutMs);
+    const init = new AttemptInit(request.signal, deadlines);
     const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
     try {
       return { response: await (options.fetch ?? globalThis.fetch)(sent, init as RequestInit) };
