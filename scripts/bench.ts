@@ -52,7 +52,7 @@ const pairs: [string, () => unknown, string, () => unknown][] = [
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Ops/s of a case and its baseline: `rounds` rounds of the pair alone (order alternating), median of each. */
+/** Ops/s of a case and its baseline: 3 rounds of the pair alone (order alternating), median of each. */
 async function measurePair(run: () => unknown, baseRun: () => unknown, rounds = 3): Promise<[number, number]> {
   const time = Number(process.env.BENCH_TIME_MS ?? 700);
   const cases: number[] = [];
@@ -93,20 +93,47 @@ async function sandboxPair() {
 }
 
 /**
- * Both clients against one local node:http server answering the list page (keep-alive, the global fetch):
- * what the SDK adds to a real HTTP call. Five rounds, order alternating, median.
+ * Clients against one local node:http server answering the list page (keep-alive, the global fetch): what the
+ * SDK adds to a real HTTP call. Calls over loopback vary by ±10% from one moment to the next, so the clients
+ * take turns: 40 rounds of 150 calls each, in alternating order, and each client's median time per call.
+ * Next to them, bare openapi-fetch given only an abortable timeout (its own AbortController and timer): the
+ * least any client with a real timeout can cost.
  */
-async function loopbackPair() {
+async function loopbackRows() {
   const server = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(page)));
-  const sdkClient = createCrmClient({ baseUrl: server.url, apiKey: KEY });
-  const bareClient = createClient<paths>({ baseUrl: server.url, headers: { key: KEY } });
-  const pair: [string, () => unknown, string, () => unknown] = [
-    'GET listClients via createCrmClient, loopback HTTP',
-    () => sdkClient.GET('/public/v1/users', list),
-    'bare openapi-fetch GET, loopback HTTP',
-    () => bareClient.GET('/public/v1/users', list),
+  const timed = (fetch: (request: Request, init: RequestInit) => Promise<Response>) => async (request: Request) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await fetch(request, { signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const clients: [string, { GET: Client<paths>['GET'] }][] = [
+    ['bare openapi-fetch GET', createClient<paths>({ baseUrl: server.url, headers: { key: KEY } })],
+    ['bare openapi-fetch GET + an abortable timeout', createClient<paths>({ baseUrl: server.url, headers: { key: KEY }, fetch: timed((request: Request, init: RequestInit) => globalThis.fetch(request, init)) })],
+    ['GET listClients via createCrmClient', createCrmClient({ baseUrl: server.url, apiKey: KEY })],
   ];
-  return { pair, stop: () => server.stop() };
+  const rounds = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 40);
+  const perRound = 150;
+  const times: number[][] = clients.map(() => []);
+  const round = async (index: number) => {
+    const { GET } = clients[index]![1];
+    const started = performance.now();
+    for (let call = 0; call < perRound; call++) await GET('/public/v1/users', list);
+    times[index]!.push((performance.now() - started) / perRound);
+  };
+  for (let index = 0; index < clients.length; index++) await round(index); // warm-up, not kept
+  times.forEach((list) => (list.length = 0));
+  for (let r = 0; r < rounds; r++) {
+    const order = clients.map((_, index) => index);
+    if (r % 2) order.reverse();
+    for (const index of order) await round(index);
+  }
+  await server.stop();
+  const medians = times.map(median);
+  return clients.map(([name], index) => ({ client: name, microsecondsPerCall: Number((medians[index]! * 1000).toFixed(1)), ratio: Number((medians[0]! / medians[index]!).toFixed(3)) }));
 }
 
 /**
@@ -138,17 +165,19 @@ async function layerRows() {
 
 async function main(): Promise<void> {
   const sandbox = await sandboxPair();
-  const loopback = await loopbackPair();
   const rows = [];
-  for (const [name, run, baseName, baseRun, rounds] of [...pairs, [...loopback.pair, 5] as const, sandbox.pair]) {
-    const [ops, baseline] = await measurePair(run, baseRun, rounds);
+  for (const [name, run, baseName, baseRun] of [...pairs, sandbox.pair]) {
+    const [ops, baseline] = await measurePair(run, baseRun);
     rows.push({ case: name, opsPerSecond: Math.round(ops), baseline: baseName, baselineOpsPerSecond: Math.round(baseline), ratio: Number((ops / baseline).toFixed(3)) });
   }
-  await Promise.all([sandbox.stop(), loopback.stop()]);
+  await sandbox.stop();
+  const loopback = await loopbackRows();
   const layers = await layerRows();
   console.log(`sandbox start: ${sandbox.startMs.toFixed(0)} ms (no Prism)`);
   const sizes = await runtimeSizes();
   console.table(rows.map((r) => ({ case: r.case, 'ops/s': r.opsPerSecond, baseline: r.baseline, 'baseline ops/s': r.baselineOpsPerSecond, ratio: r.ratio.toFixed(2) })));
+  console.log('over loopback HTTP (median µs per call; ratio = bare / this):');
+  console.table(loopback.map((r) => ({ client: r.client, 'µs per call': r.microsecondsPerCall.toFixed(1), ratio: r.ratio.toFixed(2) })));
   console.log('createCrmClient layer by layer (in-memory fetch; each against bare openapi-fetch):');
   console.table(layers.map((r) => ({ layer: r.layer, 'ops/s': r.opsPerSecond, ratio: r.ratio.toFixed(2), 'µs added per call': r.addedMicroseconds.toFixed(2) })));
   for (const size of sizes) console.log(`${size.name}: ${size.minGzBytes} B min+gz`);
@@ -156,7 +185,7 @@ async function main(): Promise<void> {
     const dir = join(ROOT, '.artifacts');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'bench.json');
-    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, layers, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, loopback, layers, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
     console.log(`written ${file}`);
   }
 }

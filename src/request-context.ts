@@ -9,10 +9,13 @@ export interface RequestContext {
   bodyText?: string;
 }
 
-const contexts = /* @__PURE__ */ new WeakMap<Request, RequestContext>();
+// A symbol-keyed property of the Request: invisible to enumeration and JSON, and, unlike a WeakMap entry,
+// nothing for the garbage collector to do.
+const CONTEXT = Symbol('crm-open-api.request-context');
+type Tagged = Request & { [CONTEXT]?: RequestContext };
 
 export const setRequestContext = (request: Request, context: RequestContext): void => {
-  contexts.set(request, context);
+  (request as Tagged)[CONTEXT] = context;
 };
 
-export const getRequestContext = (request: Request): RequestContext | undefined => contexts.get(request);
+export const getRequestContext = (request: Request): RequestContext | undefined => (request as Tagged)[CONTEXT];

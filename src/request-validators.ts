@@ -47,7 +47,7 @@ export function requestValidators<Id extends string>(table: RequestSchemas<Id>):
         required: input.bodyRequired ? ['path', 'query', 'body'] : ['path', 'query'],
       });
       const issues: ValidationIssue[] = [];
-      const valid = check(data, '', issues);
+      const valid = check(data, [], issues);
       validate.errors = valid ? null : issues;
       return valid;
     };

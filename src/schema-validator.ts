@@ -14,10 +14,13 @@ export interface SchemaObject {
 /** Names of the properties of the object at hand that some keyword evaluated (for `unevaluatedProperties`). */
 type Evaluated = Set<string> & { all?: boolean };
 
-/** Checks `data`, found at `path`; appends what is wrong to `issues`; true when nothing was appended. */
-export type SchemaCheck = (data: unknown, path: string, issues: ValidationIssue[], evaluated?: Evaluated) => boolean;
+/**
+ * Checks `data`, found at `path` (the JSON-pointer segments leading to it, each with its `/`: a stack, so no
+ * path text is made unless something is wrong); appends what is wrong to `issues`; true when nothing was.
+ */
+export type SchemaCheck = (data: unknown, path: string[], issues: ValidationIssue[], evaluated?: Evaluated) => boolean;
 
-type Step = (data: any, path: string, issues: ValidationIssue[], evaluated: Evaluated | undefined) => void;
+type Step = (data: any, path: string[], issues: ValidationIssue[], evaluated: Evaluated | undefined) => void;
 
 const isObject = (data: unknown): boolean => data !== null && typeof data === 'object' && !Array.isArray(data);
 
@@ -97,9 +100,9 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
 
   function build(schema: JsonSchema): SchemaCheck {
     if (schema === true) return () => true;
-    if (schema === false) return (_data, path, issues) => !issues.push({ instancePath: path, keyword: 'false schema', params: {}, message: 'boolean schema is false' });
-    const fail = (issues: ValidationIssue[], path: string, keyword: string, params: Record<string, unknown>, message: string) =>
-      void issues.push({ instancePath: path, keyword, params, message, parentSchema: schema });
+    if (schema === false) return (_data, path, issues) => !issues.push({ instancePath: path.join(''), keyword: 'false schema', params: {}, message: 'boolean schema is false' });
+    const fail = (issues: ValidationIssue[], path: string[], keyword: string, params: Record<string, unknown>, message: string) =>
+      void issues.push({ instancePath: path.join(''), keyword, params, message, parentSchema: schema });
 
     const declared = schema.type as string | string[] | undefined;
     const types = declared === undefined ? [] : ([] as string[]).concat(declared);
@@ -131,7 +134,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
     };
   }
 
-  function keywordStep(keyword: string, schema: SchemaObject, fail: (issues: ValidationIssue[], path: string, keyword: string, params: Record<string, unknown>, message: string) => void): Step {
+  function keywordStep(keyword: string, schema: SchemaObject, fail: (issues: ValidationIssue[], path: string[], keyword: string, params: Record<string, unknown>, message: string) => void): Step {
     const value = schema[keyword] as any;
     const comparison = COMPARISONS[keyword];
     if (comparison) {
@@ -204,7 +207,12 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
       }
       case 'items': {
         const items = compile(value);
-        return (data: unknown[], path, issues) => data.forEach((item, index) => items(item, `${path}/${index}`, issues));
+        return (data: unknown[], path, issues) =>
+          data.forEach((item, index) => {
+            path.push(`/${index}`);
+            items(item, path, issues);
+            path.pop();
+          });
       }
       case 'required':
         return (data, path, issues) => {
@@ -214,7 +222,11 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
         const checks = Object.keys(value).map((name) => [name, compile(value[name]), pointerSegment(name)] as const);
         return (data, path, issues, evaluated) => {
           for (const [name, check, segment] of checks) {
-            if (data[name] !== undefined) check(data[name], path + segment, issues);
+            if (data[name] !== undefined) {
+              path.push(segment);
+              check(data[name], path, issues);
+              path.pop();
+            }
             evaluated?.add(name);
           }
         };
@@ -230,8 +242,11 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
           if (value === true || (!additional && evaluated?.all)) return;
           for (const name in data) {
             if (additional ? Object.prototype.hasOwnProperty.call(declared, name) : evaluated?.has(name)) continue;
-            if (other) other(data[name], path + pointerSegment(name), issues);
-            else fail(issues, path, keyword, { [param]: name }, message);
+            if (other) {
+              path.push(pointerSegment(name));
+              other(data[name], path, issues);
+              path.pop();
+            } else fail(issues, path, keyword, { [param]: name }, message);
           }
           if (additional && evaluated) evaluated.all = true;
         };

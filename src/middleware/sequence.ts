@@ -29,5 +29,6 @@ export function sequence(...steps: RequestMiddleware[]): Middleware {
     if (outcome instanceof Request) (params as { request: Request }).request = outcome;
     return undefined;
   };
-  return { onRequest: (params) => run({ ...params }, 0) };
+  // openapi-fetch makes `params` afresh for each call of each middleware: the steps may share it.
+  return { onRequest: (params) => run(params, 0) };
 }

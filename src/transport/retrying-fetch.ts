@@ -22,8 +22,6 @@ export interface TransportOptions {
   clock?: () => number;
 }
 
-type Outcome = { response: Response } | { error: unknown; timedOut: boolean; callerAborted: boolean };
-
 /**
  * The `init` of one attempt, and its timeout: `signal` is a getter, so the AbortSignal is made (and tied to
  * the caller's) only when the fetch reads it. Making a signal costs more than the rest of an attempt together
@@ -113,22 +111,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
   const { timeoutMs, maxRetries, backoff, logger } = options;
   const deadlines = createDeadlines(timeoutMs);
 
-  /**
-   * One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
-   * costs more than the rest of the middleware together); a retry sends a fresh copy, since the first one's
-   * body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
-   */
-  async function attempt(request: Request, body: string | Uint8Array | undefined, retry: number): Promise<Outcome> {
-    const init = new AttemptInit(request.signal, deadlines);
-    const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
-    try {
-      return { response: await (options.fetch ?? globalThis.fetch)(sent, init as RequestInit) };
-    } catch (error) {
-      return { error, timedOut: init.timedOut, callerAborted: request.signal.aborted };
-    } finally {
-      init.done();
-    }
-  }
+  const fetchImpl = options.fetch ?? ((input: Request, init?: RequestInit) => globalThis.fetch(input, init));
 
   return async function retryingFetch(request: Request): Promise<Response> {
     const context = getRequestContext(request);
@@ -149,13 +132,28 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       if (request.signal.aborted) throw request.signal.reason;
       const started = logger ? performance.now() : 0;
       logger?.debug?.('crm request', { ...logDetails(request, context, retry + 1), headers: redactHeaders(request.headers) });
-      const outcome = await attempt(request, body, retry);
+      // One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
+      // costs more than the rest of the middleware together); a retry sends a fresh copy, since the first
+      // one's body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
+      const init = new AttemptInit(request.signal, deadlines);
+      const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
+      let response: Response | undefined;
+      let failed = false;
+      let error: unknown;
+      try {
+        response = await fetchImpl(sent, init as RequestInit);
+      } catch (thrown) {
+        failed = true;
+        error = thrown;
+      } finally {
+        init.done();
+      }
       const canRetry = retry < maxRetries;
       let wait: number | undefined;
       let reason: string;
 
-      if ('response' in outcome) {
-        const { response } = outcome;
+      if (!failed) {
+        response = response!;
         const status = response.status;
         logger?.debug?.('crm response', { ...logDetails(request, context, retry + 1), status, durationMs: Math.round(performance.now() - started) });
         if (!repeatable && isIndefiniteStatus(status)) {
@@ -166,20 +164,20 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
         await response.body?.cancel();
         reason = `HTTP ${status}`;
         wait = retryAfterMs(response.headers);
-      } else if (outcome.callerAborted) {
-        if (!repeatable) throw ambiguous('aborted by the caller', undefined, outcome.error, retry + 1);
+      } else if (request.signal.aborted) {
+        if (!repeatable) throw ambiguous('aborted by the caller', undefined, error, retry + 1);
         throw request.signal.reason;
-      } else if (outcome.timedOut) {
+      } else if (init.timedOut) {
         reason = `no answer within ${timeoutMs} ms`;
-        if (!repeatable) throw ambiguous(reason, undefined, outcome.error, retry + 1);
+        if (!repeatable) throw ambiguous(reason, undefined, error, retry + 1);
         if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
       } else {
-        const notSent = wasNotSent(outcome.error);
-        reason = describeFailure(outcome.error);
-        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, outcome.error, retry + 1);
+        const notSent = wasNotSent(error);
+        reason = describeFailure(error);
+        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, error, retry + 1);
         if (!canRetry) {
           const what = notSent ? 'the request was not sent' : 'the connection was lost';
-          throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: outcome.error });
+          throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: error });
         }
       }
 
