@@ -141,19 +141,14 @@ async function loopbackRows() {
  * of createCrmClient costs, in ops/s and in microseconds per call.
  */
 async function layerRows() {
-  const { createRetryingFetch, sequence, contextMiddleware, validationMiddleware, authMiddleware, requestValidators, requestSchemas, operations } = sdkModule;
+  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations } = sdkModule;
   const validators = requestValidators(requestSchemas);
-  const transport = () => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined });
-  const layered = (fetch: (request: Request) => Promise<Response>, middlewares: Parameters<typeof sequence>) => {
-    const client: Client<paths> = createClient<paths>({ baseUrl: 'http://crm.bench', fetch, headers: { key: KEY } });
-    if (middlewares.length) client.use(sequence(...middlewares));
-    return client;
-  };
-  const layers: [string, Client<paths>][] = [
-    ['+ transport (timeout, retry rules)', layered(transport(), [])],
-    ['+ operation context', layered(transport(), [contextMiddleware(operations)])],
-    ['+ request validation', layered(transport(), [contextMiddleware(operations), validationMiddleware(validators)])],
-    ['+ key and signature (all of createCrmClient)', layered(transport(), [contextMiddleware(operations), validationMiddleware(validators), authMiddleware(KEY, KEY)])],
+  const transport = (signed = false) => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined, ...(signed ? { prepare: createRequestSigner(KEY) } : {}) });
+  const layers: [string, { GET: Client<paths>['GET'] }][] = [
+    ['+ transport (timeout, retry rules)', createClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY } })],
+    ['+ operation context', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations })],
+    ['+ request validation', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations, validators })],
+    ['+ key and signature (all of createCrmClient)', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(true), operations, validators, setHeaders: (headers) => headers.set('key', KEY) })],
   ];
   const rows = [];
   for (const [name, client] of layers) {

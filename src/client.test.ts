@@ -53,6 +53,51 @@ describe('signing', () => {
   });
 });
 
+describe("a caller's own middleware", () => {
+  it('runs after validation (an invalid call never reaches it) and sees `key`', async () => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, fetch });
+    const seen: string[] = [];
+    client.use({ onRequest: ({ request }) => void seen.push(`${request.method} ${request.headers.get('key') === KEY}`) });
+    await expect(client.GET('/public/v1/users', { params: { query: { skip: -1, limit: 10 } } })).rejects.toThrow(new CrmValidationError('listClients: query.skip must be >= 0', 'query.skip', 'must be >= 0', 'listClients'));
+    expect(seen).toEqual([]);
+    await client.GET('/public/v1/users', { params: { query: { skip: 0, limit: 10 } } });
+    expect(seen).toEqual(['GET true']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('may replace the request: the signature is of the bytes actually sent', async () => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, signingSecret: SECRET, fetch });
+    client.use({ onRequest: ({ request }) => new Request(request, { body: '{"email":"other@b.test","name":"Other"}' }) });
+    await client.POST('/public/v1/leads', { body: { email: 'z@b.test', name: 'Zoë' } });
+    const [{ request, body }] = sent as [{ request: Request; body: string }];
+    expect(body).toBe('{"email":"other@b.test","name":"Other"}');
+    expect(request.headers.get('signature')).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+  });
+});
+
+describe('concurrent calls', () => {
+  it('each request is checked against its own call: 50 calls started at once, every fifth invalid', async () => {
+    const { sent, fetch } = recordingFetch();
+    const client = createCrmClient({ baseUrl: 'http://crm.test', apiKey: KEY, fetch });
+    const calls = Array.from({ length: 50 }, (_, i) =>
+      i % 5 === 0
+        ? client.POST('/public/v1/leads', { body: { email: `lead${i}@b.test`, name: '' } })
+        : i % 2
+          ? client.GET('/public/v1/users', { params: { query: { skip: i, limit: 10 } } })
+          : client.request('post', '/public/v1/leads', { body: { email: `lead${i}@b.test`, name: `Lead ${i}` } }),
+    );
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((result, i) => [i % 5 === 0, result.status === 'rejected'])).toEqual(settled.map((_, i) => [i % 5 === 0, i % 5 === 0]));
+    expect(sent).toHaveLength(40);
+    for (const { request, body } of sent) {
+      if (request.method === 'GET') expect(new URL(request.url).searchParams.get('limit')).toBe('10');
+      else expect(request.headers.get('signature')).toBe(`sha256=${createHmac('sha256', KEY).update(body).digest('hex')}`);
+    }
+  });
+});
+
 describe('bad bodies fail before any byte is sent', () => {
   const cyclic: Record<string, unknown> = { email: 'a@b.test' };
   cyclic.self = cyclic;

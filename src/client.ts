@@ -1,15 +1,12 @@
-import createClient, { type Client } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/crm-rest';
 import { operations } from '../generated/crm-rest.operations';
 import { requestSchemas } from '../generated/crm-rest.request-schemas';
 import { throwOnErrorMiddleware } from './api-error';
+import { createOperationClient } from './operation-client';
+import { createRequestSigner, type SignatureVersion } from './request-signing';
 import type { CrmLogger } from './logger';
-import { authMiddleware, type SignatureVersion } from './middleware/auth';
 import { withoutEmptyParams, type SignedParams } from './params-signature';
-import { contextMiddleware } from './middleware/context';
-import { sequence } from './middleware/sequence';
-import { validationMiddleware } from './middleware/validation';
-import { createBodyCapture } from './serialize-body';
 import { requestValidators } from './request-validators';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
@@ -96,8 +93,9 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
   // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
   const isPlainObject = (body: unknown): body is SignedParams => body !== null && typeof body === 'object' && !Array.isArray(body);
-  const body = createBodyCapture(signatureVersion === 'v1' ? (sent) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) : undefined);
   let transport = createRetryingFetch({
+    // `signature` is set here, once, just before the first attempt: over what is actually sent.
+    prepare: createRequestSigner(signingSecret, signatureVersion),
     fetch: options.fetch,
     timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
     maxRetries: nonNegativeInteger(options, 'maxRetries', 2),
@@ -111,17 +109,17 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     const settings = typeof options.autoReconcile === 'object' ? options.autoReconcile : {};
     transport = createReconcilingFetch(transport, () => (reconciler ??= createCrmClient({ ...options, autoReconcile: false })), { ...settings, now: options.clock, logger: options.logger });
   }
-  const client = createClient<paths, 'application/json'>({
+  // Validation happens as the Request is built, so nothing invalid is signed, let alone sent.
+  const client = createOperationClient<paths>({
     baseUrl,
     fetch: transport,
     ...(options.headers ? { headers: options.headers } : {}),
-    bodySerializer: body.serialize,
+    operations,
+    ...(options.validateRequests === false ? {} : { validators }),
+    // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
+    ...(signatureVersion === 'v1' ? { prepareBody: (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) } : {}),
+    setHeaders: (headers) => headers.set('key', apiKey),
   });
-  // One middleware: the operation's context first, validation before signing (nothing invalid is signed, let
-  // alone sent), then `key` and `signature`.
-  const context = contextMiddleware(operations, body.take);
-  const auth = authMiddleware(apiKey, signingSecret, signatureVersion);
-  client.use(options.validateRequests === false ? sequence(context, auth) : sequence(context, validationMiddleware(validators), auth));
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
   return client;
 }

@@ -2,7 +2,7 @@
 // that cannot exist), compared: the scheme the CRM refuses with 403 `invalid_signature` is not the one it
 // checks. Never a call that could create or move anything.
 import { createCrmClient, type CrmClientOptions } from './client';
-import type { SignatureVersion } from './middleware/auth';
+import type { SignatureVersion } from './request-signing';
 
 export interface SignatureProbe {
   /** The HTTP status, or undefined when no answer came (`error` says why). */

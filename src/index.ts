@@ -1,7 +1,7 @@
 // The package's public surface: re-exports only.
 export { createCrmClient } from './client';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './client';
-export type { SignatureVersion } from './middleware/auth';
+export type { SignatureVersion } from './request-signing';
 export { detectSignatureVersion } from './detect-signature-version';
 export type { SignatureDetection, SignatureProbe, DetectOptions } from './detect-signature-version';
 export { signPayload, verifySignature } from './signature';

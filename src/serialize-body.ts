@@ -17,23 +17,3 @@ export function serializeJsonBody(body: unknown): string {
   }
   return text;
 }
-
-/**
- * A serializer that also remembers the text it produced, for the first middleware to take: openapi-fetch
- * calls the serializer and then the first middleware with no await in between, so the text taken belongs to
- * the request at hand. Signing and validation then use it instead of reading the body stream back.
- */
-export function createBodyCapture(prepare: (body: unknown) => unknown = (body) => body): { serialize(body: unknown): string; take(): string | undefined } {
-  let last: string | undefined;
-  return {
-    serialize(body) {
-      last = serializeJsonBody(prepare(body));
-      return last;
-    },
-    take() {
-      const text = last;
-      last = undefined;
-      return text;
-    },
-  };
-}

@@ -1,5 +1,5 @@
 // What a newcomer sees when a local CRM starts: where it is, the key, and a signed curl to paste at once.
-import type { SignatureVersion } from '../middleware/auth';
+import type { SignatureVersion } from '../request-signing';
 import { sha1ParamsSignature } from '../params-signature';
 import { signPayload } from '../signature';
 

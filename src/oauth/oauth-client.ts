@@ -1,16 +1,12 @@
 // The Client OAuth API (the Client API host), typed by spec/client-oauth.yaml: openapi-fetch with this
 // package's transport (timeouts; a token call, never idempotent, is never re-sent after an ambiguous failure,
 // since a code and a rotated refresh token are single-use) and HTTP Basic client authentication.
-import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/client-oauth';
 import { operations } from '../../generated/client-oauth.operations';
 import { requestSchemas } from '../../generated/client-oauth.request-schemas';
+import { createOperationClient } from '../operation-client';
 import { requestValidators } from '../request-validators';
 import type { CrmLogger } from '../logger';
-import { contextMiddleware } from '../middleware/context';
-import { sequence, type RequestMiddleware } from '../middleware/sequence';
-import { validationMiddleware } from '../middleware/validation';
-import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
 import { OAuthError } from './errors';
 import { originOf } from './login-urls';
@@ -67,19 +63,13 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
   if (typeof options.clientId !== 'string' || options.clientId === '') throw new TypeError('createOAuthClient: `clientId` is required');
   if (typeof options.clientSecret !== 'string' || options.clientSecret === '') throw new TypeError('createOAuthClient: `clientSecret` is required');
   const authorization = basic(options.clientId, options.clientSecret);
-  const body = createBodyCapture();
-  const client = createClient<paths, 'application/json'>({
+  const client = createOperationClient<paths>({
     baseUrl: origin.origin,
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger }),
-    bodySerializer: body.serialize,
+    operations,
+    validators: requestValidators(requestSchemas),
+    setHeaders: (headers) => headers.set('authorization', authorization),
   });
-  const auth: RequestMiddleware = {
-    onRequest({ request }) {
-      request.headers.set('authorization', authorization);
-      return request;
-    },
-  };
-  client.use(sequence(contextMiddleware(operations, body.take), validationMiddleware(requestValidators(requestSchemas)), auth));
 
   async function settle<T>(operationId: string, call: Promise<Answer<T>>): Promise<T> {
     const { data, error, response } = await call;

@@ -1,15 +1,11 @@
 // The tenant's side of `/pay/callback`: report a payment's result to the CRM, signed, exactly as the spec says.
-import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/psp';
 import { operations } from '../../generated/psp.operations';
 import { requestSchemas } from '../../generated/psp.request-schemas';
+import { createOperationClient } from '../operation-client';
 import { requestValidators } from '../request-validators';
 import { toApiError } from '../api-error';
 import type { CrmLogger } from '../logger';
-import { contextMiddleware } from '../middleware/context';
-import { sequence } from '../middleware/sequence';
-import { validationMiddleware } from '../middleware/validation';
-import { createBodyCapture } from '../serialize-body';
 import { createRetryingFetch } from '../transport/retrying-fetch';
 import { withoutEmptyParams } from '../params-signature';
 import { pspSign } from './sign';
@@ -44,14 +40,13 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
   if (typeof callbackUrl !== 'string' || callbackUrl === '') throw new TypeError('createPspCallbackClient: `callbackUrl` is required');
   if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPspCallbackClient: `crmPayToken` is required');
   const baseUrl = callbackUrl.replace(/\/+$/, '').replace(/\/pay\/callback$/, '');
-  const capture = createBodyCapture();
-  const client = createClient<paths, 'application/json'>({
+  const client = createOperationClient<paths>({
     baseUrl,
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger }),
-    bodySerializer: capture.serialize,
     headers: { 'crm-pay-token': crmPayToken },
+    operations,
+    validators: requestValidators(requestSchemas),
   });
-  client.use(sequence(contextMiddleware(operations, capture.take), validationMiddleware(requestValidators(requestSchemas))));
   return {
     async reportPayment(result) {
       // No empty fields are sent, so the CRM's reading of "empty" (dropped or kept) cannot change the sign.

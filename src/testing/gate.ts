@@ -4,7 +4,7 @@
 // it received, so tests can assert the exact request a client sent.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { SignatureVersion } from '../middleware/auth';
+import type { SignatureVersion } from '../request-signing';
 import { verifySha1ParamsSignature } from '../params-signature';
 import { answerJson, captureRequest, listen, type CapturedRequest } from './http-server';
 

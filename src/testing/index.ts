@@ -1,6 +1,6 @@
 // crm-open-api/testing: a local CRM for your own tests and demos: the static mock (Prism answering from the
 // spec's examples) and the stateful sandbox.
-import type { SignatureVersion } from '../middleware/auth';
+import type { SignatureVersion } from '../request-signing';
 import { startGate, type CapturedRequest } from './gate';
 import { bundledSpecPath } from './package-root';
 import { startPrism } from './prism';

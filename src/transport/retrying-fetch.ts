@@ -20,6 +20,8 @@ export interface TransportOptions {
   logger: CrmLogger | undefined;
   /** The clock `sentAt` is read from (ms); Date.now unless a test drives virtual time. */
   clock?: () => number;
+  /** Runs once per request before its first attempt (the REST client signs here); what it throws, the call throws. */
+  prepare?: (request: Request) => Promise<void> | undefined;
 }
 
 /**
@@ -114,6 +116,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
   const fetchImpl = options.fetch ?? ((input: Request, init?: RequestInit) => globalThis.fetch(input, init));
 
   return async function retryingFetch(request: Request): Promise<Response> {
+    const prepared = options.prepare?.(request);
+    if (prepared) await prepared;
     const context = getRequestContext(request);
     const operation = context?.operation;
     // Unknown to the spec (a path outside it): only GET and HEAD are assumed safe to repeat.

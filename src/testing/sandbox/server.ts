@@ -2,7 +2,7 @@
 // control API for loopback callers; every request recorded as the mock records them.
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { SignatureVersion } from '../../middleware/auth';
+import type { SignatureVersion } from '../../request-signing';
 import { createAuthCheck } from '../gate';
 import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-server';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';

@@ -1,9 +1,10 @@
-import { CrmValidationError } from '../errors';
-import { sha1ParamsSignature, unsignableParam, type SignedParams } from '../params-signature';
-import { getRequestContext } from '../request-context';
-import { requestBytes } from '../request-bytes';
-import { createSigner } from '../signature';
-import type { RequestMiddleware } from './sequence';
+// The `signature` of a REST request with a body, set by the transport just before the first attempt, over
+// what is actually sent (a caller's middleware may have replaced the request).
+import { CrmValidationError } from './errors';
+import { sha1ParamsSignature, unsignableParam, type SignedParams } from './params-signature';
+import { getRequestContext } from './request-context';
+import { requestBytes } from './request-bytes';
+import { createSigner } from './signature';
 
 export type SignatureVersion = 'v1' | 'v2';
 
@@ -26,11 +27,11 @@ function createV1Signer(secret: string): (text: string, operationId: string | un
 }
 
 /**
- * Sets `key` on every request and, on every request with a body, `signature`: V2 is `sha256=<hex>` over exactly
- * the bytes the request will send (the text our serializer produced for it, or else read back from the
- * request); v1 is the SHA-1 parameter signature of the body's fields.
+ * Sets `signature` on a request with a body: V2 is `sha256=<hex>` over exactly the bytes the request will send
+ * (the text our serializer produced for it, or else read back from the request); v1 is the SHA-1 parameter
+ * signature of the body's fields.
  */
-export function authMiddleware(apiKey: string, signingSecret: string, version: SignatureVersion = 'v2'): RequestMiddleware {
+export function createRequestSigner(signingSecret: string, version: SignatureVersion = 'v2'): (request: Request) => Promise<void> | undefined {
   const signV2 = createSigner(signingSecret);
   const signV1 = createV1Signer(signingSecret);
   const sign = async (request: Request) => {
@@ -41,13 +42,7 @@ export function authMiddleware(apiKey: string, signingSecret: string, version: S
     } else {
       request.headers.set('signature', await signV2(text ?? (await requestBytes(request))));
     }
-    return request;
   };
-  return {
-    // Synchronous for a request without a body: it has nothing to sign.
-    onRequest({ request }) {
-      request.headers.set('key', apiKey);
-      return request.body === null ? request : sign(request);
-    },
-  };
+  // Nothing to sign (and no promise to wait for) without a body.
+  return (request) => (request.body === null ? undefined : sign(request));
 }
