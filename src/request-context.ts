@@ -1,5 +1,5 @@
 // What the transport needs to know about a request that openapi-fetch does not hand to `fetch`: which
-// operation it is. Set by the first middleware, read by the transport; keyed by the Request itself.
+// operation it is. Set as the Request is built (operation-client.ts), read by the transport and the signer.
 import type { OperationEntry } from './validation-types';
 
 export interface RequestContext {
@@ -9,13 +9,14 @@ export interface RequestContext {
   bodyText?: string;
 }
 
-// A symbol-keyed property of the Request: invisible to enumeration and JSON, and, unlike a WeakMap entry,
-// nothing for the garbage collector to do.
+// A non-enumerable, symbol-keyed property of the Request: invisible to enumeration, JSON and inspection in
+// every runtime (the body text may hold a password), and, unlike a WeakMap entry, nothing for the garbage
+// collector to do.
 const CONTEXT = Symbol('crm-open-api.request-context');
 type Tagged = Request & { [CONTEXT]?: RequestContext };
 
 export const setRequestContext = (request: Request, context: RequestContext): void => {
-  (request as Tagged)[CONTEXT] = context;
+  Object.defineProperty(request, CONTEXT, { value: context, configurable: true });
 };
 
 export const getRequestContext = (request: Request): RequestContext | undefined => (request as Tagged)[CONTEXT];
