@@ -1,5 +1,7 @@
 // Size of the runtime: src/index.ts bundled and minified by esbuild, openapi-fetch left out, with and without
 // the generated code (the hand-written part is what we keep small), then gzipped.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { ROOT } from './apis';
@@ -28,6 +30,16 @@ async function minified(entry: string, externalGenerated: boolean): Promise<Uint
   return result.outputFiles[0]!.contents;
 }
 
+/** src/index.ts's exports, less the Client OAuth ones, as re-export source. */
+function wholeWithoutOAuth(): string {
+  const index = readFileSync(join(ROOT, 'src', 'index.ts'), 'utf8');
+  return index
+    .split('\n')
+    .filter((line) => !line.includes('./oauth/'))
+    .join('\n')
+    .replaceAll("from './", "from './src/");
+}
+
 export interface SizeRow {
   name: string;
   minBytes: number;
@@ -41,6 +53,9 @@ export async function runtimeSizes(): Promise<SizeRow[]> {
     ['hand-written REST client with errors, paginate, unwrap, signing helpers', "export { createCrmClient, paginate, unwrap, signPayload, verifySignature, CrmError, CrmApiError, CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError, CrmValidationError } from './src/index'", true],
     ['hand-written package (every export, incl. tenant-side handlers)', "export * from './src/index'", true],
     ['whole package with generated validators and tables (no openapi-fetch)', "export * from './src/index'", false],
+    // The same without the Client OAuth helpers (their own API, schemas and table): what the package weighs
+    // for a team that never signs clients in, were they a separate entry.
+    ['whole package without the Client OAuth helpers', wholeWithoutOAuth(), false],
     // What a worker that imports one receiver helper pays (generated code included, as a bundler would).
     ['only verifyWebhook', "export { verifyWebhook } from './src/index'", false],
     ['only pspSign', "export { pspSign } from './src/index'", false],
