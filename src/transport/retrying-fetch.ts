@@ -137,7 +137,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
       const started = logger ? performance.now() : 0;
       logger?.debug?.('crm request', { ...logDetails(request, context, retry + 1), headers: redactHeaders(request.headers) });
       // One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
-      // costs more than the rest of the middleware together); a retry sends a fresh copy, since the first
+      // costs more than everything else this client does to it); a retry sends a fresh copy, since the first
       // one's body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
       const init = new AttemptInit(request.signal, deadlines);
       const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
