@@ -1,4 +1,4 @@
-// The body bytes of a request, read once and shared by the middlewares that need them (validation, signing).
+// The body bytes of a request, read once and shared by whatever needs them (the signer, the transport).
 const cache = /* @__PURE__ */ new WeakMap<Request, Promise<Uint8Array>>();
 
 export function requestBytes(request: Request): Promise<Uint8Array> {
