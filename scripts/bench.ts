@@ -95,7 +95,7 @@ async function sandboxPair() {
 /**
  * Clients against one local node:http server answering the list page (keep-alive, the global fetch): what the
  * SDK adds to a real HTTP call. Calls over loopback vary by ±10% from one moment to the next, so the clients
- * take turns: 40 rounds of 150 calls each, in alternating order, and each client's median time per call.
+ * take turns: 80 rounds of 150 calls each, in alternating order, and each client's median time per call.
  * Next to them, bare openapi-fetch given only an abortable timeout (its own AbortController and timer): the
  * least any client with a real timeout can cost.
  */
@@ -115,7 +115,7 @@ async function loopbackRows() {
     ['bare openapi-fetch GET + an abortable timeout', createClient<paths>({ baseUrl: server.url, headers: { key: KEY }, fetch: timed((request: Request, init: RequestInit) => globalThis.fetch(request, init)) })],
     ['GET listClients via createCrmClient', createCrmClient({ baseUrl: server.url, apiKey: KEY })],
   ];
-  const rounds = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 40);
+  const rounds = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 80);
   const perRound = 150;
   const times: number[][] = clients.map(() => []);
   const round = async (index: number) => {
