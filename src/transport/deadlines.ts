@@ -1,7 +1,7 @@
-// The timeouts of one transport's attempts, kept by one timer instead of one each: a timer started and
-// cleared per request costs about 0.3 µs on Node 20, a Map entry a tenth of that. Every attempt of a transport
-// has the same timeout, so they expire in the order they started: the oldest pending attempt always holds the
-// next deadline.
+// The timeouts of one transport's attempts, kept by one timer instead of one each: in memory, a GET through
+// the transport costs 0.97 µs over bare openapi-fetch this way and 1.27 µs with a timer per attempt (median of
+// 6 alternating rounds, Node 20). Every attempt of a transport has the same timeout, so they expire in the
+// order they started: the oldest pending attempt always holds the next deadline.
 
 export interface Expiring {
   expire(): void;
