@@ -2,7 +2,7 @@
 // applies the operation to the state, and says what to answer and which fault (if any) to apply around it.
 import { requestSchemas } from '../../../generated/crm-rest.request-schemas';
 import { requestValidators } from '../../request-validators';
-import { describeIssues, issuesText } from '../../validation-message';
+import { inputProblem } from '../../handlers/respond';
 import type { RequestValidator } from '../../validation-types';
 import type { CapturedRequest } from '../http-server';
 import { VirtualClock } from './clock';
@@ -113,8 +113,8 @@ export class SandboxEngine {
     }
     const validate = this.validators[op.id];
     const input = body === undefined ? { path, query } : { path, query, body };
-    if (validate && !validate(input)) {
-      const detail = issuesText(describeIssues(validate.errors ?? []));
+    const detail = validate && inputProblem(validate, input);
+    if (detail) {
       return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail }) };
     }
 

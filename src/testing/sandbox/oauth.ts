@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { requestSchemas } from '../../../generated/client-oauth.request-schemas';
 import { requestValidators } from '../../request-validators';
-import { describeIssues, issuesText } from '../../validation-message';
+import { inputProblem } from '../../handlers/respond';
 import type { RequestValidator } from '../../validation-types';
 import { digest, sameSecret } from '../gate';
 import type { CapturedRequest } from '../http-server';
@@ -211,12 +211,13 @@ export function createSandboxOAuth(engine: SandboxEngine) {
         return json(400, { error: 'invalid_request', error_description: 'the body is not JSON' });
       }
       const validate = (validators as Record<string, RequestValidator>)[operationIds[request.path]!];
-      if (validate && !validate({ path: {}, query: {}, body })) {
+      const problem = validate && inputProblem(validate, { query: {}, body });
+      if (problem) {
         // A grant the spec does not know is the documented "invalid grant type".
         if (request.path === '/oauth/token' && !['authorization_code', 'password', 'refresh_token'].includes((body as { grant_type?: string })?.grant_type ?? '')) return grantError('invalid grant type');
         // An MFA type the spec does not list is the documented "Invalid Mfa Type".
         if (request.path === '/oauth/mfa/bind' && mfaUser((body as { mfa_token?: string })?.mfa_token ?? '') && !['authenticator', 'email'].includes((body as { mfa_type?: string })?.mfa_type ?? '')) return grantError('Invalid Mfa Type');
-        return json(400, { error: 'invalid_request', error_description: issuesText(describeIssues(validate.errors ?? [])) });
+        return json(400, { error: 'invalid_request', error_description: problem });
       }
       return call(body);
     },
