@@ -6,7 +6,7 @@ import { throwOnErrorMiddleware } from './api-error';
 import { createOperationClient } from './operation-client';
 import { createRequestSigner, type SignatureVersion } from './request-signing';
 import type { CrmLogger } from './logger';
-import { withoutEmptyParams, type SignedParams } from './params-signature';
+import { isPlainObject, withoutEmptyParams } from './params-signature';
 import { requestValidators } from './request-validators';
 import type { BackoffOptions } from './transport/backoff';
 import { createRetryingFetch } from './transport/retrying-fetch';
@@ -91,8 +91,6 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
   const signatureVersion = options.signatureVersion ?? 'v2';
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
-  // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
-  const isPlainObject = (body: unknown): body is SignedParams => body !== null && typeof body === 'object' && !Array.isArray(body);
   let transport = createRetryingFetch({
     // `signature` is set here, once, just before the first attempt: over what is actually sent.
     prepare: createRequestSigner(signingSecret, signatureVersion),

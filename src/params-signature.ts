@@ -29,8 +29,11 @@ import { timingSafeEqualStrings } from './signature';
 export type SignedParams = Record<string, unknown>;
 export type EmptyValues = 'drop' | 'keep';
 
+/** A JSON object (not null, not an array): what has named fields to sign. */
+export const isPlainObject = (value: unknown): value is SignedParams => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 function render(value: unknown): string {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  if (isPlainObject(value)) return JSON.stringify(value);
   return String(value);
 }
 

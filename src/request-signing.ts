@@ -1,7 +1,7 @@
 // The `signature` of a REST request with a body, set by the transport just before the first attempt, over
 // what is actually sent (a caller's middleware may have replaced the request).
 import { CrmValidationError } from './errors';
-import { sha1ParamsSignature, unsignableParam, type SignedParams } from './params-signature';
+import { isPlainObject, sha1ParamsSignature, unsignableParam } from './params-signature';
 import { getRequestContext } from './request-context';
 import { requestBytes } from './request-bytes';
 import { createSigner } from './signature';
@@ -15,14 +15,14 @@ export type SignatureVersion = 'v1' | 'v2';
 function createV1Signer(secret: string): (text: string, operationId: string | undefined) => Promise<string> {
   return async (text, operationId) => {
     const params = JSON.parse(text) as unknown;
-    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    if (!isPlainObject(params)) {
       throw new CrmValidationError(`${operationId ?? 'request'}: body must be a JSON object to be signed with signature v1`, 'body', 'must be a JSON object to be signed with signature v1', operationId);
     }
-    const unsignable = unsignableParam(params as SignedParams);
+    const unsignable = unsignableParam(params);
     if (unsignable) {
       throw new CrmValidationError(`${operationId ?? 'request'}: body.${unsignable.field} ${unsignable.rule}`, `body.${unsignable.field}`, unsignable.rule, operationId);
     }
-    return sha1ParamsSignature(params as SignedParams, secret);
+    return sha1ParamsSignature(params, secret);
   };
 }
 
