@@ -3,7 +3,7 @@
 import type { components } from '../generated/external-wallets';
 import { requestSchemas } from '../generated/external-wallets.request-schemas';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './handlers/body';
-import { withDeadline } from './handlers/deadline';
+import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { inputProblem, json, queryOf } from './handlers/respond';
@@ -79,6 +79,8 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const report = options.onError ?? defaultReporter;
   const store = options.dedupe ?? memoryDedupeStore();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DEADLINE_MS;
+  const ttlMs = options.dedupeTtlMs ?? 30 * 24 * 60 * 60 * 1000;
   const transfers = { credit: { callback: options.credit, validate: validators.creditExternalWallet }, debit: { callback: options.debit, validate: validators.debitExternalWallet } };
 
   /** Credit or debit: once per `order_id`, claimed in the store before the callback and released if it fails. */
@@ -89,18 +91,17 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     if (!callback) return json(404, { type: 'invalid_request', message: `this wallet service takes no ${kind} calls (no \`${kind}\` callback)` });
     const request = body as ExternalWalletTransfer;
     const key = `external-wallet-order:${request.order_id}`;
-    const claim = await store.claim(key, (options.timeoutMs ?? 4000) + 60_000);
+    const claim = await store.claim(key, timeoutMs + 60_000);
     if (claim === 'done') return json(422, { type: 'order_exists' });
     if (claim === 'pending') return json(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
     const moved = (result: ExternalWalletTransferResult) => result !== 'wallet_not_found' && result !== 'insufficient_funds';
-    const ttl = options.dedupeTtlMs ?? 30 * 24 * 60 * 60 * 1000;
-    const settled = await withDeadline((signal) => callback(request, { signal }), options.timeoutMs ?? 4000);
+    const settled = await withDeadline((signal) => callback(request, { signal }), timeoutMs);
     if (!settled.ok) {
       reportSafely(report, settled.error, { receiver: 'external-wallets', step: settled.timedOut ? `${kind}-timeout` : kind, key: request.order_id });
       if (!settled.timedOut) await store.release(key);
       // A callback past its deadline may still move the money: the order stays claimed (a retry meanwhile gets
       // 503) until it ends, and is then done or freed by how it ended, so a retry can never apply it twice.
-      else void settled.later.then((late) => (late.ok && moved(late.value) ? store.complete(key, ttl) : store.release(key))).catch((error: unknown) => reportSafely(report, error, { receiver: 'external-wallets', step: `${kind}-settle`, key: request.order_id }));
+      else void settled.later.then((late) => (late.ok && moved(late.value) ? store.complete(key, ttlMs) : store.release(key))).catch((error: unknown) => reportSafely(report, error, { receiver: 'external-wallets', step: `${kind}-settle`, key: request.order_id }));
       return unavailable();
     }
     const result = settled.value;
@@ -109,7 +110,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       await store.release(key);
       return result === 'wallet_not_found' ? json(404, { type: 'wallet_not_found' }) : json(409, { type: 'insufficient_funds' });
     }
-    await store.complete(key, ttl);
+    await store.complete(key, ttlMs);
     const wrong = inconsistency([result], () => 'wallet');
     if (wrong) {
       reportSafely(report, new RangeError(wrong), { receiver: 'external-wallets', step: kind, key: request.order_id });

@@ -2,7 +2,7 @@
 import type { webhooks } from '../generated/crm-webhooks';
 import { CrmError } from './errors';
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './handlers/body';
-import { withDeadline } from './handlers/deadline';
+import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { json, type WaitUntil } from './handlers/respond';
@@ -122,7 +122,6 @@ export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8A
   return `${event.source.event}:sha256:${await digestHex('SHA-256', rawBody)}`;
 }
 
-const DEFAULT_TIMEOUT_MS = 4000;
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
@@ -137,7 +136,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const acknowledge = options.acknowledge ?? 'after-handling';
   if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist` (a durable hand-off)");
   if (acknowledge === 'after-handling' && persist) throw new TypeError("createWebhookHandler: `persist` is used with `acknowledge: 'after-persist'`");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DEADLINE_MS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const ttlMs = options.dedupeTtlMs ?? WEEK_MS;
   const store = options.dedupe === false ? undefined : options.dedupe ?? memoryDedupeStore();

@@ -1,6 +1,9 @@
 // Running the tenant's code with a deadline: it gets an AbortSignal that fires when the deadline passes, and
 // the caller learns in time whether it finished, failed or timed out.
 
+/** The default deadline of a tenant's callback: inside the 5 seconds the CRM waits for an answer. */
+export const DEFAULT_DEADLINE_MS = 4000;
+
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
