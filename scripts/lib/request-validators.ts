@@ -8,21 +8,30 @@ import { listOperations, resolveRef, type DocumentOperation, type Json } from '.
 
 const deref = (bundle: Json, node: Json): Json => resolveRef(bundle, node).node;
 
+/** An operation's parameters, the path item's and its own, with `$ref`s followed. */
+const parametersOf = (bundle: Json, { operation, pathItem }: DocumentOperation): Json[] =>
+  [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p: Json) => deref(bundle, p));
+
+/** An operation's JSON request body: its schema (not followed) and whether the body is required. */
+function jsonBodyOf(bundle: Json, { operation }: DocumentOperation): { schema: Json | undefined; required: boolean } {
+  const requestBody = deref(bundle, operation.requestBody ?? {});
+  return { schema: requestBody?.content?.['application/json']?.schema, required: requestBody?.required === true };
+}
+
 /** Where a list operation takes `skip` and `limit`, and the largest `limit` the spec allows. */
-function pageOf(bundle: Json, { operation, pathItem }: DocumentOperation): OperationEntry['page'] {
-  const query = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p: Json) => deref(bundle, p)).filter((p: Json) => p.in === 'query');
+function pageOf(bundle: Json, op: DocumentOperation): OperationEntry['page'] {
+  const query = parametersOf(bundle, op).filter((p: Json) => p.in === 'query');
   const queryLimit = query.find((p: Json) => p.name === 'limit');
   if (queryLimit && query.some((p: Json) => p.name === 'skip')) return { in: 'query', maxLimit: deref(bundle, queryLimit.schema).maximum };
-  const body = deref(bundle, deref(bundle, operation.requestBody ?? {})?.content?.['application/json']?.schema ?? {});
+  const body = deref(bundle, jsonBodyOf(bundle, op).schema ?? {});
   const bodyLimit = body?.properties?.limit && deref(bundle, body.properties.limit);
   if (bodyLimit && body.properties.skip) return { in: 'body', maxLimit: bodyLimit.maximum };
   return undefined;
 }
 
 /** Path parameters typed as numbers (a URL holds text; reconciliation reads them back as the spec types them). */
-function numericPathParams(bundle: Json, { operation, pathItem }: DocumentOperation): string[] {
-  return [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]
-    .map((p: Json) => deref(bundle, p))
+function numericPathParams(bundle: Json, op: DocumentOperation): string[] {
+  return parametersOf(bundle, op)
     .filter((p: Json) => p.in === 'path' && ['integer', 'number'].includes(deref(bundle, p.schema ?? {}).type))
     .map((p: Json) => p.name);
 }
@@ -46,10 +55,9 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
 }
 
 /** The parameters of one location of an operation, as the validators' `path` or `query` object. */
-function parameterSchemas(bundle: Json, { operation, pathItem }: DocumentOperation, location: 'path' | 'query'): ParameterSchemas {
+function parameterSchemas(bundle: Json, op: DocumentOperation, location: 'path' | 'query'): ParameterSchemas {
   const group: ParameterSchemas = { properties: {}, required: [] };
-  for (const raw of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
-    const parameter = deref(bundle, raw);
+  for (const parameter of parametersOf(bundle, op)) {
     if (parameter.in !== location) continue;
     group.properties[parameter.name] = parameter.schema;
     if (parameter.required) group.required.push(parameter.name);
@@ -61,11 +69,10 @@ function parameterSchemas(bundle: Json, { operation, pathItem }: DocumentOperati
 export function inputSchema(bundle: Json, op: DocumentOperation): Json {
   const object = (g: ParameterSchemas) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
   const schema: Json = { type: 'object', properties: { path: object(parameterSchemas(bundle, op, 'path')), query: object(parameterSchemas(bundle, op, 'query')) }, required: ['path', 'query'] };
-  const requestBody = deref(bundle, op.operation.requestBody ?? {});
-  const body = requestBody?.content?.['application/json']?.schema;
-  if (body) {
-    schema.properties.body = body;
-    if (requestBody.required) schema.required.push('body');
+  const body = jsonBodyOf(bundle, op);
+  if (body.schema) {
+    schema.properties.body = body.schema;
+    if (body.required) schema.required.push('body');
   }
   return schema;
 }
@@ -106,15 +113,14 @@ export function requestSchemas(bundle: Json): RequestSchemas {
   const strip = (group: ParameterSchemas): ParameterSchemas => ({ properties: Object.fromEntries(Object.entries(group.properties).map(([name, schema]) => [name, validationSchema(schema, refs)])), required: group.required });
   const operations: RequestSchemas['operations'] = {};
   for (const op of listOperations(bundle)) {
-    const requestBody = deref(bundle, op.operation.requestBody ?? {});
-    const body = requestBody?.content?.['application/json']?.schema;
+    const body = jsonBodyOf(bundle, op);
     const path = parameterSchemas(bundle, op, 'path');
     const query = parameterSchemas(bundle, op, 'query');
     operations[op.id] = {
       // An operation without path or query parameters leaves the location out: it then takes none.
       ...(Object.keys(path.properties).length ? { path: strip(path) } : {}),
       ...(Object.keys(query.properties).length ? { query: strip(query) } : {}),
-      ...(body ? { body: validationSchema(body, refs), ...(requestBody.required ? { bodyRequired: true } : {}) } : {}),
+      ...(body.schema ? { body: validationSchema(body.schema, refs), ...(body.required ? { bodyRequired: true } : {}) } : {}),
     };
   }
   const schemas: RequestSchemas['schemas'] = {};
