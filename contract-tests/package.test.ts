@@ -28,34 +28,32 @@ it('holds dist/, the generated types and bundled specs, README and package.json 
   for (const api of ['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets']) expect(tarball.files).toContain(`generated/${api}.openapi.json`);
 });
 
-it('the root and redis ESM entries import no Node built-in: only openapi-fetch and their own chunks', () => {
-  const seen = new Set<string>();
-  const imports = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const source = readFileSync(join(ROOT, 'dist', file), 'utf8');
-    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"/g), ...source.matchAll(/\bimport\s*"([^"]+)"/g)].map(([, s]) => s!);
-    for (const specifier of specifiers) {
-      if (specifier.startsWith('./') || specifier.startsWith('../')) visit(join(file, '..', specifier));
-      else imports.add(specifier);
-    }
-  };
-  visit('index.mjs');
-  visit('redis/index.mjs');
-  expect([...imports]).toEqual(['openapi-fetch']);
-  expect(seen.size).toBeGreaterThan(1);
-});
-
-it('the root ESM entry, with the chunks it imports, is at most 250 KB', () => {
+/** The files of dist/ that ESM `entries` load (following relative imports) and the packages they import. */
+function esmGraph(...entries: string[]): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
+  const packages = new Set<string>();
   const visit = (file: string) => {
     if (files.has(file)) return;
     files.add(file);
     const source = readFileSync(join(ROOT, 'dist', file), 'utf8');
-    for (const [, specifier] of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"(\.[^"]+)"/g)) visit(join(file, '..', specifier!));
+    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"/g), ...source.matchAll(/\bimport\s*"([^"]+)"/g)].map(([, s]) => s!);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('./') || specifier.startsWith('../')) visit(join(file, '..', specifier));
+      else packages.add(specifier);
+    }
   };
-  visit('index.mjs');
+  entries.forEach(visit);
+  return { files, packages };
+}
+
+it('the root and redis ESM entries import no Node built-in: only openapi-fetch and their own chunks', () => {
+  const { files, packages } = esmGraph('index.mjs', 'redis/index.mjs');
+  expect([...packages]).toEqual(['openapi-fetch']);
+  expect(files.size).toBeGreaterThan(1);
+});
+
+it('the root ESM entry, with the chunks it imports, is at most 250 KB', () => {
+  const { files } = esmGraph('index.mjs');
   const bytes = [...files].reduce((total, file) => total + statSync(join(ROOT, 'dist', file)).size, 0);
   process.stdout.write(`dist/index.mjs with its chunks: ${bytes} bytes (${[...files].join(', ')})\n`);
   expect(bytes).toBeLessThanOrEqual(250 * 1024);

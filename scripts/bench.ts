@@ -53,11 +53,11 @@ const pairs: [string, () => unknown, string, () => unknown][] = [
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Ops/s of a case and its baseline: 3 rounds of the pair alone (order alternating), median of each. */
-async function measurePair(run: () => unknown, baseRun: () => unknown, rounds = 3): Promise<[number, number]> {
+async function measurePair(run: () => unknown, baseRun: () => unknown): Promise<[number, number]> {
   const time = Number(process.env.BENCH_TIME_MS ?? 700);
   const cases: number[] = [];
   const bases: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < 3; round++) {
     const bench = new Bench({ time, warmup: true });
     if (round % 2 === 0) bench.add('case', run).add('base', baseRun);
     else bench.add('base', baseRun).add('case', run);
