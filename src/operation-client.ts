@@ -2,20 +2,22 @@
 // client's methods note the path template and params of the call; openapi-fetch then builds the Request
 // (synchronously, in the same call) through `Request` below, which looks the operation up, checks path,
 // query and body against the spec (CrmValidationError before anything is sent), sets the headers every
-// request carries and tags the Request for the transport. No middleware of ours is on the way: for each
+// request carries and tags the Request for the transport. While no middleware is there to see it, what it
+// gives the transport is an OutgoingRequest, not a Request (see outgoing-request.ts). No middleware of ours is on the way: for each
 // middleware openapi-fetch makes a request id and awaits its answer, which on the hot path cost about as
 // much as all our checks together (npm run bench).
 import createClient, { type Client } from 'openapi-fetch';
 import { CrmValidationError } from './errors';
-import { setRequestContext } from './request-context';
+import { OutgoingRequest } from './outgoing-request';
+import { setRequestContext, type RequestContext } from './request-context';
 import { serializeJsonBody } from './serialize-body';
 import { describeIssues, issuesText } from './validation-message';
 import type { OperationEntry, RequestValidator } from './validation-types';
 
 export interface OperationClientOptions {
   baseUrl: string;
-  /** The transport: it gets every Request, tagged with its operation. */
-  fetch: (request: Request) => Promise<Response>;
+  /** The transport: it gets every request, tagged with its operation. */
+  fetch: (request: Request | OutgoingRequest) => Promise<Response>;
   headers?: Record<string, string>;
   /** Every operation of the API by `METHOD /path/template` (generated/<api>.operations.ts). */
   operations: Record<string, OperationEntry>;
@@ -28,7 +30,16 @@ export interface OperationClientOptions {
 }
 
 type Params = { path?: object; query?: object };
-type Call = { schemaPath: string; params: Params };
+/** `plain`: the call's options are only these, with no middleware of its own and a real AbortSignal if any. */
+type Call = { schemaPath: string; params: Params; plain: boolean };
+
+// Options a call may have and still go to fetch unbuilt: building its Request later (in Node's fetch) cannot
+// fail where building it now would not have, and no middleware needs to see it.
+const PLAIN_OPTIONS = new Set(['params', 'body', 'headers', 'parseAs', 'signal']);
+const isPlain = (init: Record<string, unknown> | undefined): boolean => {
+  for (const key in init) if (!PLAIN_OPTIONS.has(key)) return false;
+  return init?.signal === undefined || init.signal instanceof AbortSignal;
+};
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -44,12 +55,24 @@ function validate(validator: RequestValidator, operation: OperationEntry, params
   throw new CrmValidationError(`${operation.id}: ${issuesText(issues)}`, first?.field ?? '', first?.rule ?? '', operation.id);
 }
 
+function parses(url: string): boolean {
+  try {
+    return Boolean(new URL(url));
+  } catch {
+    return false;
+  }
+}
+
 export function createOperationClient<Paths extends {}>(options: OperationClientOptions): Client<Paths, 'application/json'> {
   const { operations, validators, prepareBody, setHeaders } = options;
   let call: Call | undefined;
+  // Set once a middleware is added (`use`): from then on every call is built into a Request for it to see.
+  let middlewareUsed = false;
+  // A base URL that does not parse on its own (relative, say) is left to the Request to resolve or refuse.
+  const absoluteBase = parses(options.baseUrl);
 
   // Called by openapi-fetch as `new Request(url, init)`; a function that returns an object, so `new` gives it.
-  function OperationRequest(input: string, init: RequestInit & { headers: Headers; method: string }): Request {
+  function OperationRequest(input: string, init: RequestInit & { headers: Headers; method: string }): Request | OutgoingRequest {
     const current = call;
     call = undefined;
     const hasBody = init.body !== undefined && init.body !== null;
@@ -60,8 +83,12 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
     const validator = operation && validators?.[operation.id];
     if (validator) validate(validator, operation, current.params, bodyText, hasBody);
     setHeaders?.(init.headers);
+    if (!current) return new Request(input, init);
+    const context: RequestContext = { operation, schemaPath: current.schemaPath, ...(hasBody && bodyText !== undefined ? { bodyText } : {}) };
+    const bodyFits = hasBody ? bodyText !== undefined && init.method !== 'GET' && init.method !== 'HEAD' : true;
+    if (absoluteBase && !middlewareUsed && current.plain && bodyFits) return new OutgoingRequest(input, init, context);
     const request = new Request(input, init);
-    if (current) setRequestContext(request, { operation, schemaPath: current.schemaPath, ...(hasBody && bodyText !== undefined ? { bodyText } : {}) });
+    setRequestContext(request, context);
     return request;
   }
 
@@ -79,7 +106,8 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
   const noting =
     <Send extends (...args: never[]) => unknown>(send: Send, at: number) =>
     (...args: Parameters<Send>) => {
-      call = { schemaPath: args[at] as unknown as string, params: ((args[at + 1] as { params?: Params } | undefined)?.params ?? {}) as Params };
+      const init = args[at + 1] as { params?: Params } | undefined;
+      call = { schemaPath: args[at] as unknown as string, params: (init?.params ?? {}) as Params, plain: isPlain(init) };
       try {
         return send(...args);
       } finally {
@@ -89,5 +117,10 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
   const methods = client as unknown as Record<string, (...args: never[]) => unknown>;
   for (const method of METHODS) methods[method] = noting(methods[method]!, 0);
   methods.request = noting(methods.request!, 1);
+  const use = client.use;
+  client.use = (...middleware) => {
+    use(...middleware);
+    middlewareUsed ||= middleware.some(Boolean);
+  };
   return client;
 }

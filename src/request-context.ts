@@ -1,5 +1,6 @@
 // What the transport needs to know about a request that openapi-fetch does not hand to `fetch`: which
 // operation it is. Set as the Request is built (operation-client.ts), read by the transport and the signer.
+import { OutgoingRequest } from './outgoing-request';
 import type { OperationEntry } from './validation-types';
 
 export interface RequestContext {
@@ -19,4 +20,5 @@ export const setRequestContext = (request: Request, context: RequestContext): vo
   Object.defineProperty(request, CONTEXT, { value: context, configurable: true });
 };
 
-export const getRequestContext = (request: Request): RequestContext | undefined => (request as Tagged)[CONTEXT];
+export const getRequestContext = (request: Request | OutgoingRequest): RequestContext | undefined =>
+  request instanceof OutgoingRequest ? request.context : (request as Tagged)[CONTEXT];

@@ -2,6 +2,7 @@
 // what is actually sent (a caller's middleware may have replaced the request).
 import { CrmValidationError } from './errors';
 import { isPlainObject, sha1ParamsSignature, unsignableParam } from './params-signature';
+import type { TransportRequest } from './outgoing-request';
 import { getRequestContext } from './request-context';
 import { requestBytes } from './request-bytes';
 import { createSigner } from './signature';
@@ -31,16 +32,16 @@ function createV1Signer(secret: string): (text: string, operationId: string | un
  * (the text our serializer produced for it, or else read back from the request); v1 is the SHA-1 parameter
  * signature of the body's fields.
  */
-export function createRequestSigner(signingSecret: string, version: SignatureVersion = 'v2'): (request: Request) => Promise<void> | undefined {
+export function createRequestSigner(signingSecret: string, version: SignatureVersion = 'v2'): (request: TransportRequest) => Promise<void> | undefined {
   const signV2 = createSigner(signingSecret);
   const signV1 = createV1Signer(signingSecret);
-  const sign = async (request: Request) => {
+  const sign = async (request: TransportRequest) => {
     const context = getRequestContext(request);
     const text = context?.bodyText;
     if (version === 'v1') {
-      request.headers.set('signature', await signV1(text ?? new TextDecoder().decode(await requestBytes(request)), context?.operation?.id));
+      request.headers.set('signature', await signV1(text ?? new TextDecoder().decode(await requestBytes(request as Request)), context?.operation?.id));
     } else {
-      request.headers.set('signature', await signV2(text ?? (await requestBytes(request))));
+      request.headers.set('signature', await signV2(text ?? (await requestBytes(request as Request))));
     }
   };
   // Nothing to sign (and no promise to wait for) without a body.

@@ -4,13 +4,14 @@
 // with `reconciliation` attached.
 import type { CrmClient } from '../client';
 import { CrmAmbiguousOutcomeError, CrmNotAppliedError, type Reconciliation } from '../errors';
+import type { TransportRequest } from '../outgoing-request';
 import { reconcile, type ReconcileOptions } from './reconcile';
 
 export function createReconcilingFetch(
-  send: (request: Request) => Promise<Response>,
+  send: (request: TransportRequest) => Promise<Response>,
   reconciler: () => CrmClient,
   options: ReconcileOptions,
-): (request: Request) => Promise<Response> {
+): (request: TransportRequest) => Promise<Response> {
   return async (request) => {
     try {
       return await send(request);

@@ -8,6 +8,7 @@ import { isSecretName, redactHeaders } from '../redact';
 import { getRequestContext, type RequestContext } from '../request-context';
 import type { OperationEntry } from '../validation-types';
 import { requestBytes } from '../request-bytes';
+import { OutgoingRequest, type TransportRequest } from '../outgoing-request';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { createDeadlines, type Deadlines, type Expiring } from './deadlines';
 import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
@@ -21,7 +22,7 @@ export interface TransportOptions {
   /** The clock `sentAt` is read from (ms); Date.now unless a test drives virtual time. */
   clock?: () => number;
   /** Runs once per request before its first attempt (the REST client signs here); what it throws, the call throws. */
-  prepare?: (request: Request) => Promise<void> | undefined;
+  prepare?: (request: TransportRequest) => Promise<void> | undefined;
 }
 
 /**
@@ -35,7 +36,7 @@ class AttemptInit implements Expiring {
   timedOut = false;
 
   constructor(
-    private readonly caller: AbortSignal,
+    private readonly caller: AbortSignal | undefined,
     private readonly deadlines: Deadlines,
   ) {
     deadlines.add(this);
@@ -50,25 +51,26 @@ class AttemptInit implements Expiring {
     if (!this.controller) {
       this.controller = new AbortController();
       if (this.timedOut) this.controller.abort();
-      else if (this.caller.aborted) this.controller.abort(this.caller.reason);
-      else this.caller.addEventListener('abort', this, { once: true });
+      else if (this.caller?.aborted) this.controller.abort(this.caller.reason);
+      else this.caller?.addEventListener('abort', this, { once: true });
     }
     return this.controller.signal;
   }
 
   /** The caller's signal fired (this object is its listener). */
   handleEvent(): void {
-    this.controller?.abort(this.caller.reason);
+    this.controller?.abort(this.caller?.reason);
   }
 
   done(): void {
     this.deadlines.remove(this);
-    if (this.controller) this.caller.removeEventListener('abort', this);
+    if (this.controller) this.caller?.removeEventListener('abort', this);
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve, reject) => {
+    if (!signal) return void setTimeout(resolve, ms);
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
@@ -92,7 +94,7 @@ function reconcileHandle(body: string | Uint8Array | undefined, field: string | 
   }
 }
 
-function logDetails(request: Request, context: RequestContext | undefined, attemptNo: number): CrmLogDetails {
+function logDetails(request: TransportRequest, context: RequestContext | undefined, attemptNo: number): CrmLogDetails {
   return {
     ...(context?.operation ? { operationId: context.operation.id } : {}),
     method: request.method,
@@ -102,20 +104,20 @@ function logDetails(request: Request, context: RequestContext | undefined, attem
 }
 
 /** The error of a request that may have taken effect: what was sent, when, and how to settle it. */
-function ambiguousOutcome(request: Request, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
+function ambiguousOutcome(request: TransportRequest, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
   const reconcile = reconcileHandle(body, operation?.reconcileBy);
   const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
   const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
   return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
 }
 
-export function createRetryingFetch(options: TransportOptions): (request: Request) => Promise<Response> {
+export function createRetryingFetch(options: TransportOptions): (request: TransportRequest) => Promise<Response> {
   const { timeoutMs, maxRetries, backoff, logger } = options;
   const deadlines = createDeadlines(timeoutMs);
 
   const fetchImpl = options.fetch ?? ((input: Request, init?: RequestInit) => globalThis.fetch(input, init));
 
-  return async function retryingFetch(request: Request): Promise<Response> {
+  return async function retryingFetch(request: TransportRequest): Promise<Response> {
     const prepared = options.prepare?.(request);
     if (prepared) await prepared;
     const context = getRequestContext(request);
@@ -125,7 +127,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
     const label = operation?.id ?? request.method;
     // Kept for a retry's copy and the reconcile handle: the serializer's text when we made the body, else its
     // bytes, read now (the first attempt spends the stream).
-    const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request));
+    const body = request.body === null ? undefined : context?.bodyText ?? (await requestBytes(request as Request));
+    const caller = request.signal;
     const sentAt = (options.clock ?? Date.now)();
     const ambiguous = (reason: string, status: number | undefined, cause: unknown, attemptNo: number) => {
       logger?.error?.('crm outcome unknown', { ...logDetails(request, context, attemptNo), ...(status === undefined ? {} : { status }), reason });
@@ -133,19 +136,21 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
     };
 
     for (let retry = 0; ; retry++) {
-      if (request.signal.aborted) throw request.signal.reason;
+      if (caller?.aborted) throw caller.reason;
       const started = logger ? performance.now() : 0;
       logger?.debug?.('crm request', { ...logDetails(request, context, retry + 1), headers: redactHeaders(request.headers) });
-      // One attempt. The first sends the request itself, with our signal in `init` (no copy: copying a Request
-      // costs more than everything else this client does to it); a retry sends a fresh copy, since the first
-      // one's body stream is spent. A custom `fetch` must honour `init.signal` for `timeoutMs` to cut it short.
-      const init = new AttemptInit(request.signal, deadlines);
-      const sent = retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
+      // One attempt, with our signal in `init`. A call not built into a Request goes to Node's fetch as its URL
+      // and init (Node builds the one Request), or built for a custom `fetch`. A Request is sent itself the
+      // first time (no copy: copying one costs more than everything else this client does to it), and as a
+      // fresh copy on a retry, since the first one's body stream is spent. A custom `fetch` must honour
+      // `init.signal` for `timeoutMs` to cut it short.
+      const init = new AttemptInit(caller, deadlines);
       let response: Response | undefined;
       let failed = false;
       let error: unknown;
       try {
-        response = await fetchImpl(sent, init as RequestInit);
+        if (request instanceof OutgoingRequest) response = await (options.fetch ? options.fetch(request.toRequest(), init as RequestInit) : globalThis.fetch(request.url, request.attemptInit(init.signal)));
+        else response = await fetchImpl(retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) }), init as RequestInit);
       } catch (thrown) {
         failed = true;
         error = thrown;
@@ -168,9 +173,9 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
         await response.body?.cancel();
         reason = `HTTP ${status}`;
         wait = retryAfterMs(response.headers);
-      } else if (request.signal.aborted) {
+      } else if (caller?.aborted) {
         if (!repeatable) throw ambiguous('aborted by the caller', undefined, error, retry + 1);
-        throw request.signal.reason;
+        throw caller.reason;
       } else if (init.timedOut) {
         reason = `no answer within ${timeoutMs} ms`;
         if (!repeatable) throw ambiguous(reason, undefined, error, retry + 1);
@@ -187,7 +192,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Reques
 
       const delayMs = wait ?? backoffMs(retry, backoff);
       logger?.warn?.('crm retry', { ...logDetails(request, context, retry + 1), reason, delayMs: Math.round(delayMs) });
-      await sleep(delayMs, request.signal);
+      await sleep(delayMs, caller);
     }
   };
 }
