@@ -43,10 +43,6 @@ export class OutgoingRequest {
     return this.#context.bodyText ?? null;
   }
 
-  get redirect(): Request['redirect'] | undefined {
-    return this.#init.redirect;
-  }
-
   get context(): RequestContext {
     return this.#context;
   }

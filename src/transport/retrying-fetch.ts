@@ -83,6 +83,13 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
+/** The Request one attempt hands a fetch that takes a Request: see the attempt in createRetryingFetch. */
+function attemptRequest(request: TransportRequest, retry: number, body: string | Uint8Array | undefined): Request {
+  if (request instanceof OutgoingRequest) return request.toRequest();
+  if (retry === 0) return request;
+  return new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
+}
+
 /** The reconciliation handle named by `x-reconcile-by`, read from the body that was sent. */
 function reconcileHandle(body: string | Uint8Array | undefined, field: string | undefined): { field: string; value: unknown } | undefined {
   if (!field || body === undefined) return undefined;
@@ -149,8 +156,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       let failed = false;
       let error: unknown;
       try {
-        if (request instanceof OutgoingRequest) response = await (options.fetch ? options.fetch(request.toRequest(), init as RequestInit) : globalThis.fetch(request.url, request.attemptInit(init.signal)));
-        else response = await fetchImpl(retry === 0 ? request : new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) }), init as RequestInit);
+        if (request instanceof OutgoingRequest && !options.fetch) response = await globalThis.fetch(request.url, request.attemptInit(init.signal));
+        else response = await fetchImpl(attemptRequest(request, retry, body), init as RequestInit);
       } catch (thrown) {
         failed = true;
         error = thrown;
