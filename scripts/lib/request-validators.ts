@@ -151,7 +151,7 @@ export function requestSchemasSource(bundle: Json): string {
   ].join('\n');
 }
 
-// The fields of an operation-table entry as emitted; \`satisfies\` below keeps them the shape src/ reads.
+// The fields of an operation-table entry as emitted; a type test (spec-invariants) keeps them the shape src/ reads.
 const OPERATION_ENTRY_FIELDS = [
   'id: string;',
   'method: string;',
