@@ -3,7 +3,7 @@
 import { crmTimestamp, type VirtualClock } from './clock';
 import { IdGenerator } from './ids';
 import { toUnits, unitsText, type Units } from './money';
-import { emptyOAuthState, type OAuthState } from './oauth-state';
+import { emptyOAuthState, type OAuthState } from './oauth/oauth-state';
 
 export type Platform = 'mt4' | 'mt5' | 'ctrader';
 type Json = Record<string, unknown>;
@@ -133,7 +133,7 @@ export interface SandboxState {
   depositComments: Map<string, number>;
   /** Registration OTPs sent, by e-mail. */
   otps: Map<string, string>;
-  /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth.ts). */
+  /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth/). */
   oauth: OAuthState;
   ids: IdGenerator;
   nextLogin: Record<Platform, number>;
