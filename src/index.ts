@@ -1,7 +1,7 @@
 // The package's public surface: re-exports only.
 export { createCrmClient } from './rest/client';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './rest/client';
-export type { SignatureVersion } from './rest/request-signing';
+export type { SignatureVersion } from './rest/types';
 export { detectSignatureVersion } from './rest/detect-signature-version';
 export type { SignatureDetection, SignatureProbe, DetectOptions } from './rest/detect-signature-version';
 export { signPayload, verifySignature } from './core/signatures/hmac-sha256';

@@ -1,5 +1,5 @@
 // What a newcomer sees when a local CRM starts: where it is, the key, and a signed curl to paste at once.
-import type { SignatureVersion } from '../rest/request-signing';
+import type { SignatureVersion } from '../rest/types';
 import { sha1ParamsSignature } from '../core/signatures/sha1-params';
 import { signPayload } from '../core/signatures/hmac-sha256';
 

@@ -9,7 +9,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { CrmValidationError } from '../core/errors';
 import { OutgoingRequest } from './outgoing-request';
-import { setRequestContext, type RequestContext } from './request-context';
+import { setRequestContext, type RequestContext } from './outgoing-request';
 import { serializeJsonBody } from './serialize-body';
 import { describeIssues, issuesText } from '../core/validation/messages';
 import type { OperationEntry, RequestValidator } from '../core/validation/types';

@@ -3,7 +3,29 @@
 // one first makes two per call, and on Node 20 each costs about 15 µs, as much as everything else this SDK
 // does to a call (loopback bench). The transport passes the URL and init straight to fetch, or builds the
 // Request for a custom `fetch`, which is promised one. The fields are private, so `util.inspect` shows no body.
-import type { RequestContext } from './request-context';
+import type { OperationEntry } from '../core/validation/types';
+
+// What the transport needs to know about a request that openapi-fetch does not hand to `fetch`: which
+// operation it is. Set as the Request is built (operation-client.ts), read by the transport and the signer.
+export interface RequestContext {
+  operation: OperationEntry | undefined;
+  schemaPath: string;
+  /** The serialized body, exactly as sent, when our serializer produced it. */
+  bodyText?: string;
+}
+
+// A non-enumerable, symbol-keyed property of the Request: invisible to enumeration, JSON and inspection in
+// every runtime (the body text may hold a password), and, unlike a WeakMap entry, nothing for the garbage
+// collector to do.
+const CONTEXT = Symbol('crm-open-api.request-context');
+type Tagged = Request & { [CONTEXT]?: RequestContext };
+
+export const setRequestContext = (request: Request, context: RequestContext): void => {
+  Object.defineProperty(request, CONTEXT, { value: context, configurable: true });
+};
+
+export const getRequestContext = (request: Request | OutgoingRequest): RequestContext | undefined =>
+  request instanceof OutgoingRequest ? request.context : (request as Tagged)[CONTEXT];
 
 /** What the transport is handed: a Request, or a call not built into one. */
 export type TransportRequest = Request | OutgoingRequest;

@@ -1,7 +1,7 @@
 // Turning an HTTP error answer into a thrown CrmApiError: the `throwOnError` option and the `unwrap()` helper.
 import type { Middleware } from 'openapi-fetch';
 import { CrmApiError } from '../core/errors';
-import { getRequestContext } from './request-context';
+import { getRequestContext } from './outgoing-request';
 
 export function toApiError(status: number, body: unknown, operationId: string | undefined): CrmApiError {
   const type = typeof body === 'object' && body !== null && typeof (body as { type?: unknown }).type === 'string' ? (body as { type: string }).type : undefined;

@@ -4,7 +4,8 @@ import { requestSchemas } from '../../generated/exchange-rates.request-schemas';
 import { requestValidators } from '../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES, readBodyLimited } from './common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
-import { inputProblem, json, queryOf } from './common/answers';
+import { json, queryOf } from './common/answers';
+import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
 
 /** Compiled per operation on first use. */

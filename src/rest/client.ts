@@ -1,69 +1,19 @@
-import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/crm-rest';
 import { operations } from '../../generated/crm-rest.operations';
 import { requestSchemas } from '../../generated/crm-rest.request-schemas';
 import { throwOnErrorMiddleware } from '../http/throw-on-error';
 import { createOperationClient } from '../http/operation-client';
-import { createRequestSigner, type SignatureVersion } from './request-signing';
-import type { CrmLogger } from '../core/logger';
+import { createRequestSigner } from './request-signing';
 import { isPlainObject, withoutEmptyParams } from '../core/signatures/sha1-params';
 import { requestValidators } from '../core/validation/request-validators';
-import type { BackoffOptions } from '../http/transport/backoff';
 import { createRetryingFetch } from '../http/transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
-import type { ReconcileOptions } from './reconcile/reconcile';
+import type { CrmClient, CrmClientOptions } from './types';
+
+export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './types';
 
 /** Compiled per operation on first use. */
 const validators = /* @__PURE__ */ requestValidators(requestSchemas);
-
-export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../../generated/crm-rest';
-
-export interface CrmClientOptions {
-  /** Scheme and host of your CRM, e.g. `https://crm.my-broker.com` (paths start with /public/v1). */
-  baseUrl: string;
-  /** The Open API key; sent as `key` on every request. */
-  apiKey: string;
-  /** Key of the body signature. Defaults to `apiKey`, as every vendor sample does. */
-  signingSecret?: string;
-  /**
-   * Which signature your CRM checks (default `'v2'`): `'v2'` is `sha256=` + HMAC-SHA256 of the exact body
-   * bytes; `'v1'` is the older SHA-1 of the sorted non-empty `k=v&…` fields + key, upper-case hex. With
-   * `'v1'`, empty top-level fields are left out of the body sent, and a body with nested objects is refused
-   * (CrmValidationError) since the scheme does not define them. `detectSignatureVersion` finds out which.
-   */
-  signatureVersion?: SignatureVersion;
-  /** A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. */
-  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
-  /** Headers added to every request. `key` and `signature` are always set by the client. */
-  headers?: Record<string, string>;
-  /** Check path, query and body against the spec before sending (default true). */
-  validateRequests?: boolean;
-  /** Per attempt, until the answer's headers arrive (default 30 000). A call's own `signal` is honoured too. */
-  timeoutMs?: number;
-  /**
-   * Extra attempts after a failure (default 2). Only idempotent operations are retried (on connection errors,
-   * timeouts, 429, 502, 503, 504); an operation that moves money or creates something is re-sent only when
-   * the connection was refused before any byte was written, and otherwise throws CrmAmbiguousOutcomeError.
-   */
-  maxRetries?: number;
-  /** Back-off between retries (default 500 ms doubling to 8 s, with jitter); a server's Retry-After wins. */
-  backoff?: BackoffOptions;
-  /** Throw CrmApiError on any non-2xx answer instead of returning `{ error, response }` (default false). */
-  throwOnError?: boolean;
-  /** Receives request/response summaries; headers redacted, no bodies. `console` works. */
-  logger?: CrmLogger;
-  /**
-   * Settle a lost answer to a money movement or creation before returning (default false): the client runs
-   * `reconcile` itself and returns the real answer, throws CrmNotAppliedError when it provably did not take
-   * effect, or throws CrmAmbiguousOutcomeError with `reconciliation` attached when it stays unknown. An
-   * object sets the reconciliation's `safetyMarginMs` and `attempts`.
-   */
-  autoReconcile?: boolean | Pick<ReconcileOptions, 'safetyMarginMs' | 'attempts'>;
-  /** The clock (ms) that times a request for reconciliation; default Date.now (tests pass a virtual one). */
-  clock?: () => number;
-}
-
-export type CrmClient = Client<paths, 'application/json'>;
 
 function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries', fallback: number): number {
   const value = options[name] ?? fallback;

@@ -1,8 +1,8 @@
 // Which signature scheme does my CRM check? One read-only call signed each way (the downlines of an e-mail
 // that cannot exist), compared: the scheme the CRM refuses with 403 `invalid_signature` is not the one it
 // checks. Never a call that could create or move anything.
-import { createCrmClient, type CrmClientOptions } from './client';
-import type { SignatureVersion } from './request-signing';
+import { createCrmClient } from './client';
+import type { CrmClientOptions, SignatureVersion } from './types';
 
 export interface SignatureProbe {
   /** The HTTP status, or undefined when no answer came (`error` says why). */

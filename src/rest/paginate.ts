@@ -2,7 +2,7 @@
 import type { paths } from '../../generated/crm-rest';
 import { operations } from '../../generated/crm-rest.operations';
 import { toApiError } from '../http/throw-on-error';
-import type { CrmClient } from './client';
+import type { CrmClient } from './types';
 
 type Json<T> = T extends { responses: { 200: { content: { 'application/json': infer Body } } } } ? Body : never;
 type RecordOf<Op> = Json<Op> extends { records: (infer Item)[] } ? Item : never;

@@ -3,11 +3,11 @@
 import { CrmValidationError } from '../core/errors';
 import { isPlainObject, sha1ParamsSignature, unsignableParam } from '../core/signatures/sha1-params';
 import type { TransportRequest } from '../http/outgoing-request';
-import { getRequestContext } from '../http/request-context';
+import { getRequestContext } from '../http/outgoing-request';
 import { requestBytes } from '../http/request-bytes';
 import { createSigner } from '../core/signatures/hmac-sha256';
+import type { SignatureVersion } from './types';
 
-export type SignatureVersion = 'v1' | 'v2';
 
 /**
  * The older REST signature: the SHA-1 parameter signature over the body's top-level fields (see

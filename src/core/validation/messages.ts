@@ -1,6 +1,6 @@
 // Turns ajv's issues into one message that names the field and the rule, and never quotes the value (it may be
 // a password).
-import type { ValidationIssue } from './types';
+import type { RequestValidator, ValidationIssue } from './types';
 
 /** `/body/records/0/name` → `body.records[0].name`. */
 function fieldPath(instancePath: string): string {
@@ -50,3 +50,9 @@ export function describeIssues(issues: readonly ValidationIssue[]): FieldRule[] 
 
 /** The issues as one message, `field rule; field rule`, naming each field and rule and never a value. */
 export const issuesText = (issues: readonly FieldRule[]): string => issues.map(({ field, rule }) => `${field} ${rule}`).join('; ');
+
+/** `undefined` when the input is valid, else one message naming each field and its rule (never a value). */
+export function inputProblem(validate: RequestValidator, input: { path?: object; query: object; body?: unknown }): string | undefined {
+  if (validate({ path: {}, ...input })) return undefined;
+  return issuesText(describeIssues(validate.errors ?? []));
+}

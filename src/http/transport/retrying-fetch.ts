@@ -5,7 +5,7 @@
 import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../../core/errors';
 import type { CrmLogger, CrmLogDetails } from '../../core/logger';
 import { isSecretName, redactHeaders } from '../../core/redact';
-import { getRequestContext, type RequestContext } from '../request-context';
+import { getRequestContext, type RequestContext } from '../outgoing-request';
 import type { OperationEntry } from '../../core/validation/types';
 import { requestBytes } from '../request-bytes';
 import { OutgoingRequest, type TransportRequest } from '../outgoing-request';

@@ -4,7 +4,8 @@ import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
-import { inputProblem, json } from '../common/answers';
+import { json } from '../common/answers';
+import { inputProblem } from '../../core/validation/messages';
 import { sameSecret } from '../../core/same-secret';
 import { pspVerify } from './sign';
 

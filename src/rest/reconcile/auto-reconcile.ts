@@ -2,10 +2,11 @@
 // (applied, already decided, or refused on re-send) → that answer, marked `x-crm-reconciled: <how>`;
 // provably not applied without one → CrmNotAppliedError; still unknown → the CrmAmbiguousOutcomeError,
 // with `reconciliation` attached.
-import type { CrmClient } from '../client';
+import type { CrmClient } from '../types';
 import { CrmAmbiguousOutcomeError, CrmNotAppliedError, type Reconciliation } from '../../core/errors';
 import type { TransportRequest } from '../../http/outgoing-request';
-import { reconcile, type ReconcileOptions } from './reconcile';
+import { reconcile } from './reconcile';
+import type { ReconcileOptions } from './types';
 
 export function createReconcilingFetch(
   send: (request: TransportRequest) => Promise<Response>,

@@ -2,43 +2,15 @@
 // ever makes is one the CRM de-duplicates (a deposit with the same comment inside its repeat window) or
 // one that cannot apply twice (approving or rejecting a request that is no longer pending is refused).
 import { operations } from '../../../generated/crm-rest.operations';
-import type { CrmClient } from '../client';
-import type { CrmAmbiguousOutcomeError, Reconciliation, SentRequest } from '../../core/errors';
-import type { CrmLogger } from '../../core/logger';
+import type { CrmClient } from '../types';
+import type { CrmAmbiguousOutcomeError, Reconciliation } from '../../core/errors';
 import { compilePathTemplate } from '../../core/path-template';
 import type { OperationEntry } from '../../core/validation/types';
 import { STRATEGIES } from './strategies';
+import type { LostRequest, ReconcileOptions } from './types';
 
 export type { Reconciliation } from '../../core/errors';
-
-export interface ReconcileOptions {
-  /** The clock the error's `sentAt` was read from (ms); default Date.now. */
-  now?: () => number;
-  /**
-   * How much of the CRM's repeat window is kept back for clock skew between you and the CRM and for the
-   * time the lost request spent in flight (default 30 000 ms of the 120 000 ms window): a deposit is
-   * re-sent only while less than `window - margin` has passed since it was first sent.
-   */
-  safetyMarginMs?: number;
-  /** Re-sends inside the window when the re-send's own answer is lost too (default 3). */
-  attempts?: number;
-  logger?: CrmLogger;
-}
-
-/** What a strategy gets: the lost request, read back into its parts, and a way to call the CRM. */
-export interface LostRequest {
-  operation: OperationEntry;
-  sent: SentRequest;
-  path: Record<string, string | number>;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** The same call again, through the client (signed, validated); `undefined` when its answer was lost too. */
-  resend(): Promise<{ status: number; data?: unknown; error?: unknown; response: Response } | undefined>;
-  crm: CrmClient;
-  options: Required<Pick<ReconcileOptions, 'now' | 'safetyMarginMs' | 'attempts'>>;
-  log(step: string, details?: { status?: number; reason?: string }): void;
-}
-
-export type Strategy = (lost: LostRequest) => Promise<Reconciliation>;
+export type { ReconcileOptions } from './types';
 
 const byId = /* @__PURE__ */ (() => new Map(Object.values(operations).map((op) => [op.id, op])))();
 

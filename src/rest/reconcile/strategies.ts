@@ -2,7 +2,7 @@
 // (`x-reconcile-by`) and documented calls only; what they cannot decide is `unknown`, with what was seen.
 import { CrmApiError, type Reconciliation } from '../../core/errors';
 import { paginate } from '../paginate';
-import type { LostRequest, Strategy } from './reconcile';
+import type { LostRequest, Strategy } from './types';
 
 const DAY_MS = 86_400_000;
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);

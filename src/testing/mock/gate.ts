@@ -4,7 +4,7 @@
 // it received, so tests can assert the exact request a client sent.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { SignatureVersion } from '../../rest/request-signing';
+import type { SignatureVersion } from '../../rest/types';
 import { verifySha1ParamsSignature } from '../../core/signatures/sha1-params';
 import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-host';
 

@@ -1,6 +1,6 @@
 // The static mock CRM: Prism answering from the spec's examples, behind the gate that checks `key` and
 // `signature` as the CRM does.
-import type { SignatureVersion } from '../../rest/request-signing';
+import type { SignatureVersion } from '../../rest/types';
 import { startGate, type CapturedRequest } from './gate';
 import { bundledSpecPath } from '../package-root';
 import { startPrism } from './prism';

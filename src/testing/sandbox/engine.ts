@@ -2,7 +2,7 @@
 // applies the operation to the state, and says what to answer and which fault (if any) to apply around it.
 import { requestSchemas } from '../../../generated/crm-rest.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
-import { inputProblem } from '../../receivers/common/answers';
+import { inputProblem } from '../../core/validation/messages';
 import type { RequestValidator } from '../../core/validation/types';
 import type { CapturedRequest } from '../http-host';
 import { VirtualClock } from './clock';

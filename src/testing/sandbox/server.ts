@@ -2,7 +2,7 @@
 // control API for loopback callers; every request recorded as the mock records them.
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { SignatureVersion } from '../../rest/request-signing';
+import type { SignatureVersion } from '../../rest/types';
 import { createAuthCheck } from '../mock/gate';
 import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-host';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { requestSchemas } from '../../../../generated/client-oauth.request-schemas';
 import { requestValidators } from '../../../core/validation/request-validators';
-import { inputProblem } from '../../../receivers/common/answers';
+import { inputProblem } from '../../../core/validation/messages';
 import type { RequestValidator } from '../../../core/validation/types';
 import { digest, sameSecret } from '../../mock/gate';
 import type { CapturedRequest } from '../../http-host';

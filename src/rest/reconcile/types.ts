@@ -1,0 +1,26 @@
+// What reconcile() and its strategies share, a leaf: the options, and what a strategy is given.
+import type { Reconciliation, SentRequest } from '../../core/errors';
+import type { CrmLogger } from '../../core/logger';
+import type { OperationEntry } from '../../core/validation/types';
+import type { CrmClient, ReconcileSettings } from '../types';
+
+export interface ReconcileOptions extends ReconcileSettings {
+  /** The clock the error's `sentAt` was read from (ms); default Date.now. */
+  now?: () => number;
+  logger?: CrmLogger;
+}
+
+/** What a strategy gets: the lost request, read back into its parts, and a way to call the CRM. */
+export interface LostRequest {
+  operation: OperationEntry;
+  sent: SentRequest;
+  path: Record<string, string | number>;
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The same call again, through the client (signed, validated); `undefined` when its answer was lost too. */
+  resend(): Promise<{ status: number; data?: unknown; error?: unknown; response: Response } | undefined>;
+  crm: CrmClient;
+  options: Required<Pick<ReconcileOptions, 'now' | 'safetyMarginMs' | 'attempts'>>;
+  log(step: string, details?: { status?: number; reason?: string }): void;
+}
+
+export type Strategy = (lost: LostRequest) => Promise<Reconciliation>;
