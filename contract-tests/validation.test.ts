@@ -59,3 +59,14 @@ describe.each(operations.map((op) => [op.id, op] as const))('%s', (id, op) => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe('request validators', () => {
+  it('are compiled once per API: every client, handler and sandbox of one API shares one set', async () => {
+    const { requestValidators } = await import('../src/core/validation/request-validators');
+    const { requestSchemas: psp } = await import('../generated/psp.request-schemas');
+    const { requestSchemas: oauth } = await import('../generated/client-oauth.request-schemas');
+    expect(requestValidators(psp)).toBe(requestValidators(psp));
+    expect(requestValidators(oauth)).toBe(requestValidators(oauth));
+    expect(requestValidators(oauth)).not.toBe(requestValidators(psp));
+  });
+});

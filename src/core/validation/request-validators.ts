@@ -30,8 +30,16 @@ const COMPONENT = '#/components/schemas/';
 
 const parametersSchema = ({ properties, required }: ParameterSchemas = { properties: {}, required: [] }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
 
-/** One validator per operationId. Cheap to call: nothing is compiled until an operation is validated. */
+// One set of validators per API (per generated table), however many clients, handlers and sandboxes ask.
+const byTable = /* @__PURE__ */ new WeakMap<object, Record<string, RequestValidator>>();
+
+/**
+ * One validator per operationId, the same for every caller of the same table. Cheap to call: nothing is
+ * compiled until an operation is first validated, and then once per process.
+ */
 export function requestValidators<Id extends string>(table: RequestSchemas<Id>): Record<Id, RequestValidator> {
+  const known = byTable.get(table);
+  if (known) return known as Record<Id, RequestValidator>;
   const compile = createSchemaCompiler((ref) => {
     const schema = ref.startsWith(COMPONENT) ? table.schemas[ref.slice(COMPONENT.length)] : undefined;
     if (schema === undefined) throw new Error(`unresolvable $ref ${ref}`);
@@ -53,5 +61,6 @@ export function requestValidators<Id extends string>(table: RequestSchemas<Id>):
     };
     validators[id] = validate;
   }
+  byTable.set(table, validators);
   return validators;
 }
