@@ -8,8 +8,9 @@ import { createOperationClient } from '../http/operation-client';
 import { requestValidators } from '../core/validation/request-validators';
 import type { CrmLogger } from '../core/logger';
 import { createRetryingFetch } from '../http/transport/retrying-fetch';
-import { OAuthError } from './errors';
+import { OAuthError } from '../core/errors';
 import { originOf } from './login-urls';
+import { base64 } from './pkce';
 
 export type OAuthTokenSet = components['schemas']['OAuthTokenSet'];
 
@@ -50,11 +51,7 @@ export interface OAuthClient {
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
-const basic = (id: string, secret: string) => {
-  let binary = '';
-  for (const byte of encoder.encode(`${id}:${secret}`)) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
-};
+const basic = (id: string, secret: string) => `Basic ${base64(encoder.encode(`${id}:${secret}`))}`;
 
 type Answer<T> = { data?: T; error?: { error?: string; error_description?: string; mfa_token?: string }; response: Response };
 
@@ -71,23 +68,25 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     setHeaders: (headers) => headers.set('authorization', authorization),
   });
 
-  async function settle<T>(operationId: string, call: Promise<Answer<T>>): Promise<T> {
+  // Every OAuth call is a POST; its operationId (in errors) is the generated table's, never a list of ours.
+  async function settle<T>(path: keyof paths, call: Promise<Answer<T>>): Promise<T> {
+    const operationId = operations[`POST ${path}`]!.id;
     const { data, error, response } = await call;
     if (response.ok) return data as T;
     const code = error?.error ?? 'invalid_response';
     throw new OAuthError(`${operationId}: ${response.status} ${code}${error?.error_description ? ` (${error.error_description})` : ''}`, code, error?.error_description, response.status, operationId);
   }
   const mfaCall = (path: '/oauth/mfa/email/send' | '/oauth/mfa/deactivation/request', mfa_token: string) =>
-    settle(path === '/oauth/mfa/email/send' ? 'sendMfaEmailOtp' : 'requestMfaDeactivation', client.POST(path, { body: { mfa_token } }) as Promise<Answer<unknown>>).then(() => undefined);
+    settle(path, client.POST(path, { body: { mfa_token } }) as Promise<Answer<unknown>>).then(() => undefined);
 
   function mfaStep(mfaToken: string): MfaRequired {
     const step = {
       kind: 'mfa_required' as const,
-      verify: (otp_code: string) => settle('verifyMfaCode', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>),
-      getSecret: async () => (await settle('getMfaSecret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret,
+      verify: (otp_code: string) => settle('/oauth/mfa/verify', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>),
+      getSecret: async () => (await settle('/oauth/mfa/secret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret,
       sendEmailOtp: () => mfaCall('/oauth/mfa/email/send', mfaToken),
       bind: (mfa_type: 'authenticator' | 'email', otp_code: string) =>
-        settle('bindMfaMethod', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>).then(() => undefined),
+        settle('/oauth/mfa/bind', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>).then(() => undefined),
       requestDeactivation: () => mfaCall('/oauth/mfa/deactivation/request', mfaToken),
     };
     // The token is a credential: not enumerable, so not in JSON or util.inspect.
@@ -95,14 +94,14 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
   }
 
   return {
-    exchangeCode: ({ code, codeVerifier }) => settle('exchangeToken', client.POST('/oauth/token', { body: { grant_type: 'authorization_code', code, code_verifier: codeVerifier } }) as Promise<Answer<OAuthTokenSet>>),
+    exchangeCode: ({ code, codeVerifier }) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'authorization_code', code, code_verifier: codeVerifier } }) as Promise<Answer<OAuthTokenSet>>),
     async passwordGrant({ username, password }) {
       const answer = (await client.POST('/oauth/token', { body: { grant_type: 'password', username, password } })) as Answer<OAuthTokenSet>;
       if (!answer.response.ok && answer.error?.error_description === 'Multi-factor authentication required' && answer.error.mfa_token) return mfaStep(answer.error.mfa_token);
-      return { kind: 'tokens', tokens: await settle('exchangeToken', Promise.resolve(answer)) };
+      return { kind: 'tokens', tokens: await settle('/oauth/token', Promise.resolve(answer)) };
     },
-    refresh: (refresh_token) => settle('exchangeToken', client.POST('/oauth/token', { body: { grant_type: 'refresh_token', refresh_token } }) as Promise<Answer<OAuthTokenSet>>),
-    revoke: async (refresh_token) => void (await settle('revokeRefreshToken', client.POST('/oauth/revoke', { body: { refresh_token } }) as Promise<Answer<unknown>>)),
-    forgotPassword: async (username) => void (await settle('forgotPassword', client.POST('/oauth/forget', { body: { username } }) as Promise<Answer<unknown>>)),
+    refresh: (refresh_token) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'refresh_token', refresh_token } }) as Promise<Answer<OAuthTokenSet>>),
+    revoke: async (refresh_token) => void (await settle('/oauth/revoke', client.POST('/oauth/revoke', { body: { refresh_token } }) as Promise<Answer<unknown>>)),
+    forgotPassword: async (username) => void (await settle('/oauth/forget', client.POST('/oauth/forget', { body: { username } }) as Promise<Answer<unknown>>)),
   };
 }

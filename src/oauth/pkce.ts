@@ -3,12 +3,15 @@
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
-/** Base64url without padding, of bytes. */
-export function base64Url(bytes: Uint8Array): string {
+/** Standard base64 of bytes (btoa takes a binary string: one character per byte). */
+export function base64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary);
 }
+
+/** Base64url without padding, of bytes. */
+export const base64Url = (bytes: Uint8Array): string => base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** `length` characters of the unreserved set from a cryptographic random source, without modulo bias. */
 export function randomUnreserved(length: number): string {

@@ -55,7 +55,7 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
       const { error, response } = await client.POST('/pay/callback', { body });
       if (response.ok) return { outcome: 'recorded' };
       if (error?.type === 'payment_status_not_pending') return { outcome: 'already_final' };
-      throw toApiError(response.status, error, 'reportPaymentResult');
+      throw toApiError(response.status, error, operations['POST /pay/callback']!.id);
     },
   };
 }
