@@ -1,7 +1,8 @@
 // The `signature` of a REST request with a body, set by the transport just before the first attempt, over
 // what is actually sent (a caller's middleware may have replaced the request).
 import { CrmValidationError } from '../core/errors';
-import { isPlainObject, sha1ParamsSignature, unsignableParam } from '../core/signatures/sha1-params';
+import { isPlainObject } from '../core/plain-object';
+import { sha1ParamsSignature, unsignableParam } from '../core/signatures/sha1-params';
 import type { TransportRequest } from '../http/outgoing-request';
 import { getRequestContext } from '../http/outgoing-request';
 import { requestBytes } from '../http/request-bytes';

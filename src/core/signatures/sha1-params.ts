@@ -25,12 +25,12 @@
 
 import { digestHex } from '../crypto-backend';
 import { timingSafeEqualStrings } from './hmac-sha256';
+import { isPlainObject } from '../plain-object';
 
 export type SignedParams = Record<string, unknown>;
 export type EmptyValues = 'drop' | 'keep';
 
 /** A JSON object (not null, not an array): what has named fields to sign. */
-export const isPlainObject = (value: unknown): value is SignedParams => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function render(value: unknown): string {
   if (isPlainObject(value)) return JSON.stringify(value);

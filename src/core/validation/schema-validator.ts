@@ -3,6 +3,7 @@
 // ajv's inlined code per operation (a twentieth of the size). It reports what ajv reported, in ajv's order
 // and words (instancePath, keyword, params, message); a test compares the two on every operation. The
 // generator refuses a schema with a keyword or type this does not implement, so no rule goes unchecked.
+import { isPlainObject } from '../plain-object';
 import { FORMATS } from './formats';
 import type { ValidationIssue } from './types';
 
@@ -22,7 +23,6 @@ export type SchemaCheck = (data: unknown, path: string[], issues: ValidationIssu
 
 type Step = (data: any, path: string[], issues: ValidationIssue[], evaluated: Evaluated | undefined) => void;
 
-const isObject = (data: unknown): boolean => data !== null && typeof data === 'object' && !Array.isArray(data);
 
 export const IS_TYPE: Record<string, (data: any) => boolean> = {
   string: (data) => typeof data === 'string',
@@ -30,7 +30,7 @@ export const IS_TYPE: Record<string, (data: any) => boolean> = {
   integer: (data) => typeof data === 'number' && !(data % 1) && !Number.isNaN(data),
   boolean: (data) => typeof data === 'boolean',
   null: (data) => data === null,
-  object: isObject,
+  object: isPlainObject,
   array: Array.isArray,
 };
 
@@ -127,7 +127,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
     return (data, path, issues, evaluated) => {
       const before = issues.length;
       // With `unevaluatedProperties`, this schema keeps its own record of evaluated names, passed up after.
-      const own: Evaluated | undefined = tracksEvaluated && isObject(data) ? new Set() : evaluated;
+      const own: Evaluated | undefined = tracksEvaluated && isPlainObject(data) ? new Set() : evaluated;
       for (const step of steps) step(data, path, issues, own);
       merge(evaluated, own);
       return issues.length === before;
