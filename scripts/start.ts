@@ -1,7 +1,7 @@
 // npm start (after `npm run build` and `npm run docs`): the sandbox CRM on 127.0.0.1:4010 (or $PORT) and the
 // rendered docs on the next port, with what a newcomer needs to call it at once: the base URL, a demo key and
 // a ready-to-paste signed curl for Create Lead. `--mock` (npm run start:mock) serves the static Prism mock.
-import { startBanner } from '../src/cli/banner';
+import { bannerText } from '../src/cli/banner';
 import type { SignatureVersion } from '../src/rest/types';
 import { untilSignal } from '../src/cli/sandbox-command';
 import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT, startMockCrm, startSandboxCrm } from '../src/testing/index';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const docs = await serveStatic(DOCS, port + 1, host);
   const stopped = untilSignal();
   console.log(
-    await startBanner({
+    await bannerText({
       title: mockOnly ? 'Mock CRM (Prism answering from generated/crm-rest.openapi.json)' : 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
       url: crm.url,
       apiKey: DEMO_API_KEY,

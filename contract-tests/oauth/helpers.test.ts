@@ -1,7 +1,7 @@
 // The sign-in helpers that cannot be used wrongly: PKCE against RFC 7636's vector, the URLs' checks, the
 // callback's `state` check, and the iframe exchange's origin and state checks.
 import { buildLoginUrl, buildLogoutUrl, parseLoginCallback } from '../../src/oauth/login-urls';
-import { OAuthLoginError } from '../../src/oauth/errors';
+import { OAuthLoginError } from '../../src/core/errors';
 import { iframeLogin } from '../../src/oauth/iframe';
 import { createPkcePair, createState, pkceChallenge } from '../../src/oauth/pkce';
 

@@ -3,7 +3,7 @@
 // takes it; ROPC with MFA (challenge and enrolment); refresh with rotation; revoke; one refresh for 100 callers.
 import { inspect } from 'node:util';
 import { createOAuthClient, type OAuthClient } from '../../src/oauth/oauth-client';
-import { OAuthError, SignInRequiredError } from '../../src/oauth/errors';
+import { OAuthError, SignInRequiredError } from '../../src/core/errors';
 import { buildLoginUrl, buildLogoutUrl, parseLoginCallback } from '../../src/oauth/login-urls';
 import { createPkcePair, createState } from '../../src/oauth/pkce';
 import { createTokenHolder, type StoredTokens } from '../../src/oauth/token-holder';

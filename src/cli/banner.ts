@@ -17,7 +17,7 @@ export interface BannerInput {
   more?: string[];
 }
 
-export async function startBanner({ title, url, apiKey, signingSecret, signatureVersion = 'v2', more = [] }: BannerInput): Promise<string> {
+export async function bannerText({ title, url, apiKey, signingSecret, signatureVersion = 'v2', more = [] }: BannerInput): Promise<string> {
   const lead = { email: 'lee.prospect@mail.test', name: 'Lee Prospect' };
   const body = JSON.stringify(lead);
   const secret = signingSecret || apiKey;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../testing/sandbox/oauth/client-oauth';
 import { startSandboxCrm } from '../testing/sandbox/server';
-import { startBanner } from './banner';
+import { bannerText } from './banner';
 
 export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
 
@@ -60,7 +60,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   // Listening for the signals before the banner: whoever reads it may stop us at once.
   const stopped = untilSignal();
   console.log(
-    await startBanner({
+    await bannerText({
       title: 'Sandbox CRM (stateful: balances, repeats, webhooks, faults)',
       url: sandbox.url,
       apiKey,

@@ -3,7 +3,7 @@
 // read only when it comes from that origin and carries this sign-in's `state`. The message shapes are a
 // decision (spec/client-oauth.yaml): the vendor's sample is cut off before its script.
 import { timingSafeEqualStrings } from '../core/signatures/hmac-sha256';
-import { OAuthLoginError } from './errors';
+import { OAuthLoginError } from '../core/errors';
 import { OAUTH_SCOPE, originOf } from './login-urls';
 
 /** What the app posts to the portal's frame. */

@@ -8,4 +8,4 @@ export { createTokenHolder } from './token-holder';
 export type { TokenHolder, TokenHolderOptions, StoredTokens } from './token-holder';
 export { iframeLogin } from './iframe';
 export type { IframeLoginInput, IframeAuthorizeMessage, IframeAnswerMessage } from './iframe';
-export { OAuthError, OAuthLoginError, SignInRequiredError } from './errors';
+export { OAuthError, OAuthLoginError, SignInRequiredError } from '../core/errors';

@@ -1,7 +1,7 @@
 // The two browser navigations of Client OAuth (sign-in and sign-out on the Client Portal) and the way back,
 // built and read so that they cannot be used wrongly: every parameter checked, `state` always set and checked.
 import { timingSafeEqualStrings } from '../core/signatures/hmac-sha256';
-import { OAuthLoginError } from './errors';
+import { OAuthLoginError } from '../core/errors';
 
 export const OAUTH_SCOPE = 'user-portal:user:*';
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;

@@ -2,7 +2,7 @@
 // one refresh at a time however many callers wait (single flight); the rotated refresh token handed to a
 // callback that stores it (so a restart does not sign the user out); a refused refresh surfaced as
 // SignInRequiredError.
-import { OAuthError, SignInRequiredError } from './errors';
+import { OAuthError, SignInRequiredError } from '../core/errors';
 import type { OAuthClient, OAuthTokenSet } from './oauth-client';
 
 export interface StoredTokens {

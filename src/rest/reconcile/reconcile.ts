@@ -3,7 +3,7 @@
 // one that cannot apply twice (approving or rejecting a request that is no longer pending is refused).
 import { operations } from '../../../generated/crm-rest.operations';
 import type { CrmClient } from '../types';
-import type { CrmAmbiguousOutcomeError, Reconciliation } from '../../core/errors';
+import { CrmAmbiguousOutcomeError, type Reconciliation } from '../../core/errors';
 import { compilePathTemplate } from '../../core/path-template';
 import type { OperationEntry } from '../../core/validation/types';
 import { STRATEGIES } from './strategies';
@@ -49,7 +49,7 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
         const result = await call(operation.path, { params: { path }, ...(sent.body ? { body } : {}) });
         return { status: result.response.status, ...result };
       } catch (failure) {
-        if ((failure as Error)?.name === 'CrmAmbiguousOutcomeError') return undefined;
+        if (failure instanceof CrmAmbiguousOutcomeError) return undefined;
         throw failure;
       }
     },
