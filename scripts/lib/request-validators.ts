@@ -171,7 +171,11 @@ export function operationsSource(bundle: Json): string {
     const entry = { ...rest, ...(idempotent ? { idempotent } : {}), ...(moneyMovement ? { moneyMovement } : {}) };
     return `  ${JSON.stringify(`${op.method} ${op.path}`)}: ${JSON.stringify(entry)},`;
   });
+  const reconcilable = listOperations(bundle).filter((op) => toEntry(bundle, op).reconcileBy !== undefined).map((op) => JSON.stringify(toEntry(bundle, op).id));
   return [
+    '/** Operations whose lost answer is settled by a field (`x-reconcile-by`): each must have a reconciliation strategy. */',
+    `export type ReconcilableOperationId = ${reconcilable.length ? reconcilable.join(' | ') : 'never'};`,
+    '',
     '/** One operation: the shape src/ reads it as (OperationEntry), written here so generated/ imports nothing. */',
     'export interface OperationEntry {',
     ...OPERATION_ENTRY_FIELDS.map((field) => `  ${field}`),

@@ -7,7 +7,7 @@ import { CrmAmbiguousOutcomeError, type Reconciliation } from '../../core/errors
 import { compilePathTemplate } from '../../core/path-template';
 import type { OperationEntry } from '../../core/validation/types';
 import { STRATEGIES } from './strategies';
-import type { LostRequest, ReconcileOptions } from './types';
+import type { LostRequest, ReconcileOptions, Strategy } from './types';
 
 export type { Reconciliation } from '../../core/errors';
 export type { ReconcileOptions } from './types';
@@ -26,7 +26,7 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
   const settings = { now: options.now ?? Date.now, safetyMarginMs: options.safetyMarginMs ?? 30_000, attempts: options.attempts ?? 3 };
   const log: LostRequest['log'] = (step, details = {}) =>
     options.logger?.info?.(`crm reconcile: ${step}`, { operationId: error.operationId, method: sent?.method ?? '', path: operation?.path ?? '', attempt: 0, ...details });
-  const strategy = operation && STRATEGIES[operation.id];
+  const strategy = operation && (STRATEGIES as Record<string, Strategy | undefined>)[operation.id];
   if (!operation || !sent || !strategy) {
     log('no documented way to look this operation up');
     return { outcome: 'unknown', how: 'none', evidence: { reason: `no documented look-up for ${error.operationId}` } };

@@ -1,6 +1,7 @@
 // How each operation's lost answer is settled. Each strategy uses the CRM's own handle for that operation
 // (`x-reconcile-by`) and documented calls only; what they cannot decide is `unknown`, with what was seen.
 import { CrmApiError, type Reconciliation } from '../../core/errors';
+import type { ReconcilableOperationId } from '../../../generated/crm-rest.operations';
 import { paginate } from '../paginate';
 import type { LostRequest, Strategy } from './types';
 
@@ -104,7 +105,9 @@ const createdClient: Strategy = async (lost) => {
   return unknown('client-lookup', { searched: 'client list by e-mail', clientsSeen: found.seen });
 };
 
-export const STRATEGIES: Record<string, Strategy> = {
+// Keyed by the generated list of operations with `x-reconcile-by`: one that gains it without a strategy here
+// fails the type-check (npm test), instead of silently reconciling as `unknown`.
+export const STRATEGIES: Record<ReconcilableOperationId, Strategy> = {
   depositToMt4Account: deposit,
   withdrawFromMt4Account: withdrawal,
   updateWalletBalance: walletUpdate,
