@@ -1,5 +1,6 @@
 // HMAC-SHA256 request signatures over the exact body bytes, in Node, Deno, Bun, browsers and workers alike.
 import { hmacSha256 } from '../crypto-backend';
+import { timingSafeEqualStrings } from '../same-secret';
 
 const PREFIX = 'sha256=';
 const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/i;
@@ -16,14 +17,6 @@ export function createSigner(secret: string): (body: string | Uint8Array) => Pro
  */
 export function signPayload(body: string | Uint8Array, secret: string): Promise<string> {
   return createSigner(secret)(body);
-}
-
-/** Compares two equal-length strings without an early exit, so timing tells nothing about where they differ. */
-export function timingSafeEqualStrings(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 /**

@@ -24,7 +24,7 @@
 // - Keys and values are not URL-encoded; non-ASCII text is hashed as UTF-8 (the Python sample's encoding).
 
 import { digestHex } from '../crypto-backend';
-import { timingSafeEqualStrings } from './hmac-sha256';
+import { timingSafeEqualStrings } from '../same-secret';
 import { isPlainObject } from '../plain-object';
 
 export type SignedParams = Record<string, unknown>;
