@@ -2,11 +2,11 @@
 // built and read so that they cannot be used wrongly: every parameter checked, `state` always set and checked.
 import { timingSafeEqualStrings } from '../core/same-secret';
 import { OAuthLoginError } from '../core/errors';
+import { isLoopback } from '../core/loopback';
 
 export const OAUTH_SCOPE = 'user-portal:user:*';
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** `https://host` from a host name or an origin; plain http only on loopback (HTTPS is mandatory). */
 export function originOf(hostOrUrl: string, what: string): URL {
