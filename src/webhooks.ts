@@ -1,12 +1,13 @@
 // Receiving the CRM's webhooks: verify `X-Crm-Signature` over the exact raw bytes, then hand over a typed event.
 import type { webhooks } from '../generated/crm-webhooks';
 import { CrmError } from './errors';
-import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './handlers/body';
+import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, parseJson, readJsonBytes, type Refuse } from './handlers/body';
 import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { json, type WaitUntil } from './handlers/respond';
 import { digestHex } from './crypto-backend';
+import { isPlainObject } from './params-signature';
 import { verifySignature } from './signature';
 
 /** Every webhook event the CRM documents (a union; narrow it with `WebhookEventOf<'crm.webhooks…'>`). */
@@ -39,6 +40,8 @@ export class WebhookVerificationError extends CrmError {
 }
 
 const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-f]{64})$/i;
+/** Every event the CRM documents is `crm.webhooks.<…>`; a name outside that shape (`__proto__`) is not an event. */
+const EVENT_NAME = /^crm\.webhooks(?:\.[A-Za-z0-9_-]+)+$/;
 
 export interface VerifyWebhookInput {
   /** The request body exactly as received: never a re-serialised object. */
@@ -49,32 +52,42 @@ export interface VerifyWebhookInput {
   secret: string;
 }
 
-const toBytes = (raw: VerifyWebhookInput['rawBody']): Uint8Array =>
-  typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+/** The bytes of a body given as text, any typed array (a Buffer too) or an ArrayBuffer; undefined for anything else. */
+function toBytes(raw: unknown): Uint8Array | undefined {
+  if (typeof raw === 'string') return new TextEncoder().encode(raw);
+  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Object.prototype.toString.call(raw) === '[object ArrayBuffer]' ? new Uint8Array(raw as ArrayBuffer) : undefined;
+}
+
+/** The first rule of the envelope `event` breaks, as `field: rule` (never a value); undefined for an event. */
+function envelopeProblem(event: unknown): string | undefined {
+  if (!isPlainObject(event)) return 'body: must be a JSON object (a webhook event)';
+  const source = event.source;
+  if (!isPlainObject(source) || typeof source.event !== 'string') return 'source.event: must be a string';
+  if (!EVENT_NAME.test(source.event)) return 'source.event: must be a crm.webhooks.… event name';
+  if (!isPlainObject(event.data)) return 'data: must be an object';
+  return undefined;
+}
 
 /**
- * Checks the HMAC-SHA256 of the exact raw bytes (constant-time), then parses them. Throws
- * WebhookVerificationError (`reason`) when the signature is missing or wrong or the body is not an event.
+ * Checks the HMAC-SHA256 of the exact raw bytes (constant-time), then parses them. Whatever the request holds,
+ * it only throws WebhookVerificationError (`reason`): the signature is missing or wrong, or the body is not an
+ * event (its message names the field and the rule). A TypeError means your own `secret` is missing.
  */
-export async function verifyWebhook({ rawBody, signature, secret }: VerifyWebhookInput): Promise<CrmWebhookEvent> {
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<CrmWebhookEvent> {
+  const { rawBody, signature, secret } = input ?? ({} as Partial<VerifyWebhookInput>);
   if (typeof secret !== 'string' || secret === '') throw new TypeError('verifyWebhook: `secret` is required');
   const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature.trim()) : null;
   if (!given) throw new WebhookVerificationError('X-Crm-Signature is missing or is not a SHA-256 hex digest', typeof signature === 'string' && signature !== '' ? 'invalid_signature' : 'missing_signature');
   const bytes = toBytes(rawBody);
+  if (!bytes) throw new WebhookVerificationError('rawBody: must be a string, a Uint8Array or an ArrayBuffer', 'invalid_payload');
   // The CRM's header may lack the prefix the REST signature has; with it restored, the check is the same.
   if (!(await verifySignature(bytes, `sha256=${given[1]}`, secret))) {
     throw new WebhookVerificationError('X-Crm-Signature does not match the body', 'invalid_signature');
   }
-  let event: unknown;
-  try {
-    event = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new WebhookVerificationError('the body is not UTF-8 JSON', 'invalid_payload');
-  }
-  const source = (event as { source?: { event?: unknown } } | null)?.source;
-  if (typeof source?.event !== 'string' || typeof (event as { data?: unknown }).data !== 'object') {
-    throw new WebhookVerificationError('the body is not a webhook event (source.event and data are required)', 'invalid_payload');
-  }
+  const event = parseJson(bytes);
+  const problem = event === undefined ? NOT_JSON : envelopeProblem(event);
+  if (problem) throw new WebhookVerificationError(problem, 'invalid_payload');
   return event as CrmWebhookEvent;
 }
 
@@ -116,7 +129,7 @@ export interface WebhookHandlerOptions {
  * of a new user). An event with neither is keyed by the SHA-256 of its exact bytes.
  */
 export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8Array): Promise<string> {
-  const data = event.data as { id?: unknown; client_id?: unknown };
+  const data = (isPlainObject(event.data) ? event.data : {}) as { id?: unknown; client_id?: unknown };
   const id = data.id ?? data.client_id;
   if ((typeof id === 'string' && id !== '') || typeof id === 'number') return `${event.source.event}:${id}`;
   return `${event.source.event}:sha256:${await digestHex('SHA-256', rawBody)}`;
@@ -124,15 +137,19 @@ export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8A
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** The webhook receiver's own words for a refusal of the body it reads (its 400 is `invalid_payload`). */
+const refuseBody: Refuse = (status, type, message) => json(status, { type: status === 400 ? 'invalid_payload' : type, message });
+
 /**
  * A fetch-style receiver: checks the content type (415), the size (413), `X-Crm-Signature` (401) and the
- * envelope (400), drops a delivery already handled (204 again), refuses one being handled elsewhere right
- * now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed and 503
- * when it missed the deadline, leaving no claim behind so the resend is handled.
+ * envelope (400, naming the field and the rule), drops a delivery already handled (204 again), refuses one being
+ * handled right now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed
+ * and 503 when it missed the deadline, leaving no claim behind so the resend is handled.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   const { secret, on, persist, waitUntil } = options;
   if (typeof secret !== 'string' || secret === '') throw new TypeError('createWebhookHandler: `secret` is required');
+  if (!isPlainObject(on) || !Object.values(on).every((handler) => handler === undefined || typeof handler === 'function')) throw new TypeError('createWebhookHandler: `on` must map event names to functions');
   const acknowledge = options.acknowledge ?? 'after-handling';
   if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist` (a durable hand-off)");
   if (acknowledge === 'after-handling' && persist) throw new TypeError("createWebhookHandler: `persist` is used with `acknowledge: 'after-persist'`");
@@ -144,17 +161,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
   return async (request) => {
     if (request.method !== 'POST') return json(405, { type: 'method_not_allowed' });
-    const read = await readJsonBody(request, maxBodyBytes);
+    const read = await readJsonBytes(request, maxBodyBytes, refuseBody);
     if ('refusal' in read) return read.refusal;
     let event: CrmWebhookEvent;
     try {
       event = await verifyWebhook({ rawBody: read.bytes, signature: request.headers.get('x-crm-signature'), secret });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
-      return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload' }) : json(401, { type: 'invalid_signature' });
+      return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload', message: error.message }) : json(401, { type: 'invalid_signature' });
     }
     const name = event.source.event;
-    const handle = on[name as CrmWebhookEventName] as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
+    // Own properties only: an event named after something every object inherits is not a handler.
+    const handle = (Object.hasOwn(on, name) ? on[name as CrmWebhookEventName] : undefined) as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
     if (!handle && acknowledge === 'after-handling') return new Response(null, { status: 204 });
 
     const key = await webhookDeliveryKey(event, read.bytes);
