@@ -2,13 +2,13 @@
 // `signature` on every call with a body (the PSP `sign` construction keyed by the API key).
 import type { components } from '../generated/external-wallets';
 import { requestSchemas } from '../generated/external-wallets.request-schemas';
-import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './handlers/body';
+import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from './handlers/body';
 import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { inputProblem, json, queryOf } from './handlers/respond';
 import { sameSecret } from './handlers/same-secret';
-import { verifySha1ParamsSignature } from './params-signature';
+import { isPlainObject, verifySha1ParamsSignature } from './params-signature';
 import { requestValidators } from './request-validators';
 
 export type ExternalWallet = components['schemas']['ExternalWallet'];
@@ -55,6 +55,7 @@ function decimalPlaces(value: number): number {
 /** The first wallet whose amount has more decimal places than its `decimals`, as `path: rule`. */
 function inconsistency(wallets: ExternalWallet[], at: (i: number) => string): string | undefined {
   for (const [i, wallet] of wallets.entries()) {
+    if (!isPlainObject(wallet)) return `${at(i)} must be a wallet object`;
     if (!Number.isInteger(wallet.decimals) || wallet.decimals < 0) return `${at(i)}.decimals must be a non-negative integer`;
     if (typeof wallet.amount !== 'number' || !Number.isFinite(wallet.amount)) return `${at(i)}.amount must be a finite number`;
     if (decimalPlaces(wallet.amount) > wallet.decimals) return `${at(i)}.amount has more than ${wallet.decimals} decimal places`;
@@ -128,6 +129,8 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       const read = await readJsonBody(request, maxBodyBytes);
       if ('refusal' in read) return read.refusal;
       const body = read.value;
+      // The key was right: say what is wrong with the body, rather than that it cannot be signed.
+      if (!isPlainObject(body)) return json(400, { type: 'invalid_request', message: body === undefined ? NOT_JSON : 'body: must be a JSON object' });
       if (!(await verifySha1ParamsSignature(body, apiKey, request.headers.get('signature')))) {
         return json(401, { type: 'invalid_signature' });
       }
@@ -142,7 +145,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
         reportSafely(report, error, { receiver: 'external-wallets', step: 'listWallets' });
         return unavailable();
       }
-      const wrong = inconsistency(page.data, (i) => `data[${i}]`);
+      const wrong = !isPlainObject(page) || !Array.isArray(page.data) ? 'data must be an array of wallets' : !Number.isInteger(page.count) || page.count < 0 ? 'count must be a non-negative integer' : inconsistency(page.data, (i) => `data[${i}]`);
       if (wrong) return json(500, { type: 'wallet_inconsistent', message: wrong });
       return json(200, { data: page.data, count: page.count });
     }
