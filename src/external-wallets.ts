@@ -3,8 +3,9 @@
 import type { components } from '../generated/external-wallets';
 import { requestSchemas } from '../generated/external-wallets.request-schemas';
 import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from './handlers/body';
-import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
+import { DEFAULT_DEADLINE_MS } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
+import { runOnce } from './handlers/once';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { inputProblem, json, queryOf } from './handlers/respond';
 import { sameSecret } from './handlers/same-secret';
@@ -35,8 +36,9 @@ export interface ExternalWalletHandlerOptions {
   /** How long a done `order_id` is remembered (default 30 days). */
   dedupeTtlMs?: number;
   /**
-   * Deadline of a credit or debit callback (default 4000 ms): past it the call answers 503, and the `order_id`
-   * stays claimed until the callback ends (done if it moved the money, freed if not).
+   * Deadline of a credit or debit (the claim and your callback; default 4000 ms): past it the call
+   * answers 503, and the `order_id` stays claimed until the callback ends (done if it moved the money, freed if
+   * not), however long that takes; a store that fails or does not answer in time gets 503 and nothing moves.
    */
   timeoutMs?: number;
   /** Largest body accepted (default 1 MiB); larger ones are refused with 413 while being read. */
@@ -84,37 +86,48 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
   const ttlMs = options.dedupeTtlMs ?? 30 * 24 * 60 * 60 * 1000;
   const transfers = { credit: { callback: options.credit, validate: validators.creditExternalWallet }, debit: { callback: options.debit, validate: validators.debitExternalWallet } };
 
-  /** Credit or debit: once per `order_id`, claimed in the store before the callback and released if it fails. */
+  /**
+   * Credit or debit: once per `order_id`, claimed in the store before anything runs, and settled by how the
+   * callback ended, even past its deadline (runOnce).
+   */
   async function transfer(kind: 'credit' | 'debit', body: unknown): Promise<Response> {
     const { callback, validate } = transfers[kind];
     const problem = inputProblem(validate, { query: {}, body });
     if (problem) return json(400, { type: 'invalid_request', message: problem });
     if (!callback) return json(404, { type: 'invalid_request', message: `this wallet service takes no ${kind} calls (no \`${kind}\` callback)` });
     const request = body as ExternalWalletTransfer;
-    const key = `external-wallet-order:${request.order_id}`;
-    const claim = await store.claim(key, timeoutMs + 60_000);
-    if (claim === 'done') return json(422, { type: 'order_exists' });
-    if (claim === 'pending') return json(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
-    const moved = (result: ExternalWalletTransferResult) => result !== 'wallet_not_found' && result !== 'insufficient_funds';
-    const settled = await withDeadline((signal) => callback(request, { signal }), timeoutMs);
-    if (!settled.ok) {
-      reportSafely(report, settled.error, { receiver: 'external-wallets', step: settled.timedOut ? `${kind}-timeout` : kind, key: request.order_id });
-      if (!settled.timedOut) await store.release(key);
-      // A callback past its deadline may still move the money: the order stays claimed (a retry meanwhile gets
-      // 503) until it ends, and is then done or freed by how it ended, so a retry can never apply it twice.
-      else void settled.later.then((late) => (late.ok && moved(late.value) ? store.complete(key, ttlMs) : store.release(key))).catch((error: unknown) => reportSafely(report, error, { receiver: 'external-wallets', step: `${kind}-settle`, key: request.order_id }));
+    const context = (step: string) => ({ receiver: 'external-wallets', step, key: request.order_id });
+    const once = await runOnce<ExternalWalletTransferResult>(
+      (signal) => callback(request, { signal }),
+      {
+        store,
+        key: `external-wallet-order:${request.order_id}`,
+        timeoutMs,
+        // A crashed process's claim lapses after this, so the CRM's retry of its order is applied.
+        claimTtlMs: timeoutMs + 60_000,
+        doneTtlMs: ttlMs,
+        did: (result) => result !== 'wallet_not_found' && result !== 'insufficient_funds',
+        report: (error, step) => reportSafely(report, error, context(step)),
+      },
+    );
+    if (once.state === 'done') return json(422, { type: 'order_exists' });
+    if (once.state === 'pending') return json(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
+    if (once.state === 'store-failed') return json(503, { type: 'wallet_unavailable', message: 'the de-duplication store failed or did not answer in time; nothing moved' });
+    if (once.state === 'timed-out') {
+      // A callback past its deadline may still move the money: its order stays claimed until it ends (runOnce).
+      reportSafely(report, once.error, context(`${kind}-timeout`));
       return unavailable();
     }
-    const result = settled.value;
-    if (!moved(result)) {
-      // Nothing moved: the order is free again, and the refusal is the answer.
-      await store.release(key);
-      return result === 'wallet_not_found' ? json(404, { type: 'wallet_not_found' }) : json(409, { type: 'insufficient_funds' });
+    if (!once.outcome.ok) {
+      reportSafely(report, once.outcome.error, context(kind));
+      return unavailable();
     }
-    await store.complete(key, ttlMs);
+    const result = once.outcome.value;
+    if (result === 'wallet_not_found') return json(404, { type: 'wallet_not_found' });
+    if (result === 'insufficient_funds') return json(409, { type: 'insufficient_funds' });
     const wrong = inconsistency([result], () => 'wallet');
     if (wrong) {
-      reportSafely(report, new RangeError(wrong), { receiver: 'external-wallets', step: kind, key: request.order_id });
+      reportSafely(report, new RangeError(wrong), context(kind));
       return json(500, { type: 'wallet_inconsistent', message: wrong });
     }
     return json(200, result);
@@ -134,8 +147,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       if (!(await verifySha1ParamsSignature(body, apiKey, request.headers.get('signature')))) {
         return json(401, { type: 'invalid_signature' });
       }
-      if (route === '/wallets/credit') return transfer('credit', body);
-      if (route === '/wallets/debit') return transfer('debit', body);
+      if (route !== '/wallets') return transfer(route === '/wallets/credit' ? 'credit' : 'debit', body);
       const problem = inputProblem(validators.listExternalWallets, { query: {}, body });
       if (problem) return json(400, { type: 'invalid_request', message: problem });
       let page: { data: ExternalWallet[]; count: number };

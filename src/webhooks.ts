@@ -2,8 +2,9 @@
 import type { webhooks } from '../generated/crm-webhooks';
 import { CrmError } from './errors';
 import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, parseJson, readJsonBytes, type Refuse } from './handlers/body';
-import { DEFAULT_DEADLINE_MS, withDeadline } from './handlers/deadline';
+import { DEFAULT_DEADLINE_MS } from './handlers/deadline';
 import { memoryDedupeStore, type DedupeStore } from './handlers/dedupe';
+import { runOnce } from './handlers/once';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './handlers/report';
 import { json, type WaitUntil } from './handlers/respond';
 import { digestHex } from './crypto-backend';
@@ -106,11 +107,17 @@ export interface WebhookHandlerOptions {
   acknowledge?: 'after-handling' | 'after-persist';
   /** Durable hand-off (a queue, a table), required by `acknowledge: 'after-persist'`. */
   persist?: (event: CrmWebhookEvent, context: { key: string; signal: AbortSignal }) => Promise<unknown> | unknown;
-  /** The deadline of the handler (or of `persist`), within the CRM's 5-second timeout (default 4000 ms). */
+  /**
+   * The deadline of the handler (or of `persist`) and of the de-duplication store's claim, within the CRM's
+   * 5-second timeout (default 4000 ms). Past it the answer is 503 and the delivery stays claimed until your code
+   * actually ends (done if it returned, freed if it threw: a handler that stops on its signal should throw), so
+   * a resend meanwhile gets 409 and never runs it a second time.
+   */
   timeoutMs?: number;
   /**
    * De-duplication of deliveries (default: an in-memory store for this instance). Pass a shared store
-   * (`redisDedupeStore`) when several instances receive, or `false` to handle every delivery.
+   * (`redisDedupeStore`) when several instances receive, or `false` to handle every delivery. A store that
+   * fails or does not answer within `timeoutMs` gets 503 `dedupe_unavailable`, and nothing runs.
    */
   dedupe?: DedupeStore | false;
   /** How long a handled delivery is remembered, to drop its duplicates (default 7 days). */
@@ -119,7 +126,7 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number;
   /** Keeps after-persist work alive on runtimes that need it (e.g. a worker's `ctx.waitUntil`). */
   waitUntil?: WaitUntil;
-  /** Told when your handler or `persist` fails or times out (never the secret, the signature or the body). */
+  /** Told when your handler or `persist` fails or times out, or the store fails (never the secret, the signature or the body). */
   onError?: ReceiverErrorReporter;
 }
 
@@ -143,8 +150,9 @@ const refuseBody: Refuse = (status, type, message) => json(status, { type: statu
 /**
  * A fetch-style receiver: checks the content type (415), the size (413), `X-Crm-Signature` (401) and the
  * envelope (400, naming the field and the rule), drops a delivery already handled (204 again), refuses one being
- * handled right now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed
- * and 503 when it missed the deadline, leaving no claim behind so the resend is handled.
+ * handled right now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed,
+ * 503 when it missed the deadline (its claim then held until it ends: done if it returned, freed if it threw) or
+ * the de-duplication store failed.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   const { secret, on, persist, waitUntil } = options;
@@ -176,26 +184,42 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     if (!handle && acknowledge === 'after-handling') return new Response(null, { status: 204 });
 
     const key = await webhookDeliveryKey(event, read.bytes);
-    // The claim outlives the deadline a little, so a crashed process's claim lapses and the resend is handled.
-    const claim = store ? await store.claim(key, timeoutMs + 60_000) : 'claimed';
-    if (claim === 'done') return new Response(null, { status: 204 });
-    if (claim === 'pending') return json(409, { type: 'delivery_in_progress' });
-
     const step = acknowledge === 'after-persist' ? 'persist' : 'handler';
-    const work = acknowledge === 'after-persist' ? (signal: AbortSignal) => persist!(event, { key, signal }) : (signal: AbortSignal) => handle!(event, { signal });
-    const settled = await withDeadline(work, timeoutMs);
-    if (!settled.ok) {
-      await store?.release(key);
-      reportSafely(report, settled.error, { receiver: 'webhooks', step: settled.timedOut ? `${step}-timeout` : step, event: name, key });
-      return settled.timedOut ? json(503, { type: 'handler_timeout' }) : json(500, { type: 'handler_failed' });
-    }
-    await store?.complete(key, ttlMs);
-    if (acknowledge === 'after-persist' && handle) {
+    const context = (what: string) => ({ receiver: 'webhooks', step: what, event: name, key });
+    const once = await runOnce(acknowledge === 'after-persist' ? (signal) => persist!(event, { key, signal }) : (signal) => handle!(event, { signal }), {
+      store,
+      key,
+      timeoutMs,
+      // A crashed process's claim lapses after this, so the resend of its delivery is handled.
+      claimTtlMs: timeoutMs + 60_000,
+      doneTtlMs: ttlMs,
+      report: (error, what) => reportSafely(report, error, context(what)),
+      waitUntil,
       // Durably stored: the handler runs after the answer, on a later task.
-      const later = new Promise((resolve) => setTimeout(resolve, 0))
-        .then(() => handle(event, { signal: new AbortController().signal }))
-        .catch((error: unknown) => reportSafely(report, error, { receiver: 'webhooks', step: 'handler', event: name, key }));
-      waitUntil?.(later);
+      afterDone:
+        acknowledge === 'after-persist' && handle
+          ? () => {
+              const later = new Promise((resolve) => setTimeout(resolve, 0))
+                .then(() => handle(event, { signal: new AbortController().signal }))
+                .catch((error: unknown) => reportSafely(report, error, context('handler')));
+              waitUntil?.(later);
+            }
+          : undefined,
+    });
+    switch (once.state) {
+      case 'done':
+        return new Response(null, { status: 204 });
+      case 'pending':
+        return json(409, { type: 'delivery_in_progress' });
+      case 'store-failed':
+        return json(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or did not answer in time; the delivery was not handled' });
+      case 'timed-out':
+        reportSafely(report, once.error, context(`${step}-timeout`));
+        return json(503, { type: 'handler_timeout' });
+    }
+    if (!once.outcome.ok) {
+      reportSafely(report, once.outcome.error, context(step));
+      return json(500, { type: 'handler_failed' });
     }
     return new Response(null, { status: 204 });
   };
