@@ -57,24 +57,24 @@ suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
     const errors: unknown[] = [];
     const live = redisDedupeStore(client, { prefix: 'lease:' });
     const other = redisDedupeStore(client, { prefix: 'lease:' });
-    // Leases of 300 ms, renewed every 100 ms: generous against a loaded machine's late timers.
-    expect(await live.claim('k2', 300)).toBe('claimed');
-    await sleep(1000); // over three leases
-    expect(await other.claim('k2', 300)).toBe('pending'); // renewed while held
+    // Leases of 600 ms, renewed every 200 ms: a renewal may come 400 ms late on a loaded machine.
+    expect(await live.claim('k2', 600)).toBe('claimed');
+    await sleep(1500); // over two leases
+    expect(await other.claim('k2', 600)).toBe('pending'); // renewed while held
     await live.complete('k2', 60_000);
-    expect(await other.claim('k2', 300)).toBe('done');
+    expect(await other.claim('k2', 600)).toBe('done');
 
     const connection = crashable(client);
     const dying = redisDedupeStore(connection, { prefix: 'lease:', onError: (error) => errors.push(error) });
-    expect(await dying.claim('k3', 300)).toBe('claimed');
+    expect(await dying.claim('k3', 600)).toBe('claimed');
     connection.crash();
-    await sleep(700);
-    expect(await other.claim('k3', 300)).toBe('claimed'); // the crashed owner's claim lapsed
+    await sleep(1000);
+    expect(await other.claim('k3', 600)).toBe('claimed'); // the crashed owner's claim lapsed
     connection.revive();
     await dying.release('k3'); // the old owner comes back: its release must not free the new owner's claim
-    expect(await live.claim('k3', 300)).toBe('pending');
+    expect(await live.claim('k3', 600)).toBe('pending');
     await other.release('k3');
-    expect(await live.claim('k3', 300)).toBe('claimed');
+    expect(await live.claim('k3', 600)).toBe('claimed');
     await live.release('k3');
     expect(errors).toEqual([]); // its renewals hung (never answered), so nothing was reported
   });
@@ -82,7 +82,7 @@ suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
   it('a delivery whose process died while handling it: answered non-2xx, and after the lapse its resend is handled once', async () => {
     const client = await connect();
     const connection = crashable(client);
-    const shortLease = (store: ReturnType<typeof redisDedupeStore>) => ({ ...store, claim: (key: string) => store.claim(key, 300) });
+    const shortLease = (store: ReturnType<typeof redisDedupeStore>) => ({ ...store, claim: (key: string) => store.claim(key, 600) });
     let handledAfterRestart = 0;
     const dying = createWebhookHandler({ secret: SECRET, dedupe: shortLease(redisDedupeStore(connection, { prefix: 'restart:' })), timeoutMs: 30, onError: () => undefined, on: { [EVENT]: () => new Promise(() => undefined) } });
     const raw = JSON.stringify(approved);
@@ -91,7 +91,7 @@ suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
     const restarted = createWebhookHandler({ secret: SECRET, dedupe: shortLease(redisDedupeStore(client, { prefix: 'restart:' })), on: { [EVENT]: () => void (handledAfterRestart += 1) } });
     expect((await restarted(delivery())).status).toBe(409); // the dying process still renews its claim
     connection.crash();
-    await sleep(700);
+    await sleep(1000);
     expect((await restarted(delivery())).status).toBe(204);
     expect((await restarted(delivery())).status).toBe(204);
     expect(handledAfterRestart).toBe(1);
