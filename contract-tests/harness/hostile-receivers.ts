@@ -5,16 +5,16 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
-import { createExchangeRateHandler } from '../../src/exchange-rates';
-import { createExternalWalletHandler, type ExternalWalletTransfer } from '../../src/external-wallets';
-import type { DedupeStore } from '../../src/handlers/dedupe';
-import type { ReceiverErrorContext } from '../../src/handlers/report';
-import { toNodeHandler } from '../../src/node-handler';
-import { sha1ParamsSignature } from '../../src/params-signature';
-import { createPaymentUrlHandler } from '../../src/psp/payment-url-handler';
-import { pspSign } from '../../src/psp/sign';
-import { listen, type Listening } from '../../src/testing/http-server';
-import { createWebhookHandler, type CrmWebhookEvent } from '../../src/webhooks';
+import { createExchangeRateHandler } from '../../src/receivers/exchange-rates';
+import { createExternalWalletHandler, type ExternalWalletTransfer } from '../../src/receivers/external-wallets';
+import type { DedupeStore } from '../../src/receivers/common/dedupe';
+import type { ReceiverErrorContext } from '../../src/receivers/common/error-report';
+import { toNodeHandler } from '../../src/receivers/node-handler';
+import { sha1ParamsSignature } from '../../src/core/signatures/sha1-params';
+import { createPaymentUrlHandler } from '../../src/receivers/psp/payment-url-handler';
+import { pspSign } from '../../src/receivers/psp/sign';
+import { listen, type Listening } from '../../src/testing/http-host';
+import { createWebhookHandler, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { registerSecret } from './output-scan';
 
 export const SECRETS = {

@@ -4,13 +4,13 @@
 // a bad Host, a deep body under the SHA-1 check, a PSP field that is an object, a dedupe store that is down).
 import { createHmac } from 'node:crypto';
 import { createClient } from 'redis';
-import { createExternalWalletHandler, type ExternalWalletTransfer } from '../../src/external-wallets';
-import { memoryDedupeStore, type DedupeStore } from '../../src/handlers/dedupe';
-import { verifySha1ParamsSignature } from '../../src/params-signature';
-import { pspVerify } from '../../src/psp/sign';
+import { createExternalWalletHandler, type ExternalWalletTransfer } from '../../src/receivers/external-wallets';
+import { memoryDedupeStore, type DedupeStore } from '../../src/receivers/common/dedupe';
+import { verifySha1ParamsSignature } from '../../src/core/signatures/sha1-params';
+import { pspVerify } from '../../src/receivers/psp/sign';
 import { redisDedupeStore } from '../../src/redis/index';
-import { verifySignature } from '../../src/signature';
-import { createWebhookHandler, verifyWebhook, WebhookVerificationError } from '../../src/webhooks';
+import { verifySignature } from '../../src/core/signatures/hmac-sha256';
+import { createWebhookHandler, verifyWebhook, WebhookVerificationError } from '../../src/receivers/webhooks';
 import { expectDocumentedResponse } from '../harness/handler-answers';
 import { buildReceivers, mountReceivers, rawHttp, SECRETS, walletSignature, webhookSignature, withPspSign } from '../harness/hostile-receivers';
 import { REDIS_SKIPPED, startRedisServer } from '../harness/redis-server';

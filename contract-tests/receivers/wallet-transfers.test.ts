@@ -2,8 +2,8 @@
 // out, the body validates and `getWallet` told the wallet's decimals; once per `order_id` (a repeat gets 422
 // order_exists, never a second movement); a failing callback answers 503 and frees the order, a slow one
 // keeps it claimed until it ends, so the CRM's retry applies it once.
-import { createExternalWalletHandler, type ExternalWallet, type ExternalWalletTransfer } from '../../src/external-wallets';
-import { sha1ParamsSignature } from '../../src/params-signature';
+import { createExternalWalletHandler, type ExternalWallet, type ExternalWalletTransfer } from '../../src/receivers/external-wallets';
+import { sha1ParamsSignature } from '../../src/core/signatures/sha1-params';
 import { expectDocumentedResponse } from '../harness/handler-answers';
 import { registerSecret } from '../harness/output-scan';
 import { loadApi } from '../harness/spec';

@@ -5,9 +5,9 @@
 // third of that while it holds it, so a claim never lapses under work that is still running however long it
 // runs, and only a crashed process's claim lapses (within one lease). The token makes renewing and releasing
 // touch only this process's own claim, never one another process took after this one's lapsed.
-import type { ClaimResult, DedupeStore } from '../handlers/dedupe';
+import type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
 
-export type { ClaimResult, DedupeStore } from '../handlers/dedupe';
+export type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
 
 /** The part of a node-redis client (v4 and later; also a cluster) this store uses. */
 export interface RedisCommander {

@@ -1,0 +1,113 @@
+// Reading what the CRM sent, bounded: a body over `maxBodyBytes` is refused with 413 while it is read (the
+// rest is never buffered), and a body that is not JSON by its content type is refused with 415.
+import { json } from './answers';
+
+/** 1 MiB: far above any documented CRM call, small enough that a flood cannot exhaust memory. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
+
+/** How a receiver words a refusal in its own error body (the wallet `{type, message}`, PSP's `{data, result, msg}`). */
+export type Refuse = (status: 400 | 413 | 415, type: 'invalid_request' | 'payload_too_large' | 'unsupported_media_type', message: string) => Response;
+
+const refuseAsType: Refuse = (status, type, message) => json(status, { type, message });
+const tooLarge = (maxBytes: number, refuse: Refuse) => refuse(413, 'payload_too_large', `body must be at most ${maxBytes} bytes`);
+
+/** The whole body, or a 413 as soon as it is known to exceed `maxBytes` (from Content-Length, or while reading). */
+export async function readBodyLimited(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel().catch(() => undefined);
+    return { refusal: tooLarge(maxBytes, refuse) };
+  }
+  if (!request.body) return { bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await reader.read().catch(() => undefined);
+    // The sender broke the body off (a reset connection): there is nothing whole to check.
+    if (!chunk) return { refusal: refuse(400, 'invalid_request', 'body: must arrive whole (the stream broke off)') };
+    const { done, value } = chunk;
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { refusal: tooLarge(maxBytes, refuse) };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { bytes };
+}
+
+/**
+ * 415 when the request says its body is something other than JSON (`application/json` or `…+json`, any
+ * parameters). No content type at all is accepted: the CRM's pages name none, and the body is still checked
+ * by its signature and schema.
+ */
+function jsonContentTypeRefusal(request: Request, refuse: Refuse): Response | undefined {
+  const header = request.headers.get('content-type');
+  if (header === null) return undefined;
+  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json') ? undefined : refuse(415, 'unsupported_media_type', 'content-type must be application/json');
+}
+
+/** Deeper than this, a JSON body is refused: far beyond any documented call, and well inside every recursion limit. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The rule a body that is not JSON breaks, named in the 400 that refuses it. */
+export const NOT_JSON = `body: must be UTF-8 JSON nested at most ${MAX_JSON_DEPTH} levels deep`;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (one pass, skipping strings; no recursion). */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: up to its closing quote, stepping over escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses UTF-8 JSON bytes nested at most MAX_JSON_DEPTH deep; undefined when they are not (code that walks a
+ * value, such as the signature's rendering, then never meets one deep enough to exhaust the stack).
+ */
+export function parseJson(bytes: Uint8Array): unknown {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return nestsDeeper(text, MAX_JSON_DEPTH) ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** 415 for another content type, 413 over `maxBytes`, else the bytes (not parsed: a webhook's are checked first). */
+export async function readJsonBytes(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
+  const wrongType = jsonContentTypeRefusal(request, refuse);
+  if (wrongType) {
+    await request.body?.cancel().catch(() => undefined);
+    return { refusal: wrongType };
+  }
+  return readBodyLimited(request, maxBytes, refuse);
+}
+
+/**
+ * The JSON body of a receiver call, with every refusal decided first: 415 for another content type, 413 over
+ * `maxBytes`. `value` is undefined when the bytes are not JSON (NOT_JSON says why; the caller answers it).
+ */
+export async function readJsonBody(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<{ bytes: Uint8Array; value: unknown } | { refusal: Response }> {
+  const read = await readJsonBytes(request, maxBytes, refuse);
+  if ('refusal' in read) return read;
+  return { bytes: read.bytes, value: parseJson(read.bytes) };
+}
