@@ -323,11 +323,13 @@ export interface components {
          */
         WebhookRejection: {
             /**
-             * @description `invalid_signature`: missing or wrong `X-Crm-Signature`; `invalid_payload`: not a webhook event; `method_not_allowed`: not a POST; `delivery_in_progress`: the same delivery is being handled right now; `payload_too_large`, `unsupported_media_type`: refused before reading it; `handler_failed`, `handler_timeout`: the tenant's code failed or missed the deadline.
+             * @description `invalid_signature`: missing or wrong `X-Crm-Signature`; `invalid_payload`: not a webhook event; `method_not_allowed`: not a POST; `delivery_in_progress`: the same delivery is being handled right now; `payload_too_large`, `unsupported_media_type`: refused before reading it; `handler_failed`, `handler_timeout`: the tenant's code failed or missed the deadline; `dedupe_unavailable`: the de-duplication store failed or did not answer in time, and nothing ran.
+             *
+             *     *Decision (inferred):* `dedupe_unavailable` is ours, like the rest: the de-duplication store failed or did not answer within the deadline, so nothing was handled (503; the delivery can be resent). Without the store the receiver cannot tell a resend from a first delivery, and handling it anyway could run the tenant's code twice.
              * @enum {string}
              */
-            type: "invalid_signature" | "invalid_payload" | "method_not_allowed" | "delivery_in_progress" | "payload_too_large" | "unsupported_media_type" | "handler_failed" | "handler_timeout";
-            /** @description A human-readable reason (never the secret, the signature or the body). */
+            type: "invalid_signature" | "invalid_payload" | "method_not_allowed" | "delivery_in_progress" | "payload_too_large" | "unsupported_media_type" | "handler_failed" | "handler_timeout" | "dedupe_unavailable";
+            /** @description A human-readable reason (never the secret, the signature or the body); for `invalid_payload`, the field and the rule it breaks, e.g. `data: must be an object`. */
             message?: string;
         };
         /** @description The fields every request event's `data` starts with. */
@@ -716,7 +718,7 @@ export interface components {
     };
     responses: {
         /**
-         * @description Not accepted (the CRM counts the delivery as failed, and it can be resent): 400 not an event, 409 the same delivery is being handled right now, 413 larger than the receiver accepts, 415 not JSON, 500 the tenant's handler (or its durable hand-off) failed, 503 it did not finish within the deadline.
+         * @description Not accepted (the CRM counts the delivery as failed, and it can be resent): 400 not an event, 409 the same delivery is being handled right now (also while a handler that missed its deadline still runs), 413 larger than the receiver accepts, 415 not JSON, 500 the tenant's handler (or its durable hand-off) failed, 503 it did not finish within the deadline, or the de-duplication store failed (`dedupe_unavailable`).
          *
          *     *Decision (inferred):* The vendor documents only that a non-2xx answer is a failed delivery. A receiver built on this package answers 2xx only once the event was handled or durably stored, and says why otherwise, so the delivery log explains it.
          */

@@ -152,7 +152,11 @@ export interface components {
             wallet_id?: string;
             /** @description The currency moved. */
             currency: string;
-            /** @description The amount moved (positive; at most the wallet's `decimals` places). */
+            /**
+             * @description The amount moved: positive, with at most the wallet's `decimals` places, and within the CRM's decimal(20,8) (at most 12 digits before the point and 8 after it) as written in the body.
+             *
+             *     *Decision (inferred):* A JSON number, like the wallet's `amount`. Money is never rounded, so an amount is refused (400, before any money moves) when it has more places than the wallet's `decimals` (the handler reads them with `getWallet` first: the transfer names no precision), more than decimal(20,8) holds, or more digits than a JSON number is read with exactly.
+             */
             amount: number;
         };
     };
@@ -484,7 +488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalWallet"];
                 };
             };
-            /** @description The input breaks a rule; `message` names the field and the rule. */
+            /** @description The input breaks a rule; `message` names the field and the rule. An `amount` with more decimal places than the wallet's `decimals`, or outside decimal(20,8), is refused here before any money moves. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -571,6 +575,25 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalWalletError"];
                 };
             };
+            /**
+             * @description The money moved, but the wallet the service answered breaks a rule (`wallet_inconsistent`: a balance with more decimal places than its `decimals`); a retry answers `order_exists`.
+             *
+             *     *Decision (inferred):* A handler built on this package never sends a wallet it cannot describe exactly; the transfer is already applied by then, so the order is kept done and the retry is refused, never applied twice.
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "wallet_inconsistent",
+                     *       "message": "wallet.amount has more than 2 decimal places"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
             /** @description The wallet system failed, or the same `order_id` is being processed right now; nothing moved for this call, and a retry is safe. */
             503: {
                 headers: {
@@ -634,7 +657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalWallet"];
                 };
             };
-            /** @description The input breaks a rule; `message` names the field and the rule. */
+            /** @description The input breaks a rule; `message` names the field and the rule. An `amount` with more decimal places than the wallet's `decimals`, or outside decimal(20,8), is refused here before any money moves. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -730,6 +753,25 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "order_exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExternalWalletError"];
+                };
+            };
+            /**
+             * @description The money moved, but the wallet the service answered breaks a rule (`wallet_inconsistent`: a balance with more decimal places than its `decimals`); a retry answers `order_exists`.
+             *
+             *     *Decision (inferred):* A handler built on this package never sends a wallet it cannot describe exactly; the transfer is already applied by then, so the order is kept done and the retry is refused, never applied twice.
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "wallet_inconsistent",
+                     *       "message": "wallet.amount has more than 2 decimal places"
                      *     }
                      */
                     "application/json": components["schemas"]["ExternalWalletError"];

@@ -242,6 +242,26 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentUrlResponse"];
                 };
             };
+            /**
+             * @description Not a POST.
+             *
+             *     *Decision (inferred):* The page documents only the POST; a handler built on this package answers any other method 405, in the same body as its other refusals.
+             */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": null,
+                     *       "result": false,
+                     *       "msg": "method not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentUrlResponse"];
+                };
+            };
             /** @description The body is larger than the handler accepts (1 MiB by default); refused while reading it. */
             413: {
                 headers: {

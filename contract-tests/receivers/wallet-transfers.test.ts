@@ -1,6 +1,7 @@
 // External-wallet credit and debit: routed to the tenant's callbacks only after `key` and `signature` check
-// out and the body validates; once per `order_id` (a repeat gets 422 order_exists, never a second movement);
-// a failing or slow callback answers 503 and frees the order, so the CRM's retry applies it once.
+// out, the body validates and `getWallet` told the wallet's decimals; once per `order_id` (a repeat gets 422
+// order_exists, never a second movement); a failing callback answers 503 and frees the order, a slow one
+// keeps it claimed until it ends, so the CRM's retry applies it once.
 import { createExternalWalletHandler, type ExternalWallet, type ExternalWalletTransfer } from '../../src/receivers/external-wallets';
 import { sha1ParamsSignature } from '../../src/core/signatures/sha1-params';
 import { expectDocumentedResponse } from '../harness/handler-answers';
@@ -40,7 +41,10 @@ function bank() {
   const handler = createExternalWalletHandler({
     apiKey: KEY,
     listWallets: () => ({ data: [], count: 0 }),
-    getWallet: () => undefined,
+    getWallet: ({ external_user_id, currency }) => {
+      const balance = balances.get(`${external_user_id}/${currency}`);
+      return balance === undefined ? undefined : { id: 'wallet_123', external_user_id, currency, amount: balance, decimals: 2 };
+    },
     credit: move(1),
     debit: move(-1),
     timeoutMs: 50,
@@ -82,12 +86,13 @@ it('checks key and signature, then the body, before any callback runs', async ()
   expect(applied).toEqual([]);
 });
 
-it('a failing or timed-out callback answers 503 (reported) and frees the order: the retry applies once', async () => {
+it('a failing or timed-out callback answers 503 (reported) and frees the order once it ended: the retry applies once', async () => {
   const b = bank();
   b.failOnce();
   expect(await expectDocumentedResponse(api, 'debitExternalWallet', await send(b.handler, 'debit', transfer('tr-fail', 10)), 503)).toEqual({ type: 'wallet_unavailable' });
   b.stallOnce();
   expect((await send(b.handler, 'debit', transfer('tr-fail', 10))).status).toBe(503);
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the stalled callback threw on its signal: the order is freed
   expect((await send(b.handler, 'debit', transfer('tr-fail', 10))).status).toBe(200);
   expect((await send(b.handler, 'debit', transfer('tr-fail', 10))).status).toBe(422);
   expect(b.applied).toEqual(['debit tr-fail']);
@@ -104,7 +109,7 @@ it('a callback that moves the money after its deadline: 503, the retry meanwhile
   const handler = createExternalWalletHandler({
     apiKey: KEY,
     listWallets: () => ({ data: [], count: 0 }),
-    getWallet: () => undefined,
+    getWallet: ({ external_user_id, currency }) => ({ id: 'wallet_123', external_user_id, currency, amount: 0, decimals: 2 }),
     timeoutMs: 20,
     onError: () => undefined,
     credit: async (t) => {

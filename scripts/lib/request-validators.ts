@@ -1,6 +1,6 @@
 // The request validators' schemas and the operation table, read from a bundle at build time: the runtime gets
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
-// (src/core/validation/request-validators.ts).
+// (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
 import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
 import type { OperationEntry } from '../../src/core/validation/types';
@@ -91,8 +91,8 @@ function validationSchema(schema: Json | boolean, refs: Set<string>): Json | boo
   for (const [keyword, value] of Object.entries(schema)) {
     if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && keyword !== 'x-rule')) continue;
     // A keyword the runtime cannot check fails the build, rather than a rule going unchecked.
-    if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`request schema keyword \`${keyword}\` is not implemented by src/core/validation/schema-validator.ts`);
-    if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`request schema type ${JSON.stringify(value)} is not implemented by src/core/validation/schema-validator.ts`);
+    if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`request schema keyword \`${keyword}\` is not implemented by src/schema-validator.ts`);
+    if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`request schema type ${JSON.stringify(value)} is not implemented by src/schema-validator.ts`);
     if (keyword === '$ref') {
       if (!String(value).startsWith(COMPONENT)) throw new Error(`request schema $ref outside ${COMPONENT}: ${value}`);
       refs.add(String(value).slice(COMPONENT.length));

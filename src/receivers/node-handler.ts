@@ -39,6 +39,28 @@ export interface NodeHandlerOptions {
 }
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD']);
+/** What a fetch `Request` cannot carry (the Fetch standard forbids them): answered 405 before anything else. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+/** A Host header: a name or an IPv4 or bracketed IPv6 address, with an optional port (nothing that moves the path). */
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const refusal = (status: number, type: string, message: string) => Response.json({ type, message }, { status });
+
+/**
+ * The URL of the request from its target and Host (a target may be a path or, sent to a proxy, absolute; only
+ * its path and query are used), or why it has none.
+ */
+function requestUrl(req: IncomingMessage): { url: string } | { refusal: Response } {
+  const host = req.headers.host || 'localhost';
+  if (typeof host !== 'string' || !HOST.test(host)) return { refusal: refusal(400, 'invalid_request', 'host: must be a host name or address with an optional port') };
+  const target = req.url ?? '/';
+  try {
+    const path = target.startsWith('/') ? target : ((url) => url.pathname + url.search)(new URL(target));
+    return { url: new URL(`http://${host}${path}`).href };
+  } catch {
+    return { refusal: refusal(400, 'invalid_request', 'request target: must be a path or an absolute URL') };
+  }
+}
 
 function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -111,13 +133,16 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   const report = options.onError ?? ((error: unknown) => console.error(`crm-open-api: handler failed: ${error instanceof Error ? error.message : String(error)}`));
   return async (req, res) => {
     const method = req.method ?? 'GET';
-    const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-    const headers = headersOf(req);
     try {
+      // Refused before the body is read: the connection is closed rather than the rest read.
+      if (FORBIDDEN_METHODS.has(method.toUpperCase())) return await send(res, refusal(405, 'method_not_allowed', `method must not be ${method}`), true);
+      const target = requestUrl(req);
+      if ('refusal' in target) return await send(res, target.refusal, true);
+      const { url } = target;
       let body: ReadableStream<Uint8Array> | Uint8Array | undefined;
       if (WITHOUT_BODY.has(method)) {
         if (!(await drainLimited(req, maxBodyBytes))) {
-          await send(res, Response.json({ type: 'payload_too_large', message: `body must be at most ${maxBodyBytes} bytes` }, { status: 413 }), true);
+          await send(res, refusal(413, 'payload_too_large', `body must be at most ${maxBodyBytes} bytes`), true);
           return;
         }
       } else {
@@ -129,14 +154,24 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
         }
         body = earlier ?? bodyStream(req);
       }
-      const request = new Request(url, { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+      let request: Request;
+      try {
+        request = new Request(url, { method, headers: headersOf(req), ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+      } catch {
+        return await send(res, refusal(400, 'invalid_request', 'request: its method and headers must be valid HTTP'), true);
+      }
       const response = await handler(request);
       // A refusal before the body was read leaves its rest unread: close the connection rather than read it.
       await send(res, response, !req.readableEnded);
     } catch (error) {
-      report(error);
-      if (!res.headersSent) await send(res, Response.json({ type: 'internal_error' }, { status: 500 }), !req.readableEnded);
-      else res.destroy();
+      // Never a rejection out of here: Node's server would not catch it, and the process would die of it.
+      try {
+        report(error);
+        if (!res.headersSent) await send(res, Response.json({ type: 'internal_error' }, { status: 500 }), !req.readableEnded);
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
     }
   };
 }

@@ -1,12 +1,14 @@
 // Receiving the CRM's webhooks: verify `X-Crm-Signature` over the exact raw bytes, then hand over a typed event.
 import type { webhooks } from '../../generated/crm-webhooks';
 import { CrmError } from '../core/errors';
-import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './common/request-body';
-import { DEFAULT_DEADLINE_MS, withDeadline } from './common/deadline';
+import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, parseJson, readJsonBytes, type Refuse } from './common/request-body';
+import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
+import { runOnce } from './common/once';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
 import { json, type WaitUntil } from './common/answers';
 import { digestHex } from '../core/crypto-backend';
+import { isPlainObject } from '../core/plain-object';
 import { verifySignature } from '../core/signatures/hmac-sha256';
 
 /** Every webhook event the CRM documents (a union; narrow it with `WebhookEventOf<'crm.webhooks…'>`). */
@@ -39,6 +41,8 @@ export class WebhookVerificationError extends CrmError {
 }
 
 const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-f]{64})$/i;
+/** Every event the CRM documents is `crm.webhooks.<…>`; a name outside that shape (`__proto__`) is not an event. */
+const EVENT_NAME = /^crm\.webhooks(?:\.[A-Za-z0-9_-]+)+$/;
 
 export interface VerifyWebhookInput {
   /** The request body exactly as received: never a re-serialised object. */
@@ -49,32 +53,42 @@ export interface VerifyWebhookInput {
   secret: string;
 }
 
-const toBytes = (raw: VerifyWebhookInput['rawBody']): Uint8Array =>
-  typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+/** The bytes of a body given as text, any typed array (a Buffer too) or an ArrayBuffer; undefined for anything else. */
+function toBytes(raw: unknown): Uint8Array | undefined {
+  if (typeof raw === 'string') return new TextEncoder().encode(raw);
+  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Object.prototype.toString.call(raw) === '[object ArrayBuffer]' ? new Uint8Array(raw as ArrayBuffer) : undefined;
+}
+
+/** The first rule of the envelope `event` breaks, as `field: rule` (never a value); undefined for an event. */
+function envelopeProblem(event: unknown): string | undefined {
+  if (!isPlainObject(event)) return 'body: must be a JSON object (a webhook event)';
+  const source = event.source;
+  if (!isPlainObject(source) || typeof source.event !== 'string') return 'source.event: must be a string';
+  if (!EVENT_NAME.test(source.event)) return 'source.event: must be a crm.webhooks.… event name';
+  if (!isPlainObject(event.data)) return 'data: must be an object';
+  return undefined;
+}
 
 /**
- * Checks the HMAC-SHA256 of the exact raw bytes (constant-time), then parses them. Throws
- * WebhookVerificationError (`reason`) when the signature is missing or wrong or the body is not an event.
+ * Checks the HMAC-SHA256 of the exact raw bytes (constant-time), then parses them. Whatever the request holds,
+ * it only throws WebhookVerificationError (`reason`): the signature is missing or wrong, or the body is not an
+ * event (its message names the field and the rule). A TypeError means your own `secret` is missing.
  */
-export async function verifyWebhook({ rawBody, signature, secret }: VerifyWebhookInput): Promise<CrmWebhookEvent> {
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<CrmWebhookEvent> {
+  const { rawBody, signature, secret } = input ?? ({} as Partial<VerifyWebhookInput>);
   if (typeof secret !== 'string' || secret === '') throw new TypeError('verifyWebhook: `secret` is required');
   const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature.trim()) : null;
   if (!given) throw new WebhookVerificationError('X-Crm-Signature is missing or is not a SHA-256 hex digest', typeof signature === 'string' && signature !== '' ? 'invalid_signature' : 'missing_signature');
   const bytes = toBytes(rawBody);
+  if (!bytes) throw new WebhookVerificationError('rawBody: must be a string, a Uint8Array or an ArrayBuffer', 'invalid_payload');
   // The CRM's header may lack the prefix the REST signature has; with it restored, the check is the same.
   if (!(await verifySignature(bytes, `sha256=${given[1]}`, secret))) {
     throw new WebhookVerificationError('X-Crm-Signature does not match the body', 'invalid_signature');
   }
-  let event: unknown;
-  try {
-    event = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new WebhookVerificationError('the body is not UTF-8 JSON', 'invalid_payload');
-  }
-  const source = (event as { source?: { event?: unknown } } | null)?.source;
-  if (typeof source?.event !== 'string' || typeof (event as { data?: unknown }).data !== 'object') {
-    throw new WebhookVerificationError('the body is not a webhook event (source.event and data are required)', 'invalid_payload');
-  }
+  const event = parseJson(bytes);
+  const problem = event === undefined ? NOT_JSON : envelopeProblem(event);
+  if (problem) throw new WebhookVerificationError(problem, 'invalid_payload');
   return event as CrmWebhookEvent;
 }
 
@@ -93,11 +107,17 @@ export interface WebhookHandlerOptions {
   acknowledge?: 'after-handling' | 'after-persist';
   /** Durable hand-off (a queue, a table), required by `acknowledge: 'after-persist'`. */
   persist?: (event: CrmWebhookEvent, context: { key: string; signal: AbortSignal }) => Promise<unknown> | unknown;
-  /** The deadline of the handler (or of `persist`), within the CRM's 5-second timeout (default 4000 ms). */
+  /**
+   * The deadline of the handler (or of `persist`) and of the de-duplication store's claim, within the CRM's
+   * 5-second timeout (default 4000 ms). Past it the answer is 503 and the delivery stays claimed until your code
+   * actually ends (done if it returned, freed if it threw: a handler that stops on its signal should throw), so
+   * a resend meanwhile gets 409 and never runs it a second time.
+   */
   timeoutMs?: number;
   /**
    * De-duplication of deliveries (default: an in-memory store for this instance). Pass a shared store
-   * (`redisDedupeStore`) when several instances receive, or `false` to handle every delivery.
+   * (`redisDedupeStore`) when several instances receive, or `false` to handle every delivery. A store that
+   * fails or does not answer within `timeoutMs` gets 503 `dedupe_unavailable`, and nothing runs.
    */
   dedupe?: DedupeStore | false;
   /** How long a handled delivery is remembered, to drop its duplicates (default 7 days). */
@@ -106,7 +126,7 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number;
   /** Keeps after-persist work alive on runtimes that need it (e.g. a worker's `ctx.waitUntil`). */
   waitUntil?: WaitUntil;
-  /** Told when your handler or `persist` fails or times out (never the secret, the signature or the body). */
+  /** Told when your handler or `persist` fails or times out, or the store fails (never the secret, the signature or the body). */
   onError?: ReceiverErrorReporter;
 }
 
@@ -116,7 +136,7 @@ export interface WebhookHandlerOptions {
  * of a new user). An event with neither is keyed by the SHA-256 of its exact bytes.
  */
 export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8Array): Promise<string> {
-  const data = event.data as { id?: unknown; client_id?: unknown };
+  const data = (isPlainObject(event.data) ? event.data : {}) as { id?: unknown; client_id?: unknown };
   const id = data.id ?? data.client_id;
   if ((typeof id === 'string' && id !== '') || typeof id === 'number') return `${event.source.event}:${id}`;
   return `${event.source.event}:sha256:${await digestHex('SHA-256', rawBody)}`;
@@ -124,15 +144,20 @@ export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8A
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** The webhook receiver's own words for a refusal of the body it reads (its 400 is `invalid_payload`). */
+const refuseBody: Refuse = (status, type, message) => json(status, { type: status === 400 ? 'invalid_payload' : type, message });
+
 /**
  * A fetch-style receiver: checks the content type (415), the size (413), `X-Crm-Signature` (401) and the
- * envelope (400), drops a delivery already handled (204 again), refuses one being handled elsewhere right
- * now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed and 503
- * when it missed the deadline, leaving no claim behind so the resend is handled.
+ * envelope (400, naming the field and the rule), drops a delivery already handled (204 again), refuses one being
+ * handled right now (409), then answers 204 only once the event was handled (or persisted): 500 when that failed,
+ * 503 when it missed the deadline (its claim then held until it ends: done if it returned, freed if it threw) or
+ * the de-duplication store failed.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   const { secret, on, persist, waitUntil } = options;
   if (typeof secret !== 'string' || secret === '') throw new TypeError('createWebhookHandler: `secret` is required');
+  if (!isPlainObject(on) || !Object.values(on).every((handler) => handler === undefined || typeof handler === 'function')) throw new TypeError('createWebhookHandler: `on` must map event names to functions');
   const acknowledge = options.acknowledge ?? 'after-handling';
   if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist` (a durable hand-off)");
   if (acknowledge === 'after-handling' && persist) throw new TypeError("createWebhookHandler: `persist` is used with `acknowledge: 'after-persist'`");
@@ -144,40 +169,57 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
   return async (request) => {
     if (request.method !== 'POST') return json(405, { type: 'method_not_allowed' });
-    const read = await readJsonBody(request, maxBodyBytes);
+    const read = await readJsonBytes(request, maxBodyBytes, refuseBody);
     if ('refusal' in read) return read.refusal;
     let event: CrmWebhookEvent;
     try {
       event = await verifyWebhook({ rawBody: read.bytes, signature: request.headers.get('x-crm-signature'), secret });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
-      return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload' }) : json(401, { type: 'invalid_signature' });
+      return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload', message: error.message }) : json(401, { type: 'invalid_signature' });
     }
     const name = event.source.event;
-    const handle = on[name as CrmWebhookEventName] as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
+    // Own properties only: an event named after something every object inherits is not a handler.
+    const handle = (Object.hasOwn(on, name) ? on[name as CrmWebhookEventName] : undefined) as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
     if (!handle && acknowledge === 'after-handling') return new Response(null, { status: 204 });
 
     const key = await webhookDeliveryKey(event, read.bytes);
-    // The claim outlives the deadline a little, so a crashed process's claim lapses and the resend is handled.
-    const claim = store ? await store.claim(key, timeoutMs + 60_000) : 'claimed';
-    if (claim === 'done') return new Response(null, { status: 204 });
-    if (claim === 'pending') return json(409, { type: 'delivery_in_progress' });
-
     const step = acknowledge === 'after-persist' ? 'persist' : 'handler';
-    const work = acknowledge === 'after-persist' ? (signal: AbortSignal) => persist!(event, { key, signal }) : (signal: AbortSignal) => handle!(event, { signal });
-    const settled = await withDeadline(work, timeoutMs);
-    if (!settled.ok) {
-      await store?.release(key);
-      reportSafely(report, settled.error, { receiver: 'webhooks', step: settled.timedOut ? `${step}-timeout` : step, event: name, key });
-      return settled.timedOut ? json(503, { type: 'handler_timeout' }) : json(500, { type: 'handler_failed' });
-    }
-    await store?.complete(key, ttlMs);
-    if (acknowledge === 'after-persist' && handle) {
+    const context = (what: string) => ({ receiver: 'webhooks', step: what, event: name, key });
+    const once = await runOnce(acknowledge === 'after-persist' ? (signal) => persist!(event, { key, signal }) : (signal) => handle!(event, { signal }), {
+      store,
+      key,
+      timeoutMs,
+      // A crashed process's claim lapses after this, so the resend of its delivery is handled.
+      claimTtlMs: timeoutMs + 60_000,
+      doneTtlMs: ttlMs,
+      report: (error, what) => reportSafely(report, error, context(what)),
+      waitUntil,
       // Durably stored: the handler runs after the answer, on a later task.
-      const later = new Promise((resolve) => setTimeout(resolve, 0))
-        .then(() => handle(event, { signal: new AbortController().signal }))
-        .catch((error: unknown) => reportSafely(report, error, { receiver: 'webhooks', step: 'handler', event: name, key }));
-      waitUntil?.(later);
+      afterDone:
+        acknowledge === 'after-persist' && handle
+          ? () => {
+              const later = new Promise((resolve) => setTimeout(resolve, 0))
+                .then(() => handle(event, { signal: new AbortController().signal }))
+                .catch((error: unknown) => reportSafely(report, error, context('handler')));
+              waitUntil?.(later);
+            }
+          : undefined,
+    });
+    switch (once.state) {
+      case 'done':
+        return new Response(null, { status: 204 });
+      case 'pending':
+        return json(409, { type: 'delivery_in_progress' });
+      case 'store-failed':
+        return json(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or did not answer in time; the delivery was not handled' });
+      case 'timed-out':
+        reportSafely(report, once.error, context(`${step}-timeout`));
+        return json(503, { type: 'handler_timeout' });
+    }
+    if (!once.outcome.ok) {
+      reportSafely(report, once.outcome.error, context(step));
+      return json(500, { type: 'handler_failed' });
     }
     return new Response(null, { status: 204 });
   };

@@ -12,7 +12,7 @@ import type { SignatureVersion } from './types';
 
 /**
  * The older REST signature: the SHA-1 parameter signature over the body's top-level fields (see
- * core/signatures/sha1-params.ts). What it cannot sign unambiguously is refused here, before anything is sent.
+ * params-signature.ts). What it cannot sign unambiguously is refused here, before anything is sent.
  */
 function createV1Signer(secret: string): (text: string, operationId: string | undefined) => Promise<string> {
   return async (text, operationId) => {

@@ -75,14 +75,18 @@ export async function sha1ParamsSignature(params: SignedParams, secret: string, 
 /**
  * Whether `given` is the signature of `params` under `secret`, with empty values dropped or kept (either
  * reading is accepted): 40 hex characters (either case), both readings compared in constant time. Never
- * throws: anything malformed is simply false.
+ * throws: anything malformed (a value that cannot be rendered, a nesting too deep to render) is simply false.
  */
 export async function verifySha1ParamsSignature(params: unknown, secret: string, given: unknown): Promise<boolean> {
   if (typeof given !== 'string' || !/^[0-9A-Fa-f]{40}$/.test(given)) return false;
-  if (typeof params !== 'object' || params === null || Array.isArray(params) || typeof secret !== 'string' || secret === '') return false;
+  if (!isPlainObject(params) || typeof secret !== 'string' || secret === '') return false;
   const presented = given.toUpperCase();
-  const [dropped, kept] = await Promise.all([sha1ParamsSignature(params as SignedParams, secret, 'drop'), sha1ParamsSignature(params as SignedParams, secret, 'keep')]);
-  const matchesDropped = timingSafeEqualStrings(dropped, presented);
-  const matchesKept = timingSafeEqualStrings(kept, presented);
-  return matchesDropped || matchesKept;
+  try {
+    const [dropped, kept] = await Promise.all([sha1ParamsSignature(params, secret, 'drop'), sha1ParamsSignature(params, secret, 'keep')]);
+    const matchesDropped = timingSafeEqualStrings(dropped, presented);
+    const matchesKept = timingSafeEqualStrings(kept, presented);
+    return matchesDropped || matchesKept;
+  } catch {
+    return false;
+  }
 }

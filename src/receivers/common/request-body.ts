@@ -8,7 +8,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
 
 /** How a receiver words a refusal in its own error body (the wallet `{type, message}`, PSP's `{data, result, msg}`). */
-export type Refuse = (status: 413 | 415, type: 'payload_too_large' | 'unsupported_media_type', message: string) => Response;
+export type Refuse = (status: 400 | 413 | 415, type: 'invalid_request' | 'payload_too_large' | 'unsupported_media_type', message: string) => Response;
 
 const refuseAsType: Refuse = (status, type, message) => json(status, { type, message });
 const tooLarge = (maxBytes: number, refuse: Refuse) => refuse(413, 'payload_too_large', `body must be at most ${maxBytes} bytes`);
@@ -25,7 +25,10 @@ export async function readBodyLimited(request: Request, maxBytes: number, refuse
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const chunk = await reader.read().catch(() => undefined);
+    // The sender broke the body off (a reset connection): there is nothing whole to check.
+    if (!chunk) return { refusal: refuse(400, 'invalid_request', 'body: must arrive whole (the stream broke off)') };
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -55,26 +58,56 @@ function jsonContentTypeRefusal(request: Request, refuse: Refuse): Response | un
   return type === 'application/json' || type.endsWith('+json') ? undefined : refuse(415, 'unsupported_media_type', 'content-type must be application/json');
 }
 
-/** Parses UTF-8 JSON bytes; undefined when they are not. */
+/** Deeper than this, a JSON body is refused: far beyond any documented call, and well inside every recursion limit. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The rule a body that is not JSON breaks, named in the 400 that refuses it. */
+export const NOT_JSON = `body: must be UTF-8 JSON nested at most ${MAX_JSON_DEPTH} levels deep`;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (one pass, skipping strings; no recursion). */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: up to its closing quote, stepping over escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses UTF-8 JSON bytes nested at most MAX_JSON_DEPTH deep; undefined when they are not (code that walks a
+ * value, such as the signature's rendering, then never meets one deep enough to exhaust the stack).
+ */
 export function parseJson(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return nestsDeeper(text, MAX_JSON_DEPTH) ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
-/**
- * The JSON body of a receiver call, with every refusal decided first: 415 for another content type, 413 over
- * `maxBytes`. `value` is undefined when the bytes are not JSON (the caller says what that means).
- */
-export async function readJsonBody(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<{ bytes: Uint8Array; value: unknown } | { refusal: Response }> {
+/** 415 for another content type, 413 over `maxBytes`, else the bytes (not parsed: a webhook's are checked first). */
+export async function readJsonBytes(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
   const wrongType = jsonContentTypeRefusal(request, refuse);
   if (wrongType) {
     await request.body?.cancel().catch(() => undefined);
     return { refusal: wrongType };
   }
-  const read = await readBodyLimited(request, maxBytes, refuse);
+  return readBodyLimited(request, maxBytes, refuse);
+}
+
+/**
+ * The JSON body of a receiver call, with every refusal decided first: 415 for another content type, 413 over
+ * `maxBytes`. `value` is undefined when the bytes are not JSON (NOT_JSON says why; the caller answers it).
+ */
+export async function readJsonBody(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<{ bytes: Uint8Array; value: unknown } | { refusal: Response }> {
+  const read = await readJsonBytes(request, maxBytes, refuse);
   if ('refusal' in read) return read;
   return { bytes: read.bytes, value: parseJson(read.bytes) };
 }

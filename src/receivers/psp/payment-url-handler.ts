@@ -2,11 +2,12 @@
 import type { components } from '../../../generated/psp';
 import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
-import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../common/request-body';
+import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from '../common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
 import { json } from '../common/answers';
 import { inputProblem } from '../../core/validation/messages';
 import { sameSecret } from '../../core/same-secret';
+import { isPlainObject } from '../../core/plain-object';
 import { pspVerify } from './sign';
 
 export type PaymentUrlRequest = components['schemas']['PaymentUrlRequest'];
@@ -35,6 +36,9 @@ const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
 const refuse = (status: number, msg: string) => json(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
 
+/** The order a report is about, when the body names one as a string (anything else is not rendered). */
+const orderNo = (params: Record<string, unknown>) => (typeof params.order_no === 'string' ? params.order_no : '');
+
 /**
  * A fetch-style `/pay/url`: 401 unless `crm-pay-token` and `sign` verify, 400 (naming the field and the rule)
  * unless the body matches the spec, then `{ data: { url }, result: true, msg: '' }`. A failure of your code is
@@ -49,12 +53,14 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if
     if ('refusal' in read) return read.refusal;
     const body = read.value;
     if (!(await sameSecret(request.headers.get('crm-pay-token'), crmPayToken))) return refuse(401, 'invalid crm-pay-token or sign');
-    const params = (body ?? {}) as Record<string, unknown>;
+    // The token was right: say what is wrong with the body.
+    if (!isPlainObject(body)) return refuse(400, body === undefined ? NOT_JSON : 'body: must be a JSON object');
+    const params = body;
     const present = params.sign !== undefined && params.sign !== null && params.sign !== '';
     if (sign !== 'ignore' && (present || sign === 'require') && !(await pspVerify(params, crmPayToken))) {
       // The token was right: the sign is missing or computed differently. Say which, without the values.
       const step = present ? 'sign-mismatch' : 'sign-missing';
-      reportSafely(onError, new Error(present ? 'the sign does not match the body under either reading of empty values' : "the request has no sign and `sign: 'require'` is set"), { receiver: 'payment-url', step, key: String(params.order_no ?? '') });
+      reportSafely(onError, new Error(present ? 'the sign does not match the body under either reading of empty values' : "the request has no sign and `sign: 'require'` is set"), { receiver: 'payment-url', step, key: orderNo(params) });
       return refuse(401, 'invalid crm-pay-token or sign');
     }
     const problem = inputProblem(validators.getPaymentUrl, { query: {}, body });
@@ -65,7 +71,7 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if
       url = typeof answer === 'string' ? answer : answer.url;
       new URL(url);
     } catch (error) {
-      reportSafely(onError, error, { receiver: 'payment-url', step: 'getPaymentUrl', key: String((body as PaymentUrlRequest).order_no ?? '') });
+      reportSafely(onError, error, { receiver: 'payment-url', step: 'getPaymentUrl', key: orderNo(params) });
       return refuse(200, 'payment page unavailable');
     }
     return json(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);

@@ -1,5 +1,5 @@
 // The PSP Open API's `sign`: the shared SHA-1 parameter signature keyed by the `crm-pay-token`.
-// See core/signatures/sha1-params.ts for the construction and every decision the vendor's page leaves open.
+// See params-signature.ts for the construction and every decision the vendor's page leaves open.
 import { sha1ParamsSignature, verifySha1ParamsSignature, type SignedParams } from '../../core/signatures/sha1-params';
 
 /**

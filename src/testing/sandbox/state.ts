@@ -133,7 +133,7 @@ export interface SandboxState {
   depositComments: Map<string, number>;
   /** Registration OTPs sent, by e-mail. */
   otps: Map<string, string>;
-  /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth/). */
+  /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth.ts). */
   oauth: OAuthState;
   ids: IdGenerator;
   nextLogin: Record<Platform, number>;
