@@ -15,7 +15,8 @@ export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from '
 export type { CrmLogger, CrmLogDetails } from './core/logger';
 export type { BackoffOptions } from './http/transport/backoff';
 // The tenant's side: what the CRM calls, and the PSP callback the tenant makes.
-export { verifyWebhook, createWebhookHandler, webhookDeliveryKey, WebhookVerificationError } from './receivers/webhooks';
+export { verifyWebhook, createWebhookHandler, webhookDeliveryKey } from './receivers/webhooks';
+export { WebhookVerificationError } from './core/errors';
 export type { CrmWebhookEvent, CrmWebhookEventName, WebhookEventOf, WebhookHandlers, WebhookHandlerOptions, VerifyWebhookInput } from './receivers/webhooks';
 export { pspSign, pspVerify } from './receivers/psp/sign';
 export { createPaymentUrlHandler } from './receivers/psp/payment-url-handler';

@@ -10,7 +10,8 @@ import { verifySha1ParamsSignature } from '../../src/core/signatures/sha1-params
 import { pspVerify } from '../../src/receivers/psp/sign';
 import { redisDedupeStore } from '../../src/redis/index';
 import { verifySignature } from '../../src/core/signatures/hmac-sha256';
-import { createWebhookHandler, verifyWebhook, WebhookVerificationError } from '../../src/receivers/webhooks';
+import { createWebhookHandler, verifyWebhook } from '../../src/receivers/webhooks';
+import { WebhookVerificationError } from '../../src/core/errors';
 import { expectDocumentedResponse } from '../harness/handler-answers';
 import { buildReceivers, mountReceivers, rawHttp, SECRETS, walletSignature, webhookSignature, withPspSign } from '../harness/hostile-receivers';
 import { REDIS_SKIPPED, startRedisServer } from '../harness/redis-server';

@@ -180,3 +180,18 @@ export class SignInRequiredError extends CrmError {
     super(message, options);
   }
 }
+
+// Webhooks: a delivery that is not the CRM's (signature) or not an event (payload).
+
+export type WebhookVerificationReason = 'missing_signature' | 'invalid_signature' | 'invalid_payload';
+
+/** `verifyWebhook` refused a delivery: `reason` says whether the signature or the payload was wrong. */
+export class WebhookVerificationError extends CrmError {
+  override name = 'WebhookVerificationError';
+  constructor(
+    message: string,
+    readonly reason: WebhookVerificationReason,
+  ) {
+    super(message);
+  }
+}

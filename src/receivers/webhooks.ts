@@ -1,6 +1,6 @@
 // Receiving the CRM's webhooks: verify `X-Crm-Signature` over the exact raw bytes, then hand over a typed event.
 import type { webhooks } from '../../generated/crm-webhooks';
-import { CrmError } from '../core/errors';
+import { WebhookVerificationError } from '../core/errors';
 import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, parseJson, readJsonBytes, type Refuse } from './common/request-body';
 import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
@@ -27,18 +27,6 @@ export type WebhookEventOf<Name extends CrmWebhookEventName> = CrmWebhookEvent e
       : never
     : never
   : never;
-
-export type WebhookVerificationReason = 'missing_signature' | 'invalid_signature' | 'invalid_payload';
-
-export class WebhookVerificationError extends CrmError {
-  override name = 'WebhookVerificationError';
-  constructor(
-    message: string,
-    readonly reason: WebhookVerificationReason,
-  ) {
-    super(message);
-  }
-}
 
 const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-f]{64})$/i;
 /** Every event the CRM documents is `crm.webhooks.<…>`; a name outside that shape (`__proto__`) is not an event. */
