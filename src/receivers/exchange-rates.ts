@@ -4,7 +4,7 @@ import { requestSchemas } from '../../generated/exchange-rates.request-schemas';
 import { requestValidators } from '../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES, readBodyLimited } from './common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
-import { json, queryOf } from './common/answers';
+import { jsonResponse, queryOf } from './common/answers';
 import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
 
@@ -32,27 +32,27 @@ export interface ExchangeRateHandlerOptions {
 export function createExchangeRateHandler({ apiKey, getRate, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: ExchangeRateHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('createExchangeRateHandler: `apiKey` is required');
   return async (request) => {
-    if (!(await sameSecret(request.headers.get('key'), apiKey))) return json(401, { type: 'invalid_api_key' });
-    if (request.method !== 'GET') return json(405, { type: 'invalid_request', message: 'method must be GET' });
+    if (!(await sameSecret(request.headers.get('key'), apiKey))) return jsonResponse(401, { type: 'invalid_api_key' });
+    if (request.method !== 'GET') return jsonResponse(405, { type: 'invalid_request', message: 'method must be GET' });
     // A GET has no body to speak of; whatever is sent is bounded and dropped.
     const read = await readBodyLimited(request, maxBodyBytes);
     if ('refusal' in read) return read.refusal;
     const query = queryOf(request);
     const problem = inputProblem(validators.getExternalRate, { query });
-    if (problem) return json(400, { type: 'invalid_request', message: problem });
+    if (problem) return jsonResponse(400, { type: 'invalid_request', message: problem });
     const pair = { from: query.from!, to: query.to! };
     let rate: number | undefined;
     try {
       rate = await getRate(pair);
     } catch (error) {
       reportSafely(onError, error, { receiver: 'exchange-rates', step: 'getRate', key: `${pair.from}/${pair.to}` });
-      return json(503, { type: 'rate_unavailable' });
+      return jsonResponse(503, { type: 'rate_unavailable' });
     }
-    if (rate === undefined) return json(404, { type: 'rate_not_found' });
+    if (rate === undefined) return jsonResponse(404, { type: 'rate_not_found' });
     if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
       reportSafely(onError, new TypeError('getRate gave no positive finite number'), { receiver: 'exchange-rates', step: 'getRate', key: `${pair.from}/${pair.to}` });
-      return json(503, { type: 'rate_unavailable', message: 'the rate source gave no positive number' });
+      return jsonResponse(503, { type: 'rate_unavailable', message: 'the rate source gave no positive number' });
     }
-    return json(200, { ...pair, rate } satisfies ExchangeRate);
+    return jsonResponse(200, { ...pair, rate } satisfies ExchangeRate);
   };
 }

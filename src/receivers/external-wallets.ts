@@ -7,7 +7,7 @@ import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
-import { json, queryOf } from './common/answers';
+import { jsonResponse, queryOf } from './common/answers';
 import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
 import { isPlainObject } from '../core/plain-object';
@@ -111,7 +111,7 @@ class Refusal {
 /** Compiled per operation on first use. */
 const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
-const unavailable = () => json(503, { type: 'wallet_unavailable' });
+const unavailable = () => jsonResponse(503, { type: 'wallet_unavailable' });
 
 /**
  * A fetch-style wallet service routing `POST …/wallets` and `GET …/wallets/getOne` (any base path): 401 on a
@@ -138,8 +138,8 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
   async function transfer(kind: 'credit' | 'debit', body: unknown, text: string): Promise<Response> {
     const { callback, validate } = transfers[kind];
     const problem = inputProblem(validate, { query: {}, body }) ?? amountProblem(text, (body as ExternalWalletTransfer).amount);
-    if (problem) return json(400, { type: 'invalid_request', message: problem });
-    if (!callback) return json(404, { type: 'invalid_request', message: `this wallet service takes no ${kind} calls (no \`${kind}\` callback)` });
+    if (problem) return jsonResponse(400, { type: 'invalid_request', message: problem });
+    if (!callback) return jsonResponse(404, { type: 'invalid_request', message: `this wallet service takes no ${kind} calls (no \`${kind}\` callback)` });
     const request = body as ExternalWalletTransfer;
     const places = decimalDigits(String(request.amount))!.places.length;
     const context = (step: string) => ({ receiver: 'external-wallets', step, key: request.order_id });
@@ -171,9 +171,9 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
         report: (error, step) => reportSafely(report, error, context(step)),
       },
     );
-    if (once.state === 'done') return json(422, { type: 'order_exists' });
-    if (once.state === 'pending') return json(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
-    if (once.state === 'store-failed') return json(503, { type: 'wallet_unavailable', message: 'the de-duplication store failed or did not answer in time; nothing moved' });
+    if (once.state === 'done') return jsonResponse(422, { type: 'order_exists' });
+    if (once.state === 'pending') return jsonResponse(503, { type: 'wallet_unavailable', message: 'this order_id is being processed' });
+    if (once.state === 'store-failed') return jsonResponse(503, { type: 'wallet_unavailable', message: 'the de-duplication store failed or did not answer in time; nothing moved' });
     if (once.state === 'timed-out') {
       // A callback past its deadline may still move the money: its order stays claimed until it ends (runOnce).
       reportSafely(report, once.error, context(`${kind}-timeout`));
@@ -184,19 +184,19 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       return unavailable();
     }
     const result = once.outcome.value;
-    if (result instanceof Refusal) return json(result.status, { type: result.type, message: result.message });
-    if (result === 'wallet_not_found') return json(404, { type: 'wallet_not_found' });
-    if (result === 'insufficient_funds') return json(409, { type: 'insufficient_funds' });
+    if (result instanceof Refusal) return jsonResponse(result.status, { type: result.type, message: result.message });
+    if (result === 'wallet_not_found') return jsonResponse(404, { type: 'wallet_not_found' });
+    if (result === 'insufficient_funds') return jsonResponse(409, { type: 'insufficient_funds' });
     const wrong = inconsistency([result], () => 'wallet');
     if (wrong) {
       reportSafely(report, new RangeError(wrong), context(kind));
-      return json(500, { type: 'wallet_inconsistent', message: wrong });
+      return jsonResponse(500, { type: 'wallet_inconsistent', message: wrong });
     }
-    return json(200, result);
+    return jsonResponse(200, result);
   }
 
   return async (request) => {
-    if (!(await sameSecret(request.headers.get('key'), apiKey))) return json(401, { type: 'invalid_api_key' });
+    if (!(await sameSecret(request.headers.get('key'), apiKey))) return jsonResponse(401, { type: 'invalid_api_key' });
     const path = new URL(request.url).pathname.replace(/\/+$/, '');
     const route = request.method === 'POST' ? (['/wallets/credit', '/wallets/debit', '/wallets'] as const).find((end) => path.endsWith(end)) : undefined;
 
@@ -205,13 +205,13 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
       if ('refusal' in read) return read.refusal;
       const body = read.value;
       // The key was right: say what is wrong with the body, rather than that it cannot be signed.
-      if (!isPlainObject(body)) return json(400, { type: 'invalid_request', message: body === undefined ? NOT_JSON : 'body: must be a JSON object' });
+      if (!isPlainObject(body)) return jsonResponse(400, { type: 'invalid_request', message: body === undefined ? NOT_JSON : 'body: must be a JSON object' });
       if (!(await verifySha1ParamsSignature(body, apiKey, request.headers.get('signature')))) {
-        return json(401, { type: 'invalid_signature' });
+        return jsonResponse(401, { type: 'invalid_signature' });
       }
       if (route !== '/wallets') return transfer(route === '/wallets/credit' ? 'credit' : 'debit', body, new TextDecoder().decode(read.bytes));
       const problem = inputProblem(validators.listExternalWallets, { query: {}, body });
-      if (problem) return json(400, { type: 'invalid_request', message: problem });
+      if (problem) return jsonResponse(400, { type: 'invalid_request', message: problem });
       let page: { data: ExternalWallet[]; count: number };
       try {
         page = await listWallets(body as ExternalWalletListRequest);
@@ -220,14 +220,14 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
         return unavailable();
       }
       const wrong = !isPlainObject(page) || !Array.isArray(page.data) ? 'data must be an array of wallets' : !Number.isInteger(page.count) || page.count < 0 ? 'count must be a non-negative integer' : inconsistency(page.data, (i) => `data[${i}]`);
-      if (wrong) return json(500, { type: 'wallet_inconsistent', message: wrong });
-      return json(200, { data: page.data, count: page.count });
+      if (wrong) return jsonResponse(500, { type: 'wallet_inconsistent', message: wrong });
+      return jsonResponse(200, { data: page.data, count: page.count });
     }
 
     if (request.method === 'GET' && path.endsWith('/wallets/getOne')) {
       const query = queryOf(request);
       const problem = inputProblem(validators.getExternalWallet, { query });
-      if (problem) return json(400, { type: 'invalid_request', message: problem });
+      if (problem) return jsonResponse(400, { type: 'invalid_request', message: problem });
       let wallet: ExternalWallet | undefined;
       try {
         wallet = await getWallet({ external_user_id: query.external_user_id!, currency: query.currency! });
@@ -235,12 +235,12 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
         reportSafely(report, error, { receiver: 'external-wallets', step: 'getWallet' });
         return unavailable();
       }
-      if (!wallet) return json(404, { type: 'wallet_not_found' });
+      if (!wallet) return jsonResponse(404, { type: 'wallet_not_found' });
       const wrong = inconsistency([wallet], () => 'wallet');
-      if (wrong) return json(500, { type: 'wallet_inconsistent', message: wrong });
-      return json(200, wallet);
+      if (wrong) return jsonResponse(500, { type: 'wallet_inconsistent', message: wrong });
+      return jsonResponse(200, wallet);
     }
 
-    return json(404, { type: 'invalid_request', message: `${request.method} ${path} is not a wallet service call` });
+    return jsonResponse(404, { type: 'invalid_request', message: `${request.method} ${path} is not a wallet service call` });
   };
 }

@@ -6,7 +6,7 @@ import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
-import { json, type WaitUntil } from './common/answers';
+import { jsonResponse, type WaitUntil } from './common/answers';
 import { digestHex } from '../core/crypto-backend';
 import { isPlainObject } from '../core/plain-object';
 import { verifySignature } from '../core/signatures/hmac-sha256';
@@ -133,7 +133,7 @@ export async function webhookDeliveryKey(event: CrmWebhookEvent, rawBody: Uint8A
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The webhook receiver's own words for a refusal of the body it reads (its 400 is `invalid_payload`). */
-const refuseBody: Refuse = (status, type, message) => json(status, { type: status === 400 ? 'invalid_payload' : type, message });
+const refuseBody: Refuse = (status, type, message) => jsonResponse(status, { type: status === 400 ? 'invalid_payload' : type, message });
 
 /**
  * A fetch-style receiver: checks the content type (415), the size (413), `X-Crm-Signature` (401) and the
@@ -156,7 +156,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const report = options.onError ?? defaultReporter;
 
   return async (request) => {
-    if (request.method !== 'POST') return json(405, { type: 'method_not_allowed' });
+    if (request.method !== 'POST') return jsonResponse(405, { type: 'method_not_allowed' });
     const read = await readJsonBytes(request, maxBodyBytes, refuseBody);
     if ('refusal' in read) return read.refusal;
     let event: CrmWebhookEvent;
@@ -164,7 +164,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       event = await verifyWebhook({ rawBody: read.bytes, signature: request.headers.get('x-crm-signature'), secret });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
-      return error.reason === 'invalid_payload' ? json(400, { type: 'invalid_payload', message: error.message }) : json(401, { type: 'invalid_signature' });
+      return error.reason === 'invalid_payload' ? jsonResponse(400, { type: 'invalid_payload', message: error.message }) : jsonResponse(401, { type: 'invalid_signature' });
     }
     const name = event.source.event;
     // Own properties only: an event named after something every object inherits is not a handler.
@@ -198,16 +198,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       case 'done':
         return new Response(null, { status: 204 });
       case 'pending':
-        return json(409, { type: 'delivery_in_progress' });
+        return jsonResponse(409, { type: 'delivery_in_progress' });
       case 'store-failed':
-        return json(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or did not answer in time; the delivery was not handled' });
+        return jsonResponse(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or did not answer in time; the delivery was not handled' });
       case 'timed-out':
         reportSafely(report, once.error, context(`${step}-timeout`));
-        return json(503, { type: 'handler_timeout' });
+        return jsonResponse(503, { type: 'handler_timeout' });
     }
     if (!once.outcome.ok) {
       reportSafely(report, once.outcome.error, context(step));
-      return json(500, { type: 'handler_failed' });
+      return jsonResponse(500, { type: 'handler_failed' });
     }
     return new Response(null, { status: 204 });
   };

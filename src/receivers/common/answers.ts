@@ -1,7 +1,7 @@
 // Small helpers every tenant-side handler shares: JSON answers and query parameters. (Bodies are read, bounded,
 // by request-body.ts; input is checked by core/validation's inputProblem.)
 
-export const json = (status: number, body: unknown): Response =>
+export const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 
 /** Query parameters as an object; values that look like integers stay strings (validators say what is wanted). */

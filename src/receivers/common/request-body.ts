@@ -1,6 +1,6 @@
 // Reading what the CRM sent, bounded: a body over `maxBodyBytes` is refused with 413 while it is read (the
 // rest is never buffered), and a body that is not JSON by its content type is refused with 415.
-import { json } from './answers';
+import { jsonResponse } from './answers';
 
 /** 1 MiB: far above any documented CRM call, small enough that a flood cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -10,7 +10,7 @@ export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
 /** How a receiver words a refusal in its own error body (the wallet `{type, message}`, PSP's `{data, result, msg}`). */
 export type Refuse = (status: 400 | 413 | 415, type: 'invalid_request' | 'payload_too_large' | 'unsupported_media_type', message: string) => Response;
 
-const refuseAsType: Refuse = (status, type, message) => json(status, { type, message });
+const refuseAsType: Refuse = (status, type, message) => jsonResponse(status, { type, message });
 const tooLarge = (maxBytes: number, refuse: Refuse) => refuse(413, 'payload_too_large', `body must be at most ${maxBytes} bytes`);
 
 /** The whole body, or a 413 as soon as it is known to exceed `maxBytes` (from Content-Length, or while reading). */

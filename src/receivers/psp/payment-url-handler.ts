@@ -4,7 +4,7 @@ import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from '../common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
-import { json } from '../common/answers';
+import { jsonResponse } from '../common/answers';
 import { inputProblem } from '../../core/validation/messages';
 import { sameSecret } from '../../core/same-secret';
 import { isPlainObject } from '../../core/plain-object';
@@ -34,7 +34,7 @@ export interface PaymentUrlHandlerOptions {
 /** Compiled per operation on first use. */
 const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
-const refuse = (status: number, msg: string) => json(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
+const refuse = (status: number, msg: string) => jsonResponse(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
 
 /** The order a report is about, when the body names one as a string (anything else is not rendered). */
 const orderNo = (params: Record<string, unknown>) => (typeof params.order_no === 'string' ? params.order_no : '');
@@ -74,6 +74,6 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if
       reportSafely(onError, error, { receiver: 'payment-url', step: 'getPaymentUrl', key: orderNo(params) });
       return refuse(200, 'payment page unavailable');
     }
-    return json(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);
+    return jsonResponse(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);
   };
 }
