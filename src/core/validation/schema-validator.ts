@@ -116,9 +116,12 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
     const steps: Step[] = types.length > 0 && !typeInGroup ? [typeStep] : [];
     for (const keyword of UNTYPED) if (keyword in schema) steps.push(keywordStep(keyword, schema, fail));
     for (const [type, keywords] of groups) {
-      const groupSteps = keywords.map((keyword) => keywordStep(keyword, schema, fail));
+      // A string format in the number group never fails: no step for it, so a string with a format costs
+      // what it did before numbers had formats.
+      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in NUMBER_FORMATS))).map((keyword) => keywordStep(keyword, schema, fail));
       const is = IS_TYPE[type]!;
       const wrongType = typeInGroup && types[0] === type ? typeStep : undefined;
+      if (groupSteps.length === 0 && !wrongType) continue;
       steps.push((data, path, issues, evaluated) => {
         if (is(data)) for (const step of groupSteps) step(data, path, issues, evaluated);
         else wrongType?.(data, path, issues, evaluated);
