@@ -3,7 +3,8 @@
 // types and statuses only, never a value, the CRM's address or the test user.
 import type { OperationResult, Violation, VerifyReport } from './types';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// A key the CRM sent may hold a backtick or a bar: neither may end a code span or a cell.
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\r?\n/g, ' ');
 const named = (r: OperationResult) => `\`${r.operationId}\`${r.source === 'documented' ? '' : ` (${r.source})`}`;
 const request = (r: OperationResult) => `\`${r.method} ${r.path}\``;
 

@@ -6,6 +6,8 @@ import { toViolations } from './violations';
 
 /** Statuses that say "not now" rather than anything about the operation: the CRM could not be checked. */
 const UNAVAILABLE = new Set([502, 503, 504]);
+/** The violations told per operation; a body broken everywhere says so in one line for the rest. */
+const MOST_VIOLATIONS = 50;
 /** 403s that refuse this run's credentials: the operation itself was never reached. */
 const CREDENTIALS_REFUSED = new Set(['invalid_api_key', 'invalid_signature']);
 
@@ -42,5 +44,7 @@ export function judge(operationId: string, inferred: boolean, outcome: CallOutco
   }
   if (violations.length === 0) return result(inferred ? 'confirmed-guess' : 'conforms');
   // A documented operation whose answer breaks only guessed fields refutes those guesses; any other break is drift.
-  return result(violations.every((v) => v.guess) ? 'refuted-guess' : 'drift', undefined, violations);
+  const verdict = violations.every((v) => v.guess) ? 'refuted-guess' : 'drift';
+  const more = violations.length - MOST_VIOLATIONS;
+  return result(verdict, more > 0 ? `${more} more violation(s) not listed` : undefined, violations.slice(0, MOST_VIOLATIONS));
 }
