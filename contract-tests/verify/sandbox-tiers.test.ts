@@ -116,6 +116,14 @@ it('--money --yes: every operation conforms or confirms a guess; each movement i
   expect(after.accounts.find((a: any) => a.login === 200118)).toEqual(before.accounts.find((a: any) => a.login === 200118));
 });
 
+it('--money undoes nothing it did not do: a refused deposit is not followed by the withdrawal', async () => {
+  const { report, before, after } = await run({ testUser: USER, writes: true, money: { login: 999999, connectionId: 'Cn4Mt001' }, yes: true });
+  const byId = Object.fromEntries(report.results.map((r) => [r.operationId, r]));
+  expect(byId.depositToMt4Account).toMatchObject({ verdict: 'conforms', status: 400 });
+  expect(byId.withdrawFromMt4Account).toMatchObject({ verdict: 'skipped', reason: 'not called: it undoes the deposit, which was not made' });
+  expect(stateDiff(before, after).added.transactions).toBeUndefined();
+});
+
 it('--money is refused before any call unless confirmed', async () => {
   const from = crm.requests.length;
   const options = { baseUrl: crm.url, apiKey: KEY, signingSecret: SECRET, testUser: USER, writes: true, money: { login: 200118, connectionId: 'Cn4Mt001' } };

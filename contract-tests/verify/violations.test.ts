@@ -19,6 +19,7 @@ const schema: JsonSchema = {
     id: { type: 'string' },
     type: { $ref: '#/components/schemas/Kind' },
     email: { type: 'string', enum: ['a@b.test'] },
+    holder: { type: 'object', properties: { last_name: { const: 'Doe' } } },
     stamp: { type: 'integer', 'x-guess': true },
     platform: { $ref: '#/components/schemas/Guessed' },
     accounts: { type: 'array', items: { type: 'object', properties: { login: { type: 'integer' }, group: { type: 'string', 'x-guess': true } }, additionalProperties: false } },
@@ -33,12 +34,14 @@ function violations(body: unknown, inferred = false) {
 }
 
 it('names the field, the rule, what was expected and what came; a code only where a list was broken', () => {
-  expect(violations({ id: 7, type: 'partner', email: 'jane@mail.test', accounts: [{ login: '200118', extra: 'x' }] })).toEqual([
+  expect(violations({ id: 7, type: 'partner', email: 'jane@mail.test', holder: { last_name: 'Smith' }, accounts: [{ login: '200118', extra: 'x' }] })).toEqual([
     { path: '$.stamp', rule: 'is required', expected: 'present', came: 'absent', guess: true },
     { path: '$.id', rule: 'must be string', expected: 'string', came: 'integer', guess: false },
     { path: '$.type', rule: 'must be one of: "ib", "trader"', expected: 'one of: "ib", "trader"', came: 'a string outside the list', guess: false, value: 'partner' },
     // A personal field: the value that came is not told.
     { path: '$.email', rule: 'must be one of: "a@b.test"', expected: 'one of: "a@b.test"', came: 'a string outside the list', guess: false },
+    // A code, but of a personal field: not told either.
+    { path: '$.holder.last_name', rule: 'must be equal to constant', expected: '"Doe"', came: 'another string', guess: false },
     { path: '$.accounts[0].extra', rule: 'is not a known field', expected: 'no field of that name', came: 'a field (string)', guess: false },
     { path: '$.accounts[0].login', rule: 'must be integer', expected: 'integer', came: 'string', guess: false },
   ]);
