@@ -65,7 +65,7 @@ it('undoes each movement where the API allows, only after it was made, and reads
   const plan = planRun(MONEY);
   const order = plan.sequential.map((s) => s.entry.id);
   expect(order.indexOf('withdrawFromMt4Account')).toBe(order.indexOf('depositToMt4Account') + 1);
-  expect(plan.sequential.find((s) => s.entry.id === 'withdrawFromMt4Account')!.after).toEqual({ operationId: 'depositToMt4Account', statuses: [204], otherwise: 'not called: it undoes the deposit, which was not made' });
+  expect(plan.sequential.find((s) => s.entry.id === 'withdrawFromMt4Account')!.after).toEqual({ operationId: 'depositToMt4Account', statuses: [204], otherwise: 'not called: it undoes the deposit, which did not answer 204 (made)' });
   expect(plan.sequential.find((s) => s.entry.id === 'updateWalletBalance')!.reverseOn).toEqual([200]);
   expect(order.indexOf('getWalletBalanceOrder')).toBe(order.indexOf('updateWalletBalance') + 1);
   expect(inputOf(MONEY, 'getWalletBalanceOrder')).toEqual([{ path: { order_id: 'crmv-plan0001-cr' } }]);

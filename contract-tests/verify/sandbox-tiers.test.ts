@@ -120,8 +120,24 @@ it('--money undoes nothing it did not do: a refused deposit is not followed by t
   const { report, before, after } = await run({ testUser: USER, writes: true, money: { login: 999999, connectionId: 'Cn4Mt001' }, yes: true });
   const byId = Object.fromEntries(report.results.map((r) => [r.operationId, r]));
   expect(byId.depositToMt4Account).toMatchObject({ verdict: 'conforms', status: 400 });
-  expect(byId.withdrawFromMt4Account).toMatchObject({ verdict: 'skipped', reason: 'not called: it undoes the deposit, which was not made' });
+  expect(byId.withdrawFromMt4Account).toMatchObject({ verdict: 'skipped', reason: 'not called: it undoes the deposit, which did not answer 204 (made)' });
   expect(stateDiff(before, after).added.transactions).toBeUndefined();
+});
+
+it('--money against a CRM whose wallet credit fails: the credit is not re-sent, and no debit is sent blindly', async () => {
+  sandbox.reset();
+  const failing = await startDriftedCrm(sandbox.url, { 'PATCH /public/v1/wallets/balance': { answer: { status: 500, body: { type: 'internal_error' } } } });
+  try {
+    const report = await verifyCrm({ baseUrl: failing.url, apiKey: KEY, signingSecret: SECRET, runId: RUN, testUser: USER, writes: true, money: { login: 200118, connectionId: 'Cn4Mt001' }, yes: true });
+    expect(report.results.find((r) => r.operationId === 'updateWalletBalance')).toMatchObject({
+      verdict: 'undocumented-status',
+      status: 500,
+      reason: 'answered 500; documented: 200, 400, 403 (a write: never re-sent; look for its effect at the test user); not reversed: its outcome is unknown (look at the test user)',
+    });
+    expect(failing.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
+  } finally {
+    await failing.stop();
+  }
 });
 
 it('--money is refused before any call unless confirmed', async () => {

@@ -138,7 +138,7 @@ function runInputs(context: PlanContext): Record<string, (entry: OperationEntry)
       return {
         calls: [{ input: { path: { login: money.login }, body }, does: `then withdraw ${SMALLEST.mt4} ${currency} from it, comment ${comment('withdrawal')} (undoes the deposit; only if the deposit answered 204)` }],
         // Only after a deposit that was made: otherwise it would take the tenant's own money.
-        after: { operationId: 'depositToMt4Account', statuses: [204], otherwise: 'not called: it undoes the deposit, which was not made' },
+        after: { operationId: 'depositToMt4Account', statuses: [204], otherwise: 'not called: it undoes the deposit, which did not answer 204 (made)' },
       };
     },
     updateWalletBalance: () => ({

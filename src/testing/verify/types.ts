@@ -58,7 +58,7 @@ export interface OperationResult {
   violations: Violation[];
   /** Why it was skipped or unreachable, or what else is worth knowing (a reversal, a 429 waited out). */
   reason?: string;
-  /** Answers 429 waited out before the one checked. */
+  /** How many 429 answers the operation got (waited out, or given up on). */
   rateLimited?: number;
 }
 

@@ -140,7 +140,10 @@ export async function verifyCrm(options: VerifyOptions): Promise<VerifyReport> {
     const reversal = step.calls[1];
     if (!reversal) return record(entry, tier, first.judged, first.rateLimited);
     if (first.judged.status === undefined || !step.reverseOn?.includes(first.judged.status)) {
-      return record(entry, tier, { ...first.judged, reason: [first.judged.reason, 'nothing to undo: not reversed'].filter(Boolean).join('; ') }, first.rateLimited);
+      // A documented refusal changed nothing; any other answer leaves the outcome open, and nothing is guessed at.
+      const refused = first.judged.status !== undefined && first.judged.status >= 400 && first.judged.status < 500 && first.judged.verdict !== 'unreachable';
+      const why = refused ? 'nothing to undo: not reversed' : 'not reversed: its outcome is unknown (look at the test user)';
+      return record(entry, tier, { ...first.judged, reason: [first.judged.reason, why].filter(Boolean).join('; ') }, first.rateLimited);
     }
     const second = await callPatiently(entry, reversal.input);
     // The operation's verdict is the worse of the call's and its reversal's; both answers are checked.
