@@ -11,7 +11,7 @@ const request = (r: OperationResult) => `\`${r.method} ${r.path}\``;
 function violationRows(results: OperationResult[]): string[] {
   const rows = results.flatMap((r) =>
     r.violations.length
-      ? r.violations.map((v: Violation) => `| ${named(r)} | ${request(r)} | ${r.status} | \`${cell(v.path)}\`${v.guess ? ' (guess)' : ''} | ${cell(v.rule)}: ${cell(v.expected)} | ${cell(v.came)} |`)
+      ? r.violations.map((v: Violation) => `| ${named(r)} | ${request(r)} | ${r.status} | \`${cell(v.path)}\`${v.guess ? ' (guess)' : ''} | ${cell(v.expected)} | ${cell(v.came)} |`)
       : [`| ${named(r)} | ${request(r)} | ${r.status ?? ''} | — | a documented status (${r.documentedStatuses.join(', ')}) | ${r.status ?? ''} |`],
   );
   return rows.length ? ['| operation | request | status | path | expected | came |', '|---|---|---|---|---|---|', ...rows] : ['None.'];
