@@ -57,22 +57,24 @@ describe('contract:live against a drifted CRM', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('names every injected drift with its pointer and value, and nothing else', () => {
-    const drift = report.results.filter((r) => r.verdict !== 'pass').map((r) => ({ id: r.operationId, verdict: r.verdict, status: r.status, violations: r.violations }));
+  // The verdicts are verify's (one implementation): a schema violation in an inferred operation refutes the
+  // guess; violations name the JSONPath, the rule, what was expected and what came, never a value but a code.
+  it('names every injected drift with its path and rule, and nothing else', () => {
+    const drift = report.results.filter((r) => !['conforms', 'confirmed-guess', 'skipped'].includes(r.verdict)).map((r) => ({ id: r.operationId, verdict: r.verdict, status: r.status, violations: r.violations }));
     expect(drift).toEqual([
-      { id: 'listClients', verdict: 'schema_violation', status: 200, violations: [{ pointer: '', message: "must have required property 'count'", value: expect.any(Object) }] },
-      { id: 'getClient', verdict: 'schema_violation', status: 200, violations: [{ pointer: '/type', message: 'must be equal to one of the allowed values', value: 'partner' }] },
-      { id: 'getClientKycDetails', verdict: 'schema_violation', status: 400, violations: [{ pointer: '/type', message: 'must be equal to one of the allowed values', value: 'kyc_service_down' }] },
-      { id: 'getCountries', verdict: 'schema_violation', status: 200, violations: [{ pointer: '/0/code', message: 'must be string', value: 44 }] },
-      { id: 'getStates', verdict: 'unexpected_status', status: 203, violations: [] },
-      { id: 'listTradingConnections', verdict: 'unexpected_status', status: 404, violations: [] },
+      { id: 'listClients', verdict: 'drift', status: 200, violations: [{ path: '$.count', rule: 'is required', expected: 'present', came: 'absent', guess: false }] },
+      { id: 'getClient', verdict: 'drift', status: 200, violations: [{ path: '$.type', rule: 'must be one of: "ib", "trader"', expected: 'one of: "ib", "trader"', came: 'a string outside the list', guess: false, value: 'partner' }] },
+      { id: 'getClientKycDetails', verdict: 'refuted-guess', status: 400, violations: [{ path: '$.type', rule: 'must be one of: "user_not_found"', expected: 'one of: "user_not_found"', came: 'a string outside the list', guess: true, value: 'kyc_service_down' }] },
+      { id: 'getCountries', verdict: 'refuted-guess', status: 200, violations: [{ path: '$[0].code', rule: 'must be string', expected: 'string', came: 'integer', guess: true }] },
+      { id: 'getStates', verdict: 'undocumented-status', status: 203, violations: [] },
+      { id: 'listTradingConnections', verdict: 'refuted-guess', status: 404, violations: [] },
     ].sort((a, b) => report.results.findIndex((r) => r.operationId === a.id) - report.results.findIndex((r) => r.operationId === b.id)));
   });
 
   it('ran every read-only operation, and no write or money movement reached the CRM', () => {
     const { run, skipped } = selectOperations(operations, {});
-    expect(report.results.map((r) => r.operationId)).toEqual(run);
-    expect(report.summary.pass).toBe(run.length - 6);
+    expect(report.results.filter((r) => r.verdict !== 'skipped').map((r) => r.operationId)).toEqual(run);
+    expect(report.summary.conforms + report.summary['confirmed-guess']).toBe(run.length - 6);
     expect(skipped.map((s) => s.operationId)).toEqual(expect.arrayContaining(['depositToMt4Account', 'createClient', 'updateWalletBalance']));
     const unsafe = new Set(operations.filter((op) => op.operation['x-idempotent'] !== true).map((op) => `${op.method} ${op.path}`));
     expect(realCrm.requests.filter((r) => [...unsafe].some((u) => u.startsWith(`${r.method} `) && new RegExp(`^${u.split(' ')[1]!.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path)))).toEqual([]);
@@ -80,10 +82,10 @@ describe('contract:live against a drifted CRM', () => {
 
   it('marks each operation documented, inferred or confirmed, and names a refuted path guess', () => {
     const byId = Object.fromEntries(report.results.map((r) => [r.operationId, r]));
-    expect({ source: byId.listTradingConnections!.source, refuted: byId.listTradingConnections!.pathGuessRefuted }).toEqual({ source: 'inferred', refuted: true });
-    expect({ source: byId.getStates!.source, refuted: byId.getStates!.pathGuessRefuted }).toEqual({ source: 'inferred', refuted: false });
+    expect({ source: byId.listTradingConnections!.source, verdict: byId.listTradingConnections!.verdict }).toEqual({ source: 'inferred', verdict: 'refuted-guess' });
+    expect({ source: byId.getStates!.source, verdict: byId.getStates!.verdict }).toEqual({ source: 'inferred', verdict: 'undocumented-status' });
     expect(byId.listClients!.source).toBe('documented');
-    expect(report.results.filter((r) => r.pathGuessRefuted).map((r) => r.operationId)).toEqual(['listTradingConnections']);
+    expect(report.results.filter((r) => r.verdict === 'refuted-guess' && r.status === 404).map((r) => r.operationId)).toEqual(['listTradingConnections']);
     expect(report.results.filter((r) => r.source !== 'documented').length).toBeGreaterThan(10);
   });
 
@@ -91,7 +93,7 @@ describe('contract:live against a drifted CRM', () => {
     const html = driftReportHtml(report);
     for (const id of ['listClients', 'getClient', 'getClientKycDetails', 'getCountries', 'getStates', 'listTradingConnections']) expect(html).toContain(id);
     expect(html).toContain('answered 203');
-    expect(html).toContain('PATH GUESS REFUTED: answered 404');
+    expect(html).toContain('answered 404: the inferred path is not the CRM&#39;s');
   });
 });
 

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { startDriftedCrm } from './verify/harness/drifted-crm';
 
 const ROOT = join(__dirname, '..');
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
@@ -75,15 +76,15 @@ it.each(['verifyWebhook', 'pspSign', 'createWebhookHandler'])('a consumer import
   expect(bytes).toBeLessThan(10 * 1024);
 });
 
-/** A blank project with the tarball installed (unpacked) and its dependencies linked. */
-function project(kind: 'module' | 'commonjs', name: string = kind): string {
+/** A blank project with the tarball installed (unpacked) and its dependencies linked (`prism`: the optional peer too). */
+function project(kind: 'module' | 'commonjs', name: string = kind, { prism = true } = {}): string {
   const dir = join(work, name);
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, '@stoplight'), { recursive: true });
   execFileSync('tar', ['-xzf', tarball.file, '-C', modules]);
   execFileSync('mv', [join(modules, 'package'), join(modules, 'crm-open-api')]);
   symlinkSync(join(ROOT, 'node_modules', 'openapi-fetch'), join(modules, 'openapi-fetch'));
-  symlinkSync(join(ROOT, 'node_modules', '@stoplight', 'prism-cli'), join(modules, '@stoplight', 'prism-cli'));
+  if (prism) symlinkSync(join(ROOT, 'node_modules', '@stoplight', 'prism-cli'), join(modules, '@stoplight', 'prism-cli'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `blank-${kind}`, private: true, type: kind }));
   writeFileSync(
     join(dir, 'tsconfig.json'),
@@ -164,39 +165,44 @@ describe.each(['module', 'commonjs'] as const)('installed in a blank %s project 
   }, 60_000);
 });
 
+/** What npm's install does for a `bin` entry: a link in node_modules/.bin, executable. */
+function linkBin(dir: string): void {
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync('../crm-open-api/dist/cli/index.js', join(dir, 'node_modules', '.bin', 'crm-open-api'));
+  execFileSync('chmod', ['+x', join(dir, 'node_modules', 'crm-open-api', 'dist', 'cli', 'index.js')]);
+}
+
+/** Runs the command in `dir` until its banner is printed; `detached` puts it in its own process group. */
+async function startCommand(dir: string, command: string, args: string[]) {
+  const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl+C')) resolve();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', () => reject(new Error(`the command exited early:\n${output}`)));
+  });
+  const printed = {
+    url: /base URL : (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
+    signature: /-H 'signature: (sha256=[0-9a-f]{64})'/.exec(output)?.[1],
+    data: /--data '([^']+)'/.exec(output)?.[1],
+  };
+  return { child, exited, printed };
+}
+
 describe('the crm-open-api command, installed from the tarball', () => {
   let dir: string;
   beforeAll(() => {
     dir = project('module', 'with-bin');
-    // What npm's install does for a `bin` entry: a link in node_modules/.bin, executable.
-    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-    symlinkSync('../crm-open-api/dist/cli/index.js', join(dir, 'node_modules', '.bin', 'crm-open-api'));
-    execFileSync('chmod', ['+x', join(dir, 'node_modules', 'crm-open-api', 'dist', 'cli', 'index.js')]);
+    linkBin(dir);
   });
-
-  /** Runs the command until its banner is printed; `detached` puts it in its own process group. */
-  async function startCommand(command: string, args: string[]) {
-    const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Press Ctrl+C')) resolve();
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('exit', () => reject(new Error(`the command exited early:\n${output}`)));
-    });
-    const printed = {
-      url: /base URL : (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
-      signature: /-H 'signature: (sha256=[0-9a-f]{64})'/.exec(output)?.[1],
-      data: /--data '([^']+)'/.exec(output)?.[1],
-    };
-    return { child, exited, printed };
-  }
+  const startCommandHere = (command: string, args: string[]) => startCommand(dir, command, args);
 
   it('`npx crm-open-api sandbox` prints the base URL and a signed curl, and the sandbox answers it', async () => {
-    const { child, exited, printed } = await startCommand('npx', ['--no-install', 'crm-open-api', 'sandbox', '--port', '0', '--api-key', 'pack-sandbox-key']);
+    const { child, exited, printed } = await startCommandHere('npx', ['--no-install', 'crm-open-api', 'sandbox', '--port', '0', '--api-key', 'pack-sandbox-key']);
     try {
       expect(printed).toEqual({ url: expect.any(String), signature: expect.any(String), data: expect.any(String) });
       const answer = await fetch(`${printed.url}/public/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', key: 'pack-sandbox-key', signature: printed.signature! }, body: printed.data });
@@ -212,10 +218,49 @@ describe('the crm-open-api command, installed from the tarball', () => {
 
   it('stops cleanly (exit 0, port closed) on SIGTERM and on SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const { child, exited, printed } = await startCommand(join(dir, 'node_modules', '.bin', 'crm-open-api'), ['sandbox', '--port', '0']);
+      const { child, exited, printed } = await startCommandHere(join(dir, 'node_modules', '.bin', 'crm-open-api'), ['sandbox', '--port', '0']);
       child.kill(signal);
       expect(await exited).toBe(0);
       await expect(fetch(`${printed.url}/public/v1/connections`)).rejects.toThrow();
     }
   }, 60_000);
+});
+
+// The tenant's check of its own CRM needs nothing but the package and openapi-fetch: no Prism, no Redocly, no ajv.
+describe('`npx crm-open-api verify`, installed from the tarball with openapi-fetch only', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project('module', 'verify-only', { prism: false });
+    linkBin(dir);
+  });
+
+  const verify = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('npx', ['--no-install', 'crm-open-api', 'verify', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  it('exits 0 against `npx crm-open-api sandbox`, and 1 against a drifted CRM naming each drift', async () => {
+    const { child, exited, printed } = await startCommand(dir, 'npx', ['--no-install', 'crm-open-api', 'sandbox', '--port', '0', '--api-key', 'pack-verify-key']);
+    const drifted = await startDriftedCrm(printed.url!, {
+      'GET /public/v1/connections': { answer: { status: 404, body: { type: 'not_found' } } },
+      'GET /public/v1/configurations/countries': { rewrite: ([first, ...rest]) => [{ ...first, code: 44 }, ...rest] },
+    });
+    try {
+      const [clean, drift] = await Promise.all([verify(['--base-url', printed.url!, '--api-key', 'pack-verify-key']), verify(['--base-url', drifted.url, '--api-key', 'pack-verify-key'])]);
+      expect({ status: clean.status, stderr: clean.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(clean.stdout).toContain('PASSED');
+      expect(drift.status).toBe(1);
+      expect(drift.stdout).toMatch(/refuted-guess\s+listTradingConnections\s+GET \/public\/v1\/connections\s+404/);
+      expect(drift.stdout).toMatch(/refuted-guess\s+getCountries\s+GET \/public\/v1\/configurations\/countries\s+200\s+\$\[0\]\.code must be string \(came integer\) \[guess\]/);
+    } finally {
+      await drifted.stop();
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+  }, 90_000);
 });

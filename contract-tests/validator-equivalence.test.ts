@@ -2,6 +2,8 @@
 // ajv says about the same input, the whole JSON Schema of each operation: the same verdict and the same
 // issues in the same order (path, keyword, params, message, and the `x-rule` that words a pattern). Inputs:
 // each operation's examples and 400 seeded values per operation, grown from its schemas and bent out of them.
+// The same for the response validators `crm-open-api verify` judges a CRM's answers with
+// (generated/crm-rest.response-schemas.ts): every documented answer of every operation.
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -10,10 +12,12 @@ import { requestSchemas as crmRest } from '../generated/crm-rest.request-schemas
 import { requestSchemas as exchangeRates } from '../generated/exchange-rates.request-schemas';
 import { requestSchemas as externalWallets } from '../generated/external-wallets.request-schemas';
 import { requestSchemas as psp } from '../generated/psp.request-schemas';
+import { responseSchemas as crmRestResponses } from '../generated/crm-rest.response-schemas';
 import { bundlePath, GENERATED } from '../scripts/lib/apis';
 import { listOperations, resolveRef, type Json } from '../scripts/lib/openapi-document';
 import { inputSchema } from '../scripts/lib/request-validators';
 import { requestValidators, type RequestSchemas } from '../src/core/validation/request-validators';
+import { responseValidators } from '../src/testing/verify/response-validators';
 import type { ValidationIssue } from '../src/core/validation/types';
 import { seededRandom } from './harness/random';
 
@@ -131,5 +135,42 @@ describe.each(APIS)('request validators of %s say what ajv says', (api, table) =
     // Both kinds are exercised: inputs the spec accepts and inputs it refuses.
     expect(invalid).toBeGreaterThan(20);
     expect(invalid).toBeLessThan(inputs.length);
+  });
+});
+
+describe('response validators of crm-rest say what ajv says', () => {
+  const bundle = JSON.parse(readFileSync(bundlePath(GENERATED, 'crm-rest'), 'utf8')) as Json;
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+  addFormats(ajv);
+  ajv.addFormat('password', true);
+  const answers = listOperations(bundle).flatMap((op) =>
+    Object.entries(op.operation.responses as Json).flatMap(([status, raw]) => {
+      const media = resolveRef(bundle, raw).node.content?.['application/json'];
+      return media?.schema ? [{ key: `${op.id} ${status}`, id: op.id, status: Number(status), media }] : [];
+    }),
+  );
+  ajv.addSchema({ $id: 'responses', $defs: Object.fromEntries(answers.map(({ key, media }) => [key.replace(' ', '_'), media.schema])), components: bundle.components });
+  const ours = responseValidators(crmRestResponses);
+
+  it('covers every documented answer of every operation, and only those', () => {
+    const documented = listOperations(bundle).flatMap((op) => Object.keys(op.operation.responses).map((status) => `${op.id} ${status}`));
+    expect(Object.entries(crmRestResponses.operations).flatMap(([id, { responses }]) => Object.keys(responses).map((status) => `${id} ${status}`))).toEqual(documented);
+  });
+
+  it.each(answers.map((a) => [a.key, a] as const))('%s: examples and 120 seeded bodies', (key, { id, status, media }) => {
+    const reference = ajv.getSchema(`responses#/$defs/${key.replace(' ', '_')}`)!;
+    const { sample, random } = makeSampler(bundle, [...key].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) >>> 0, 11));
+    const bodies: unknown[] = [media.example, ...Object.values((media.examples ?? {}) as Json).map((e: Json) => resolveRef(bundle, e).node.value)].filter((e) => e !== undefined);
+    for (let i = 0; i < 120; i++) bodies.push(!(i % 2) || random.next() > 0.05 ? sample(media.schema, 0, i % 2 === 0) : random.pick([null, [], 'text', 1.5, 2 ** 40]));
+    let invalid = 0;
+    for (const body of bodies) {
+      const expected = reference(body);
+      const issues = ours.check(id, status, body);
+      expect({ body, valid: issues.length === 0, issues: comparable(issues) }).toEqual({ body, valid: expected, issues: comparable(reference.errors as ValidationIssue[]) });
+      if (!expected) invalid++;
+    }
+    // Both kinds are exercised: answers the spec documents and answers that break it.
+    expect(invalid).toBeGreaterThan(4);
+    expect(invalid).toBeLessThan(bodies.length);
   });
 });

@@ -76,18 +76,6 @@ export function loadApi(name: string, document?: Json) {
     return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
   }
 
-  /** Like responseSchemaErrors, with the JSON pointer and the value found there. */
-  function responseViolations(opId: string, status: number, body: unknown): { pointer: string; message: string; value: unknown }[] {
-    const { node, pointer } = documentedResponse(opId, status);
-    if (!node.content) return body === undefined ? [] : [{ pointer: '', message: 'no body is documented', value: body }];
-    const validate = ajv.getSchema(`${name}${pointer}/content/application~1json/schema`);
-    if (!validate) throw new Error(`cannot compile the ${opId} ${status} schema`);
-    if (validate(body)) return [];
-    return (validate.errors ?? [])
-      .filter((e) => !['anyOf', 'oneOf', 'allOf', 'if'].includes(e.keyword))
-      .map((e) => ({ pointer: e.instancePath, message: e.message ?? e.keyword, value: valueAt(body, e.instancePath) }));
-  }
-
   /** An operation's input built from the spec's own examples (parameter examples and the request body example). */
   function exampleInput(opId: string): ExampleInput {
     const op = operationById(opId);
@@ -107,15 +95,6 @@ export function loadApi(name: string, document?: Json) {
     return { params, body };
   }
 
-  return { bundle, operations, operationById, deref, documentedResponse, documentedErrorExamples, responseSchemaErrors, requestSchemaErrors, responseViolations, exampleInput };
+  return { bundle, operations, operationById, deref, documentedResponse, documentedErrorExamples, responseSchemaErrors, requestSchemaErrors, exampleInput };
 }
 
-
-/** The value at a JSON pointer (`/records/0/id`), or undefined. */
-export function valueAt(value: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
-}

@@ -1,7 +1,8 @@
 // The request validators' schemas and the operation table, read from a bundle at build time: the runtime gets
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
-// (src/request-validators.ts).
+// (src/core/validation/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
+import { ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
 import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
 import type { OperationEntry } from '../../src/core/validation/types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
@@ -83,29 +84,44 @@ const VALIDATION_KEYWORDS = new Set(['type', 'x-rule', ...UNTYPED, ...GROUPS.fla
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'discriminator', '$comment']);
 const SUBSCHEMA = new Set(['not', 'items', 'additionalProperties', 'unevaluatedProperties']);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
+const KNOWN_FORMATS = new Set([...Object.keys(FORMATS), ...Object.keys(NUMBER_FORMATS), ...ANNOTATION_FORMATS]);
+const INTERPRETER = 'src/core/validation/schema-validator.ts';
+
+export interface StripOptions {
+  /**
+   * Mark each guess (a schema node with an `x-decision` that is not an object's: a field's type, format or
+   * values) with `"x-guess": true`, which the interpreter ignores and the verifier reads (response schemas).
+   */
+  markGuesses?: boolean;
+}
+
+/** Whether a node describes an object as a whole (its decisions are about the object, not one field's shape). */
+const describesObject = (schema: Json) => schema.type === 'object' || 'properties' in schema || 'allOf' in schema;
 
 /** A schema with only what validation reads; the names of its `$ref`s added to `refs`. */
-function validationSchema(schema: Json | boolean, refs: Set<string>): Json | boolean {
+export function validationSchema(schema: Json | boolean, refs: Set<string>, options: StripOptions = {}): Json | boolean {
   if (typeof schema !== 'object' || schema === null) return schema;
   const kept: Json = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && keyword !== 'x-rule')) continue;
     // A keyword the runtime cannot check fails the build, rather than a rule going unchecked.
-    if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`request schema keyword \`${keyword}\` is not implemented by src/schema-validator.ts`);
-    if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`request schema type ${JSON.stringify(value)} is not implemented by src/schema-validator.ts`);
+    if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`schema keyword \`${keyword}\` is not implemented by ${INTERPRETER}`);
+    if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`schema type ${JSON.stringify(value)} is not implemented by ${INTERPRETER}`);
+    if (keyword === 'format' && !KNOWN_FORMATS.has(String(value))) throw new Error(`schema format "${value}" is not implemented by src/core/validation/formats.ts`);
     if (keyword === '$ref') {
-      if (!String(value).startsWith(COMPONENT)) throw new Error(`request schema $ref outside ${COMPONENT}: ${value}`);
+      if (!String(value).startsWith(COMPONENT)) throw new Error(`schema $ref outside ${COMPONENT}: ${value}`);
       refs.add(String(value).slice(COMPONENT.length));
     }
-    if (keyword === 'properties') kept[keyword] = Object.fromEntries(Object.entries(value as Json).map(([name, property]) => [name, validationSchema(property, refs)]));
-    else if (SUBSCHEMA.has(keyword)) kept[keyword] = validationSchema(value, refs);
-    else if (SUBSCHEMA_LIST.has(keyword)) kept[keyword] = (value as Json[]).map((branch) => validationSchema(branch, refs));
+    if (keyword === 'properties') kept[keyword] = Object.fromEntries(Object.entries(value as Json).map(([name, property]) => [name, validationSchema(property, refs, options)]));
+    else if (SUBSCHEMA.has(keyword)) kept[keyword] = validationSchema(value, refs, options);
+    else if (SUBSCHEMA_LIST.has(keyword)) kept[keyword] = (value as Json[]).map((branch) => validationSchema(branch, refs, options));
     else kept[keyword] = value;
   }
+  if (options.markGuesses && schema['x-decision'] !== undefined && !describesObject(schema)) kept['x-guess'] = true;
   return kept;
 }
 
-const COMPONENT = '#/components/schemas/';
+export const COMPONENT = '#/components/schemas/';
 
 /** The validators' data: every operation's input and the component schemas they reach, validation keywords only. */
 export function requestSchemas(bundle: Json): RequestSchemas {

@@ -2,21 +2,26 @@
 // The `crm-open-api` command.
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox-command';
+import { VERIFY_USAGE, verifyCommand } from './verify-command';
 
 const USAGE = `Usage: crm-open-api <command> [options]
 
 Commands:
   sandbox    a stateful local CRM for your integration tests (crm-open-api sandbox --help)
   doctor     which signature scheme your CRM checks, found out without side effects (crm-open-api doctor --help)
+  verify     your CRM checked against the spec, operation by operation; read-only unless told (crm-open-api verify --help)
 
 ${SANDBOX_USAGE}
 
-${DOCTOR_USAGE}`;
+${DOCTOR_USAGE}
+
+${VERIFY_USAGE}`;
 
 async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   if (command === 'sandbox') return sandboxCommand(rest);
   if (command === 'doctor') return doctorCommand(rest);
+  if (command === 'verify') return verifyCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return;

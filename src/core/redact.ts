@@ -7,6 +7,17 @@ export const REDACTED = '[redacted]';
 
 export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
 
+/**
+ * Field names whose values are personal data: contact details, names, addresses, birth dates, identity
+ * documents, card and bank numbers, IP addresses. Broad on purpose: a name it catches wrongly only hides a value.
+ */
+const PERSONAL_NAME = /e-?mail|phone|mobile|^(\w+_)?name$|names?$|address|street|city|zip|postal|postcode|birth|dob|passport|id_number|national_id|tax_id|ssn|iban|swift|card|bank|account_number|^ip(_|$)|geo|nationality|gender/i;
+
+export const isPersonalName = (name: string): boolean => PERSONAL_NAME.test(name);
+
+/** A secret or a personal field: its value never appears in a report. */
+export const isSensitiveName = (name: string): boolean => isSecretName(name) || isPersonalName(name);
+
 /** A copy of a JSON-like value with every secret-named field's value replaced. */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;

@@ -22,7 +22,7 @@ export interface SignatureDetection {
 }
 
 /** An address in the `.invalid` top-level domain: no client can have it (RFC 2606). */
-const PROBE_EMAIL = 'signature-probe@crm-open-api.invalid';
+export const PROBE_EMAIL = 'signature-probe@crm-open-api.invalid';
 
 async function probe(options: DetectOptions, version: SignatureVersion): Promise<SignatureProbe> {
   const crm = createCrmClient({ ...options, signatureVersion: version, maxRetries: 1 });

@@ -1,6 +1,7 @@
-// The string formats the request schemas use, checked exactly as ajv-formats' "full" mode checks them (the
-// validators used to be ajv's, and the tests compare the two). Regular expressions from ajv-formats (MIT).
-// A format not listed here is not checked, as ajv does with `strict: false`; `password` is only a UI hint.
+// The formats the request and response schemas use, checked exactly as ajv-formats' "full" mode checks them
+// (the validators used to be ajv's, and the tests compare the two). Regular expressions from ajv-formats (MIT).
+// A string format applies to strings only, a number format to numbers only (as in ajv-formats); `password`
+// is only a UI hint. The generator refuses a format listed in neither table (ANNOTATION_FORMATS aside).
 
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
@@ -25,3 +26,13 @@ export const FORMATS: Record<string, (text: string) => boolean> = {
   date: isDate,
   uri: (text) => NOT_URI_FRAGMENT.test(text) && URI.test(text),
 };
+
+/** The number formats (OpenAPI's `int32`, `int64`): a number that fails gets "must match format". */
+export const NUMBER_FORMATS: Record<string, (value: number) => boolean> = {
+  int32: (value) => Number.isInteger(value) && value >= -(2 ** 31) && value <= 2 ** 31 - 1,
+  // JSON numbers are doubles: every integer fits int64 (ajv-formats checks the same).
+  int64: (value) => Number.isInteger(value),
+};
+
+/** Formats that only describe (a password field is masked in a UI): nothing to check. */
+export const ANNOTATION_FORMATS = new Set(['password']);

@@ -4,7 +4,7 @@
 // and words (instancePath, keyword, params, message); a test compares the two on every operation. The
 // generator refuses a schema with a keyword or type this does not implement, so no rule goes unchecked.
 import { isPlainObject } from '../plain-object';
-import { FORMATS } from './formats';
+import { FORMATS, NUMBER_FORMATS } from './formats';
 import type { ValidationIssue } from './types';
 
 export type JsonSchema = boolean | SchemaObject;
@@ -35,10 +35,11 @@ export const IS_TYPE: Record<string, (data: any) => boolean> = {
 };
 
 // ajv checks keywords in groups, each group in its own order: untyped keywords first, then those of numbers,
-// strings, arrays and objects, each only when the data is of that type.
+// strings, arrays and objects, each only when the data is of that type. `format` is in two groups, as in
+// ajv-formats: a number format (int64) checks numbers, a string format (email) strings.
 export const UNTYPED = ['$ref', 'const', 'enum', 'not', 'anyOf', 'oneOf', 'allOf'];
 export const GROUPS: [type: string, keywords: string[]][] = [
-  ['number', ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']],
+  ['number', ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'format']],
   ['string', ['maxLength', 'minLength', 'pattern', 'format']],
   ['array', ['maxItems', 'minItems', 'items']],
   ['object', ['maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties']],
@@ -115,9 +116,12 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
     const steps: Step[] = types.length > 0 && !typeInGroup ? [typeStep] : [];
     for (const keyword of UNTYPED) if (keyword in schema) steps.push(keywordStep(keyword, schema, fail));
     for (const [type, keywords] of groups) {
-      const groupSteps = keywords.map((keyword) => keywordStep(keyword, schema, fail));
+      // A string format in the number group never fails: no step for it, so a string with a format costs
+      // what it did before numbers had formats.
+      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in NUMBER_FORMATS))).map((keyword) => keywordStep(keyword, schema, fail));
       const is = IS_TYPE[type]!;
       const wrongType = typeInGroup && types[0] === type ? typeStep : undefined;
+      if (groupSteps.length === 0 && !wrongType) continue;
       steps.push((data, path, issues, evaluated) => {
         if (is(data)) for (const step of groupSteps) step(data, path, issues, evaluated);
         else wrongType?.(data, path, issues, evaluated);
@@ -202,8 +206,11 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
         return (data, path, issues) => regex.test(data) || fail(issues, path, keyword, { pattern: value }, `must match pattern "${value}"`);
       }
       case 'format': {
-        const test = FORMATS[value] ?? (() => true);
-        return (data, path, issues) => test(data) || fail(issues, path, keyword, { format: value }, `must match format "${value}"`);
+        // Built once per group: the step of the number group meets numbers only, that of the string group strings.
+        const ofString = FORMATS[value];
+        const ofNumber = NUMBER_FORMATS[value];
+        const holds = (data: unknown) => (typeof data === 'number' ? (ofNumber?.(data) ?? true) : (ofString?.(data as string) ?? true));
+        return (data, path, issues) => holds(data) || fail(issues, path, keyword, { format: value }, `must match format "${value}"`);
       }
       case 'items': {
         const items = compile(value);
