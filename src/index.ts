@@ -5,7 +5,7 @@ export type { SignatureVersion } from './request-signing';
 export { detectSignatureVersion } from './detect-signature-version';
 export type { SignatureDetection, SignatureProbe, DetectOptions } from './detect-signature-version';
 export { signPayload, verifySignature } from './signature';
-export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './errors';
+export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmRedirectError, CrmUnreadableResponseError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './errors';
 export type { Reconciliation, SentRequest } from './errors';
 export { reconcile } from './reconcile/reconcile';
 export type { ReconcileOptions } from './reconcile/reconcile';
