@@ -9,7 +9,7 @@ import type { CrmLogger } from './logger';
 import { isPlainObject, withoutEmptyParams } from './params-signature';
 import { requestValidators } from './request-validators';
 import type { BackoffOptions } from './transport/backoff';
-import { createRetryingFetch } from './transport/retrying-fetch';
+import { createRetryingFetch, DEFAULT_MAX_RESPONSE_BYTES } from './transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
 import type { ReconcileOptions } from './reconcile/reconcile';
 
@@ -32,14 +32,26 @@ export interface CrmClientOptions {
    * (CrmValidationError) since the scheme does not define them. `detectSignatureVersion` finds out which.
    */
   signatureVersion?: SignatureVersion;
-  /** A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. */
+  /**
+   * A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. It is
+   * given a Request with `redirect: 'manual'` (and the same in `init`); an answer it got by following a
+   * redirect anyway is refused like any redirect.
+   */
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
   /** Headers added to every request. `key` and `signature` are always set by the client. */
   headers?: Record<string, string>;
   /** Check path, query and body against the spec before sending (default true). */
   validateRequests?: boolean;
-  /** Per attempt, until the answer's headers arrive (default 30 000). A call's own `signal` is honoured too. */
+  /**
+   * Per attempt, from sending until the whole answer, body included, is read (default 30 000). A call's own
+   * `signal` is honoured too.
+   */
   timeoutMs?: number;
+  /**
+   * The largest answer body read, in bytes (default 33 554 432, 32 MiB): a larger one is cut off while
+   * reading and ends the call in CrmUnreadableResponseError (CrmAmbiguousOutcomeError on a money call).
+   */
+  maxResponseBytes?: number;
   /**
    * Extra attempts after a failure (default 2). Only idempotent operations are retried (on connection errors,
    * timeouts, 429, 502, 503, 504); an operation that moves money or creates something is re-sent only when
@@ -65,10 +77,11 @@ export interface CrmClientOptions {
 
 export type CrmClient = Client<paths, 'application/json'>;
 
-function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries', fallback: number): number {
+function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries' | 'maxResponseBytes', fallback: number): number {
   const value = options[name] ?? fallback;
-  if (!Number.isInteger(value) || value < 0 || (name === 'timeoutMs' && value === 0)) {
-    throw new TypeError(`createCrmClient: option \`${name}\` must be a ${name === 'timeoutMs' ? 'positive' : 'non-negative'} integer`);
+  const positive = name !== 'maxRetries';
+  if (!Number.isInteger(value) || value < 0 || (positive && value === 0)) {
+    throw new TypeError(`createCrmClient: option \`${name}\` must be a ${positive ? 'positive' : 'non-negative'} integer`);
   }
   return value;
 }
@@ -100,6 +113,9 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     backoff: options.backoff ?? {},
     logger: options.logger,
     clock: options.clock,
+    maxResponseBytes: nonNegativeInteger(options, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES),
+    // An error answer that echoes them (a proxy's debug page, a CRM quoting the request) has them redacted.
+    secrets: [apiKey, signingSecret],
   });
   if (options.autoReconcile) {
     // Reconciliation calls go through a twin of this client without autoReconcile, so they never recurse.
