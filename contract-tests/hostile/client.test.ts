@@ -38,9 +38,10 @@ beforeAll(async () => {
 });
 afterAll(() => other.stop());
 afterEach(async () => {
-  expect(other.received).toEqual([]);
+  const leaked = other.received.splice(0);
   await Promise.all(servers.map((s) => s.stop()));
   servers = [];
+  expect(leaked).toEqual([]);
 });
 
 const serve = async (answer: ScriptedAnswer) => {
