@@ -300,6 +300,12 @@ describe('answers that must keep working', () => {
     expect(data).toBe('<p>hi</p>');
   });
 
+  it("a caller asking for a stream gets the answer's bytes as one (read within the deadline and the cap first)", async () => {
+    const server = await serve((res) => json(res, 200, { count: 0, records: [] }));
+    const { data } = await client(server.url).GET('/public/v1/users', { params: { query: { skip: 0, limit: 1 } }, parseAs: 'stream' });
+    expect(await new Response(data as ReadableStream).text()).toBe('{"count":0,"records":[]}');
+  });
+
   it("a middleware still reads the answer (clone, json) and the caller's response still reports the fetched url", async () => {
     const server = await serve((res) => json(res, 200, { count: 0, records: [] }));
     const crm = client(server.url);
