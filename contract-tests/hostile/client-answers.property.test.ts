@@ -6,8 +6,8 @@
 // result or a log line, and nothing reaches another origin.
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import type { CrmClient } from '../../src/client';
-import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../src/errors';
+import type { CrmClient } from '../../src/rest/client';
+import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../src/core/errors';
 import { startFaultServer, type FaultServer, type ReceivedRequest } from '../harness/fault-server';
 import { observedClient, recordingLogger } from '../harness/output-scan';
 

@@ -5,11 +5,11 @@
 // reconcile handle, no secret comes back, and nothing ever reaches another origin.
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
-import type { CrmClient, CrmClientOptions } from '../../src/client';
-import { CrmAmbiguousOutcomeError, CrmApiError, CrmConnectionError, CrmError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../src/errors';
+import type { CrmClient, CrmClientOptions } from '../../src/rest/client';
+import { CrmAmbiguousOutcomeError, CrmApiError, CrmConnectionError, CrmError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../src/core/errors';
 import { createOAuthClient } from '../../src/oauth/oauth-client';
-import { createPspCallbackClient } from '../../src/psp/callback-client';
-import { reconcile } from '../../src/reconcile/reconcile';
+import { createPspCallbackClient } from '../../src/receivers/psp/callback-client';
+import { reconcile } from '../../src/rest/reconcile/reconcile';
 import { startFaultServer, type FaultServer, type ScriptedAnswer } from '../harness/fault-server';
 import { API_KEY } from '../harness/mock-crm';
 import { observedClient, recordingLogger, registerSecret } from '../harness/output-scan';

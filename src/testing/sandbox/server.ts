@@ -2,11 +2,11 @@
 // control API for loopback callers; every request recorded as the mock records them.
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { SignatureVersion } from '../../request-signing';
-import { createAuthCheck } from '../gate';
-import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-server';
+import type { SignatureVersion } from '../../rest/request-signing';
+import { createAuthCheck } from '../mock/gate';
+import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-host';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
-import { createSandboxOAuth } from './oauth';
+import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';
