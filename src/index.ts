@@ -5,7 +5,7 @@ export type { SignatureVersion } from './rest/types';
 export { detectSignatureVersion } from './rest/detect-signature-version';
 export type { SignatureDetection, SignatureProbe, DetectOptions } from './rest/detect-signature-version';
 export { signPayload, verifySignature } from './core/signatures/hmac-sha256';
-export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './core/errors';
+export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmRedirectError, CrmUnreadableResponseError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './core/errors';
 export type { Reconciliation, SentRequest } from './core/errors';
 export { reconcile } from './rest/reconcile/reconcile';
 export type { ReconcileOptions } from './rest/reconcile/reconcile';

@@ -1,6 +1,6 @@
 // A loopback HTTP server that misbehaves on purpose, to prove what the client does when the network or the
 // CRM fails: it records every request that reaches it, then applies its fault.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Fault =
@@ -13,8 +13,11 @@ export type Fault =
   /** Answer 503 to the first request and 200 (`okBody`) to the rest. */
   | '503-then-200';
 
+/** Any answer at all, written by the test once the request is read and recorded (hostile-server cases). */
+export type ScriptedAnswer = (res: ServerResponse, request: ReceivedRequest) => void;
+
 export interface FaultServerOptions {
-  fault: Fault;
+  fault: Fault | ScriptedAnswer;
   /** `Retry-After` value of the 429 (default '0'). */
   retryAfter?: string;
   /** JSON body of the 200 answers. */
@@ -24,12 +27,15 @@ export interface FaultServerOptions {
 export interface ReceivedRequest {
   method: string;
   url: string;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
 export interface FaultServer {
   url: string;
   received: ReceivedRequest[];
+  /** Bytes written to every connection so far, open or closed: what an answer cost before the client hung up. */
+  bytesWritten(): number;
   stop(): Promise<void>;
 }
 
@@ -40,12 +46,15 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 export async function startFaultServer({ fault, retryAfter = '0', okBody = {} }: FaultServerOptions): Promise<FaultServer> {
   const received: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
+  let closedBytes = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks) });
-      if (fault === 'reset') req.socket.resetAndDestroy();
+      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      received.push(request);
+      if (typeof fault === 'function') fault(res, request);
+      else if (fault === 'reset') req.socket.resetAndDestroy();
       else if (fault === '429') answer(res, 429, { type: 'too_many_requests' }, { 'retry-after': retryAfter });
       else if (fault === '503-then-200') answer(res, received.length === 1 ? 503 : 200, received.length === 1 ? { type: 'service_unavailable' } : okBody);
       // 'stall': say nothing until stop().
@@ -53,13 +62,17 @@ export async function startFaultServer({ fault, retryAfter = '0', okBody = {} }:
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      closedBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    bytesWritten: () => [...sockets].reduce((sum, socket) => sum + socket.bytesWritten, closedBytes),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

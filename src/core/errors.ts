@@ -49,13 +49,48 @@ export class CrmConnectionError extends CrmError {
   }
 }
 
-/** No HTTP answer within `timeoutMs` (per attempt). */
+/** No complete HTTP answer within `timeoutMs` (per attempt: from sending until the whole body is read). */
 export class CrmTimeoutError extends CrmError {
   override name = 'CrmTimeoutError';
   constructor(
     message: string,
     readonly operationId: string | undefined,
     readonly timeoutMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The CRM (or something in front of it) answered with a redirect (3xx), which is never followed: `key`,
+ * `signature` and the body stay with the origin you configured. `targetOrigin` is where it pointed (scheme,
+ * host and port only; never its path or query), undefined when the answer did not say.
+ */
+export class CrmRedirectError extends CrmError {
+  override name = 'CrmRedirectError';
+  constructor(
+    message: string,
+    readonly operationId: string | undefined,
+    /** The redirect's status (301, 302, 303, 307, 308…); 0 for a browser's opaque redirect. */
+    readonly status: number,
+    readonly targetOrigin: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An answer came back but cannot be used: a 2xx whose body is not JSON (an HTML error page, a truncated
+ * body), or a body larger than `maxResponseBytes` (cut off while reading). The body is never quoted.
+ */
+export class CrmUnreadableResponseError extends CrmError {
+  override name = 'CrmUnreadableResponseError';
+  constructor(
+    message: string,
+    readonly operationId: string | undefined,
+    readonly status: number,
+    /** `not-json`: a 2xx body that does not parse; `too-large`: more than `maxResponseBytes`. */
+    readonly reason: 'not-json' | 'too-large',
   ) {
     super(message);
   }
@@ -92,7 +127,8 @@ export interface Reconciliation {
 
 /**
  * A request that moves money or creates something was sent and no definitive answer came back (lost
- * connection, timeout, 429 or 5xx). It was NOT re-sent: settle it with `reconcile(crm, error)` (or the
+ * connection, timeout, 429 or 5xx, a redirect, or an answer that cannot be read: `cause` then is the
+ * CrmRedirectError or CrmUnreadableResponseError). It was NOT re-sent: settle it with `reconcile(crm, error)` (or the
  * client's `autoReconcile`) before trying again.
  */
 export class CrmAmbiguousOutcomeError extends CrmError {
@@ -106,7 +142,7 @@ export class CrmAmbiguousOutcomeError extends CrmError {
     readonly operationId: string,
     /** The field that identifies the request at the CRM and its value, e.g. `{ field: 'comment', value: 'dep-42' }`. */
     readonly reconcile: { field: string; value: unknown } | undefined,
-    /** The HTTP status when an indefinite answer (429, 5xx) came back; undefined when none did. */
+    /** The HTTP status when an indefinite answer (429, 5xx, 3xx, an unreadable 2xx) came back; undefined when none did. */
     readonly status: number | undefined,
     options?: { cause?: unknown; request?: SentRequest },
   ) {
@@ -136,7 +172,7 @@ export class CrmApiError extends CrmError {
     readonly status: number,
     /** The error body's `type` (e.g. `invalid_api_key`), when it has one. */
     readonly type: string | undefined,
-    /** The parsed error body (or its text when it is not JSON). */
+    /** The parsed error body (or its text when it is not JSON), with the client's secrets redacted. */
     readonly body: unknown,
     readonly operationId: string | undefined,
   ) {

@@ -35,3 +35,31 @@ export function redactHeaders(headers: Headers): Record<string, string> {
   });
   return out;
 }
+
+/**
+ * Secrets shorter than this are not searched for in what a server sends back: replacing every "key1" in an
+ * error body would mangle its `type` and fields, and no real API key or signing secret is that short.
+ */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The spellings of each secret a server could echo it in: as sent, JSON-escaped (with and without `\/`, as
+ * PHP's json_encode writes a slash) and percent-encoded. Computed once per client.
+ */
+export function secretSpellings(secrets: readonly (string | undefined)[]): string[] {
+  const spellings = new Set<string>();
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    for (const form of [secret, escaped, escaped.replaceAll('/', '\\/'), encodeURIComponent(secret)]) spellings.add(form);
+  }
+  // Longest first, so a spelling that contains another is replaced whole.
+  return [...spellings].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every spelling of a secret (see secretSpellings) replaced by `[redacted]`. */
+export function redactSecretsIn(text: string, spellings: readonly string[]): string {
+  let out = text;
+  for (const spelling of spellings) if (out.includes(spelling)) out = out.split(spelling).join(REDACTED);
+  return out;
+}

@@ -31,7 +31,7 @@ export interface OperationClientOptions {
 
 type Params = { path?: object; query?: object };
 /** `plain`: the call's options are only these, with no middleware of its own and a real AbortSignal if any. */
-type Call = { schemaPath: string; params: Params; plain: boolean };
+type Call = { schemaPath: string; params: Params; plain: boolean; parseAs: string | undefined };
 
 // Options a call may have and still go to fetch unbuilt: building its Request later (in Node's fetch) cannot
 // fail where building it now would not have, and no middleware needs to see it.
@@ -83,8 +83,12 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
     const validator = operation && validators?.[operation.id];
     if (validator) validate(validator, operation, current.params, bodyText, hasBody);
     setHeaders?.(init.headers);
+    // Never followed, whatever the call asked (openapi-fetch's default is 'follow'): a redirect would carry
+    // `key`, `signature` and the signed body to wherever it points. The transport turns a 3xx into an error.
+    init.redirect = 'manual';
     if (!current) return new Request(input, init);
     const context: RequestContext = { operation, schemaPath: current.schemaPath, ...(hasBody && bodyText !== undefined ? { bodyText } : {}) };
+    if (current.parseAs !== undefined && current.parseAs !== 'json') context.parseAs = current.parseAs;
     const bodyFits = hasBody ? bodyText !== undefined && init.method !== 'GET' && init.method !== 'HEAD' : true;
     if (absoluteBase && !middlewareUsed && current.plain && bodyFits) return new OutgoingRequest(input, init, context);
     const request = new Request(input, init);
@@ -106,8 +110,8 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
   const noting =
     <Send extends (...args: never[]) => unknown>(send: Send, at: number) =>
     (...args: Parameters<Send>) => {
-      const init = args[at + 1] as { params?: Params } | undefined;
-      call = { schemaPath: args[at] as unknown as string, params: (init?.params ?? {}) as Params, plain: isPlain(init) };
+      const init = args[at + 1] as { params?: Params; parseAs?: string } | undefined;
+      call = { schemaPath: args[at] as unknown as string, params: (init?.params ?? {}) as Params, plain: isPlain(init), parseAs: init?.parseAs };
       try {
         return send(...args);
       } finally {

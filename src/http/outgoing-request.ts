@@ -12,6 +12,8 @@ export interface RequestContext {
   schemaPath: string;
   /** The serialized body, exactly as sent, when our serializer produced it. */
   bodyText?: string;
+  /** The call's `parseAs` when it is not the default `json`: only a JSON answer is checked to be JSON. */
+  parseAs?: string;
 }
 
 // A non-enumerable, symbol-keyed property of the Request: invisible to enumeration, JSON and inspection in

@@ -21,8 +21,10 @@ export interface OAuthClientOptions {
   /** The application's secret: keep it on a server (every /oauth call needs it). */
   clientSecret: string;
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
-  /** Per attempt (default 30 000). */
+  /** Per attempt, body included (default 30 000). */
   timeoutMs?: number;
+  /** The largest answer body read, in bytes (default 32 MiB); a larger one is cut off while reading. */
+  maxResponseBytes?: number;
   /** Request summaries, with `authorization` redacted and no bodies (so no token). */
   logger?: CrmLogger;
 }
@@ -62,7 +64,8 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
   const authorization = basic(options.clientId, options.clientSecret);
   const client = createOperationClient<paths>({
     baseUrl: origin.origin,
-    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger }),
+    // Its error answers never hand back the client secret, plain or inside the Basic credential.
+    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger, maxResponseBytes: options.maxResponseBytes, secrets: [options.clientSecret, authorization.slice('Basic '.length)] }),
     operations,
     validators: requestValidators(requestSchemas),
     setHeaders: (headers) => headers.set('authorization', authorization),

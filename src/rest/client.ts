@@ -7,7 +7,7 @@ import { createRequestSigner } from './request-signing';
 import { isPlainObject } from '../core/plain-object';
 import { withoutEmptyParams } from '../core/signatures/sha1-params';
 import { requestValidators } from '../core/validation/request-validators';
-import { createRetryingFetch } from '../http/transport/retrying-fetch';
+import { createRetryingFetch, DEFAULT_MAX_RESPONSE_BYTES } from '../http/transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
 import type { CrmClient, CrmClientOptions } from './types';
 
@@ -16,10 +16,11 @@ export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperation
 /** Compiled per operation on first use. */
 const validators = /* @__PURE__ */ requestValidators(requestSchemas);
 
-function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries', fallback: number): number {
+function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries' | 'maxResponseBytes', fallback: number): number {
   const value = options[name] ?? fallback;
-  if (!Number.isInteger(value) || value < 0 || (name === 'timeoutMs' && value === 0)) {
-    throw new TypeError(`createCrmClient: option \`${name}\` must be a ${name === 'timeoutMs' ? 'positive' : 'non-negative'} integer`);
+  const positive = name !== 'maxRetries';
+  if (!Number.isInteger(value) || value < 0 || (positive && value === 0)) {
+    throw new TypeError(`createCrmClient: option \`${name}\` must be a ${positive ? 'positive' : 'non-negative'} integer`);
   }
   return value;
 }
@@ -51,6 +52,9 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     backoff: options.backoff ?? {},
     logger: options.logger,
     clock: options.clock,
+    maxResponseBytes: nonNegativeInteger(options, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES),
+    // An error answer that echoes them (a proxy's debug page, a CRM quoting the request) has them redacted.
+    secrets: [apiKey, signingSecret],
   });
   if (options.autoReconcile) {
     // Reconciliation calls go through a twin of this client without autoReconcile, so they never recurse.

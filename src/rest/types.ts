@@ -24,14 +24,26 @@ export interface CrmClientOptions {
    * (CrmValidationError) since the scheme does not define them. `detectSignatureVersion` finds out which.
    */
   signatureVersion?: SignatureVersion;
-  /** A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. */
+  /**
+   * A fetch implementation (defaults to `globalThis.fetch`); it must honour `init.signal` for timeouts. It is
+   * given a Request with `redirect: 'manual'` (and the same in `init`); an answer it got by following a
+   * redirect anyway is refused like any redirect.
+   */
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
   /** Headers added to every request. `key` and `signature` are always set by the client. */
   headers?: Record<string, string>;
   /** Check path, query and body against the spec before sending (default true). */
   validateRequests?: boolean;
-  /** Per attempt, until the answer's headers arrive (default 30 000). A call's own `signal` is honoured too. */
+  /**
+   * Per attempt, from sending until the whole answer, body included, is read (default 30 000). A call's own
+   * `signal` is honoured too.
+   */
   timeoutMs?: number;
+  /**
+   * The largest answer body read, in bytes (default 33 554 432, 32 MiB): a larger one is cut off while
+   * reading and ends the call in CrmUnreadableResponseError (CrmAmbiguousOutcomeError on a money call).
+   */
+  maxResponseBytes?: number;
   /**
    * Extra attempts after a failure (default 2). Only idempotent operations are retried (on connection errors,
    * timeouts, 429, 502, 503, 504); an operation that moves money or creates something is re-sent only when

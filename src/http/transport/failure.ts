@@ -31,3 +31,33 @@ export function describeFailure(error: unknown): string {
   if (code) return code;
   return error instanceof Error ? error.name : typeof error;
 }
+
+/** The origin a redirect points to (never its path or query); undefined when absent or not a URL. */
+function originOf(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    const { origin } = new URL(location, base);
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Redirect {
+  status: number;
+  targetOrigin: string | undefined;
+  /** True when the fetch followed it anyway (a custom fetch that ignores `redirect: 'manual'`). */
+  followed: boolean;
+}
+
+/**
+ * The redirect an answer is, if it is one: a 3xx, a browser's opaque redirect (status 0, no headers), or an
+ * answer a custom fetch reached by following one. Status first: it is the only check a normal answer pays.
+ */
+export function redirectOf(response: Response, request: { readonly url: string }): Redirect | undefined {
+  const { status } = response;
+  if (status >= 300 && status < 400) return { status, targetOrigin: originOf(response.headers.get('location'), request.url), followed: false };
+  if (status === 0 && response.type === 'opaqueredirect') return { status, targetOrigin: undefined, followed: false };
+  if (response.redirected) return { status, targetOrigin: originOf(response.url, request.url), followed: true };
+  return undefined;
+}

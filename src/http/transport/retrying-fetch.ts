@@ -1,17 +1,23 @@
 // The `fetch` openapi-fetch calls: one request, sent with a per-attempt timeout, retried only when that is safe.
 // Safe means the operation is idempotent in the spec (`x-idempotent`), or the connection was refused before
 // any byte was written. Anything else that leaves a money-moving or creating request unsettled becomes a
-// CrmAmbiguousOutcomeError, never a second request.
-import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../../core/errors';
+// CrmAmbiguousOutcomeError, never a second request. Every answer is hostile until checked: a redirect is never
+// followed (the request carries `key`, `signature` and a signed body), and the body is read here, whole, within
+// the attempt's timeout and `maxResponseBytes`, and checked (a 2xx must be JSON) before openapi-fetch sees it.
+import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../core/errors';
 import type { CrmLogger, CrmLogDetails } from '../../core/logger';
-import { isSecretName, redactHeaders } from '../../core/redact';
+import { isSecretName, redactHeaders, redactSecretsIn, secretSpellings } from '../../core/redact';
 import { getRequestContext, type RequestContext } from '../outgoing-request';
 import type { OperationEntry } from '../../core/validation/types';
 import { requestBytes } from '../request-bytes';
 import { OutgoingRequest, type TransportRequest } from '../outgoing-request';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { createDeadlines, type Deadlines, type Expiring } from './deadlines';
-import { describeFailure, isIndefiniteStatus, TRANSIENT_STATUSES, wasNotSent } from './failure';
+import { describeFailure, isIndefiniteStatus, redirectOf, TRANSIENT_STATUSES, wasNotSent, type Redirect } from './failure';
+import { answeredFrom, BodyTooLarge, decodeBody, readBody, type BodyRead } from './read-body';
+
+/** The default `maxResponseBytes`: 32 MiB, far above any page the CRM sends (500 records). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 33_554_432;
 
 export interface TransportOptions {
   fetch: ((request: Request, init?: RequestInit) => Promise<Response>) | undefined;
@@ -23,17 +29,24 @@ export interface TransportOptions {
   clock?: () => number;
   /** Runs once per request before its first attempt (the REST client signs here); what it throws, the call throws. */
   prepare?: (request: TransportRequest) => Promise<void> | undefined;
+  /** The largest answer body read (default DEFAULT_MAX_RESPONSE_BYTES); a larger one is cut off while reading. */
+  maxResponseBytes?: number;
+  /** Values an error answer must not hand back (the API key, the signing secret): redacted from its body. */
+  secrets?: readonly (string | undefined)[];
 }
 
 /**
- * The `init` of one attempt, and its timeout: `signal` is a getter, so the AbortSignal is made (and tied to
- * the caller's) only when the fetch reads it. Making a signal costs more than the rest of an attempt together
- * on Node 20, and a fetch that never reads it cannot be cut short anyway. A class, not closures: nothing is
- * allocated per attempt but this object.
+ * The `init` of one attempt, and its timeout, which runs until the answer's body is read: `signal` is a
+ * getter, so the AbortSignal is made (and tied to the caller's) only when the fetch reads it. Making a signal
+ * costs more than the rest of an attempt together on Node 20, and a fetch that never reads it cannot be cut
+ * short anyway; the body read can, by cancelling it. `redirect: 'manual'` overrides whatever the Request says
+ * (a middleware's, say). A class, not closures: nothing is allocated per attempt but this object.
  */
-class AttemptInit implements Expiring {
+class AttemptInit implements Expiring, BodyRead {
+  readonly redirect = 'manual' as const;
   private controller: AbortController | undefined;
   timedOut = false;
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
 
   constructor(
     private readonly caller: AbortSignal | undefined,
@@ -45,6 +58,12 @@ class AttemptInit implements Expiring {
   expire(): void {
     this.timedOut = true;
     this.controller?.abort();
+    this.stopReading();
+  }
+
+  /** A pending body read ends now (it resolves done; the transport sees why by `timedOut` or the caller). */
+  private stopReading(): void {
+    this.reader?.cancel().catch(() => undefined);
   }
 
   get signal(): AbortSignal {
@@ -60,6 +79,7 @@ class AttemptInit implements Expiring {
   /** The caller's signal fired (this object is its listener). */
   handleEvent(): void {
     this.controller?.abort(this.caller?.reason);
+    this.stopReading();
   }
 
   done(): void {
@@ -83,11 +103,25 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-/** The Request one attempt hands a fetch that takes a Request: see the attempt in createRetryingFetch. */
+/**
+ * The Request one attempt hands a fetch that takes a Request: see the attempt in createRetryingFetch. Always
+ * one with `redirect: 'manual'`, so a custom fetch that ignores `init` does not follow a redirect either.
+ */
 function attemptRequest(request: TransportRequest, retry: number, body: string | Uint8Array | undefined): Request {
   if (request instanceof OutgoingRequest) return request.toRequest();
-  if (retry === 0) return request;
-  return new Request(request.url, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body ? { body } : {}) });
+  if (retry === 0 && request.redirect === 'manual') return request;
+  return new Request(request.url, { method: request.method, headers: request.headers, redirect: 'manual', ...(body ? { body } : {}) });
+}
+
+/** An answer that will not be read: its body is let go, so the connection is freed (or closed). */
+const discard = (response: Response): Promise<void> | undefined => response.body?.cancel().catch(() => undefined);
+
+function redirectError(label: string, operationId: string | undefined, { status, targetOrigin, followed }: Redirect): CrmRedirectError {
+  const where = targetOrigin ?? 'an origin it did not name';
+  const what = followed
+    ? `the custom fetch followed a redirect to ${where} (it must not: it is given \`redirect: 'manual'\`)`
+    : `the CRM answered ${status}, a redirect to ${where}; redirects are never followed, so nothing was sent there`;
+  return new CrmRedirectError(`${label}: ${what}. Check \`baseUrl\`.`, operationId, status, targetOrigin);
 }
 
 /** The reconciliation handle named by `x-reconcile-by`, read from the body that was sent. */
@@ -120,9 +154,44 @@ function ambiguousOutcome(request: TransportRequest, operation: OperationEntry |
 
 export function createRetryingFetch(options: TransportOptions): (request: TransportRequest) => Promise<Response> {
   const { timeoutMs, maxRetries, backoff, logger } = options;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const spellings = secretSpellings(options.secrets ?? []);
   const deadlines = createDeadlines(timeoutMs);
 
   const fetchImpl = options.fetch ?? ((input: Request, init?: RequestInit) => globalThis.fetch(input, init));
+
+  /**
+   * The answer's body, read whole within the attempt and checked: a 2xx must be JSON (when JSON is what the
+   * call parses), and an error answer's body loses every secret spelling. What cannot be read throws.
+   */
+  async function readAnswer(response: Response, init: AttemptInit, caller: AbortSignal | undefined, context: RequestContext | undefined, label: string): Promise<Response> {
+    const { body } = response;
+    if (body === null) return response;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      throw new CrmUnreadableResponseError(`${label}: the CRM answered ${response.status} with a body larger than maxResponseBytes (${maxResponseBytes}); it was cut off while reading`, context?.operation?.id, response.status, 'too-large');
+    }
+    // Cut short by the deadline or the caller: what was read is not the answer.
+    if (init.timedOut || caller?.aborted) throw new Error('the body read was cut short');
+    if (response.ok) {
+      if (bytes.length === 0 || (context?.parseAs ?? 'json') !== 'json') return answeredFrom(response, bytes);
+      const text = decodeBody(bytes);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        const type = response.headers.get('content-type');
+        throw new CrmUnreadableResponseError(`${label}: the CRM answered ${response.status} with a body that is not JSON (${bytes.length} bytes${type ? `, ${type.split(';')[0]}` : ''})`, context?.operation?.id, response.status, 'not-json');
+      }
+      return answeredFrom(response, bytes, text, { value });
+    }
+    const text = decodeBody(bytes);
+    const redacted = redactSecretsIn(text, spellings);
+    return answeredFrom(response, redacted === text ? bytes : new TextEncoder().encode(redacted), redacted);
+  }
 
   return async function retryingFetch(request: TransportRequest): Promise<Response> {
     const prepared = options.prepare?.(request);
@@ -150,7 +219,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       // and init (Node builds the one Request), or built for a custom `fetch`. A Request is sent itself the
       // first time (no copy: copying one costs more than everything else this client does to it), and as a
       // fresh copy on a retry, since the first one's body stream is spent. A custom `fetch` must honour
-      // `init.signal` for `timeoutMs` to cut it short.
+      // `init.signal` for `timeoutMs` to cut its wait for the headers short; the body read is cut short here.
       const init = new AttemptInit(caller, deadlines);
       let response: Response | undefined;
       let failed = false;
@@ -161,7 +230,6 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       } catch (thrown) {
         failed = true;
         error = thrown;
-      } finally {
         init.done();
       }
       const canRetry = retry < maxRetries;
@@ -172,25 +240,56 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
         response = response!;
         const status = response.status;
         logger?.debug?.('crm response', { ...logDetails(request, context, retry + 1), status, durationMs: Math.round(performance.now() - started) });
+        const redirect = redirectOf(response, request);
+        if (redirect) {
+          init.done();
+          await discard(response);
+          const refused = redirectError(label, operation?.id, redirect);
+          if (!repeatable) throw ambiguous(`HTTP ${status} redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}, not followed`, status, refused, retry + 1);
+          logger?.error?.('crm redirect refused', { ...logDetails(request, context, retry + 1), status, reason: redirect.targetOrigin ?? 'no location' });
+          throw refused;
+        }
         if (!repeatable && isIndefiniteStatus(status)) {
-          await response.body?.cancel();
+          init.done();
+          await discard(response);
           throw ambiguous(`HTTP ${status}`, status, undefined, retry + 1);
         }
-        if (!repeatable || !canRetry || !TRANSIENT_STATUSES.has(status)) return response;
-        await response.body?.cancel();
-        reason = `HTTP ${status}`;
-        wait = retryAfterMs(response.headers);
+        if (repeatable && canRetry && TRANSIENT_STATUSES.has(status)) {
+          init.done();
+          await discard(response);
+          reason = `HTTP ${status}`;
+          wait = retryAfterMs(response.headers);
+        } else {
+          try {
+            return await readAnswer(response, init, caller, context, label);
+          } catch (thrown) {
+            failed = true;
+            error = thrown;
+          } finally {
+            init.done();
+          }
+        }
+      }
+
+      // Here a transient status on a repeatable call is retried, or what failed is told apart.
+      if (!failed) {
+        // Retried below.
       } else if (caller?.aborted) {
         if (!repeatable) throw ambiguous('aborted by the caller', undefined, error, retry + 1);
         throw caller.reason;
       } else if (init.timedOut) {
-        reason = `no answer within ${timeoutMs} ms`;
-        if (!repeatable) throw ambiguous(reason, undefined, error, retry + 1);
+        reason = response ? `the answer's body did not arrive within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
+        if (!repeatable) throw ambiguous(reason, response?.status, error, retry + 1);
         if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
+      } else if (error instanceof CrmUnreadableResponseError) {
+        // The CRM answered, with nothing usable: not transient, so not retried; on a money call it may have applied.
+        if (!repeatable) throw ambiguous(`HTTP ${error.status}, ${error.reason === 'too-large' ? 'a body larger than maxResponseBytes' : 'a body that is not JSON'}`, error.status, error, retry + 1);
+        logger?.error?.('crm answer unreadable', { ...logDetails(request, context, retry + 1), status: error.status, reason: error.reason });
+        throw error;
       } else {
-        const notSent = wasNotSent(error);
+        const notSent = !response && wasNotSent(error);
         reason = describeFailure(error);
-        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, undefined, error, retry + 1);
+        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, response?.status, error, retry + 1);
         if (!canRetry) {
           const what = notSent ? 'the request was not sent' : 'the connection was lost';
           throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: error });
@@ -198,7 +297,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       }
 
       const delayMs = wait ?? backoffMs(retry, backoff);
-      logger?.warn?.('crm retry', { ...logDetails(request, context, retry + 1), reason, delayMs: Math.round(delayMs) });
+      logger?.warn?.('crm retry', { ...logDetails(request, context, retry + 1), reason: reason!, delayMs: Math.round(delayMs) });
       await sleep(delayMs, caller);
     }
   };

@@ -17,8 +17,10 @@ export interface PspCallbackClientOptions {
   callbackUrl: string;
   crmPayToken: string;
   fetch?: (request: Request) => Promise<Response>;
-  /** Per attempt (default 30 000). */
+  /** Per attempt, body included (default 30 000). */
   timeoutMs?: number;
+  /** The largest answer body read, in bytes (default 32 MiB); a larger one is cut off while reading. */
+  maxResponseBytes?: number;
   /** Extra attempts after a lost answer, a timeout, 429 or 502–504 (default 2). */
   maxRetries?: number;
   logger?: CrmLogger;
@@ -42,7 +44,7 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
   const baseUrl = callbackUrl.replace(/\/+$/, '').replace(/\/pay\/callback$/, '');
   const client = createOperationClient<paths>({
     baseUrl,
-    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger }),
+    fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger, maxResponseBytes: options.maxResponseBytes, secrets: [crmPayToken] }),
     headers: { 'crm-pay-token': crmPayToken },
     operations,
     validators: requestValidators(requestSchemas),
