@@ -2,7 +2,7 @@
 // call is), with the answer read defensively: no redirect followed (the `key` header would go along), the
 // body bounded in size (and, with the headers, in time: the client's deadline holds until it is read),
 // parsed only if it is JSON, and refused when nested deeper than any answer of the spec.
-import { CrmAmbiguousOutcomeError, CrmValidationError } from '../../core/errors';
+import { CrmAmbiguousOutcomeError, CrmRedirectError, CrmValidationError } from '../../core/errors';
 import type { OperationEntry } from '../../core/validation/types';
 import { createCrmClient } from '../../rest/client';
 import type { SignatureVersion } from '../../rest/types';
@@ -155,6 +155,8 @@ export async function callOperation(settings: CallSettings, entry: OperationEntr
     });
   } catch (error) {
     if (error instanceof CrmValidationError) return { refused: error.message };
+    // The client never follows a redirect; for the verdict, the 3xx is simply the status the CRM answered.
+    if (error instanceof CrmRedirectError && answer) return { answer };
     if (error instanceof CrmAmbiguousOutcomeError) {
       if (answer) return { answer, notResent: true };
       // Its message goes on to name the reconcile handle (a comment, an e-mail of this run): not for a report.
