@@ -55,7 +55,7 @@ function ambiguousOutcomeSample(op: SpecOperation, call: string): string {
 }
 
 /** Whether a lost answer to the operation is ambiguous (the client never re-sends it). */
-export const movesMoneyOrCreates = (op: SpecOperation) => op.operation['x-money-movement'] === true || op.operation['x-idempotent'] === false;
+const movesMoneyOrCreates = (op: SpecOperation) => op.operation['x-money-movement'] === true || op.operation['x-idempotent'] === false;
 
 function restSamples(op: SpecOperation, input: Input): CodeSample[] {
   const init: Json = {};
