@@ -44,7 +44,7 @@ describe('what the docs say about the SDK is what the SDK is', () => {
     const texts = [...GUIDE.map((g) => g.markdown), ...allTypeScriptSamples().map((s) => s.source)];
     const named = new Set<string>();
     for (const text of texts) {
-      for (const [, list] of text.matchAll(/import \{([^}]+)\} from 'crm-open-api(?:\/redis)?'/g)) for (const name of list!.split(',')) named.add(name.trim());
+      for (const [, list] of text.matchAll(/import \{([^}]+)\} from 'crm-open-api(?:\/redis)?'/g)) for (const name of list!.split(/[\s,]+/).filter(Boolean)) named.add(name);
       // `CrmApiError`, `reconcile(crm, error)`, `toNodeHandler`: a backticked name of an error class or of a helper.
       for (const [, name] of text.matchAll(/`([A-Z]\w*Error|(?:create|verify|sign|psp|detect|memory|redis|webhook|to)[A-Z]\w*|reconcile|unwrap|paginate)(?:\([^`]*\))?`/g)) named.add(name!);
     }
