@@ -65,7 +65,9 @@ it('every other decision sits in the description of the thing it concerns', () =
   for (const d of all.filter((entry) => !entry.status)) {
     const { document } = apis.find((a) => a.api === d.api)!;
     const node = d.pointer.slice(2).split('/').reduce((at: Record<string, unknown>, key) => at[key.replace(/~1/g, '/').replace(/~0/g, '~')] as Record<string, unknown>, document);
-    expect({ at: d.pointer, shown: String(node.description).includes(`*Decision (inferred):* ${d.text}`) }).toEqual({ at: d.pointer, shown: true });
+    // A server's description is shown as plain text (Redoc's Servers box), so its decision carries no Markdown.
+    const shown = /\/servers\/\d+$/.test(d.pointer) ? `Decision (inferred): ${d.text.replace(/`/g, '')}` : `*Decision (inferred):* ${d.text}`;
+    expect({ at: d.pointer, shown: String(node.description).includes(shown) }).toEqual({ at: d.pointer, shown: true });
   }
 });
 

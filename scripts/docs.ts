@@ -8,6 +8,7 @@ import { ROOT, listApis } from './lib/apis';
 import { codeSamples } from './lib/code-samples';
 import { listDecisions } from './lib/decisions';
 import { decisionsPage, type DecisionsPageApi } from './lib/decisions-page';
+import { addGuide, guideSections } from './lib/sdk-guide';
 import { bin, runQuiet } from './lib/run';
 
 export const DOCS = join(ROOT, 'docs');
@@ -24,11 +25,13 @@ export function buildDocs(out = DOCS): { api: string; title: string; file: strin
   mkdirSync(staging, { recursive: true });
   const pages = [];
   const decisions: DecisionsPageApi[] = [];
+  const guide = guideSections();
   for (const { name } of listApis()) {
     const api = loadApi(name);
-    decisions.push({ api: name, title: api.bundle.info.title as string, file: `${name}.html`, document: api.bundle, decisions: listDecisions(api.bundle, name) });
-    // loadApi read its own copy of the bundle, so the samples are added to it in place.
-    const document = api.bundle;
+    const listed = listDecisions(api.bundle, name);
+    decisions.push({ api: name, title: api.bundle.info.title as string, file: `${name}.html`, document: api.bundle, decisions: listed });
+    // loadApi read its own copy of the bundle, so the guide and the samples are added to it in place.
+    const document = addGuide(api.bundle, guide, { href: `decisions.html#${name}`, count: listed.length });
     const server = String(document.servers?.[0]?.url ?? 'https://crm.my-broker.com').replace('{baseUrl}', 'https://crm.my-broker.com');
     for (const op of api.operations) op.operation['x-codeSamples'] = codeSamples(name, op, api.exampleInput(op.id), server);
     const source = join(staging, `${name}.openapi.json`);

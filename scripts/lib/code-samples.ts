@@ -14,7 +14,7 @@ interface Input {
   body?: unknown;
 }
 
-const ts = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
+const ts = (value: unknown) => JSON.stringify(value, null, 2);
 const shell = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function urlOf(base: string, path: string, input: Input): string {
@@ -23,18 +23,54 @@ function urlOf(base: string, path: string, input: Input): string {
   return `${base}${filled}${query ? `?${query}` : ''}`;
 }
 
+const CLIENT = "const crm = createCrmClient({ baseUrl: 'https://crm.my-broker.com', apiKey: process.env.CRM_API_KEY! });";
+
+/**
+ * A call that moves money or creates something (`x-money-movement`, `x-idempotent: false`) is never re-sent
+ * after a lost answer: the client throws CrmAmbiguousOutcomeError, and its sample shows how to settle that
+ * (`reconcile`, where the operation has a documented look-up: `x-reconcile-by`) instead of a bare throw.
+ */
+function ambiguousOutcomeSample(op: SpecOperation, call: string): string {
+  const by = op.operation['x-reconcile-by'] as string | undefined;
+  const settle = by
+    ? [
+        `  const { outcome, how } = await reconcile(crm, e); // by \`${by}\`: 'applied' | 'not_applied' | 'already_decided' | 'unknown'`,
+        '  // (or createCrmClient({ ..., autoReconcile: true }) settles it before the call returns)',
+      ]
+    : [`  // The CRM documents no look-up for ${op.id} (reconcile would answer 'unknown'): check it, e.g. in the back office, before sending it again.`];
+  return [
+    `import { createCrmClient, ${by ? 'reconcile, ' : ''}CrmAmbiguousOutcomeError } from 'crm-open-api';`,
+    '',
+    CLIENT,
+    'try {',
+    `  const { data, error, response } = await ${call.replace(/\n/g, '\n  ')};`,
+    `  if (error) console.error(\`${op.id} refused, so not applied: \${response.status} \${error.type}\`);`,
+    '  else console.log(data);',
+    '} catch (e) {',
+    '  // Sent, and no definitive answer came back (a reset, a timeout, 429, 5xx): it was NOT re-sent.',
+    '  if (!(e instanceof CrmAmbiguousOutcomeError)) throw e;',
+    ...settle,
+    '}',
+  ].join('\n');
+}
+
+/** Whether a lost answer to the operation is ambiguous (the client never re-sends it). */
+const movesMoneyOrCreates = (op: SpecOperation) => op.operation['x-money-movement'] === true || op.operation['x-idempotent'] === false;
+
 function restSamples(op: SpecOperation, input: Input): CodeSample[] {
   const init: Json = {};
   if (input.params.path || input.params.query) init.params = Object.fromEntries(Object.entries(input.params).filter(([, v]) => v));
   if (input.body !== undefined) init.body = input.body;
   const call = `crm.${op.method}('${op.path}'${Object.keys(init).length ? `, ${ts(init)}` : ''})`;
-  const typescript = [
-    "import { createCrmClient } from 'crm-open-api';",
-    '',
-    "const crm = createCrmClient({ baseUrl: 'https://crm.my-broker.com', apiKey: process.env.CRM_API_KEY! });",
-    `const { data, error, response } = await ${call};`,
-    `if (error) throw new Error(\`${op.id} failed: \${response.status} \${error.type}\`);`,
-  ].join('\n');
+  const typescript = movesMoneyOrCreates(op)
+    ? ambiguousOutcomeSample(op, call)
+    : [
+        "import { createCrmClient } from 'crm-open-api';",
+        '',
+        CLIENT,
+        `const { data, error, response } = await ${call};`,
+        `if (error) throw new Error(\`${op.id} failed: \${response.status} \${error.type}\`);`,
+      ].join('\n');
   const url = urlOf('https://crm.my-broker.com', op.path, input);
   const curl =
     input.body === undefined
@@ -148,7 +184,7 @@ function tenantSamples(api: string, op: SpecOperation, input: Input, base: strin
       {
         lang: 'Node.js',
         label: 'TypeScript (crm-open-api)',
-        source: `import { createPspCallbackClient } from 'crm-open-api';\n\nconst crm = createPspCallbackClient({ callbackUrl: process.env.CRM_CALLBACK_URL!, crmPayToken: process.env.CRM_PAY_TOKEN! });\nconst { outcome } = await crm.reportPayment(${ts(report)}); // 'recorded' | 'already_final'`,
+        source: `import { createPspCallbackClient } from 'crm-open-api';\n\nconst crm = createPspCallbackClient({ callbackUrl: process.env.CRM_CALLBACK_URL!, crmPayToken: process.env.CRM_PAY_TOKEN! });\nconst { outcome } = await crm.reportPayment(${ts(report)}); // 'recorded' | 'already_final'\n// A lost answer is re-sent: the CRM refuses a second final status for the order, so a repeat cannot apply twice.\n// Other refusals throw CrmApiError (\`type\`, e.g. 'psp_token_invalid').`,
       },
       { lang: 'curl', label: 'curl', source: curlFor(`-H "crm-pay-token: $CRM_PAY_TOKEN"`) },
     ];

@@ -1,9 +1,10 @@
 // The docs' decisions page: every `x-decision` of every API, grouped by API and operation, each linked to the
-// operation it concerns on the rendered reference (Redoc's `#/<tag>/<operationid>` anchors).
+// operation it concerns on the rendered reference (Redoc's `#/<tag>/<operationid>` anchors). The decision texts
+// are Markdown, as everywhere in the spec: rendered here (inline code, bold, links), everything else escaped.
 import type { DecisionEntry } from './decisions';
+import { escapeHtml as escape, inlineMarkdown } from './inline-markdown';
 import type { Json } from './openapi-document';
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export interface DecisionsPageApi {
@@ -44,7 +45,7 @@ export function decisionsPage(apis: DecisionsPageApi[]): string {
       const rows = entries
         .map((d) => {
           const where = d.operationId ? '' : d.usedBy.length ? ` <small>used by ${d.usedBy.map(link).join(', ')}</small>` : ` <small><a href="${file}">${escape(title)}</a></small>`;
-          return `<li class="decision"><code>${escape(d.pointer)}</code>${where}<br>${escape(d.text)}</li>`;
+          return `<li class="decision"><code class="pointer">${escape(d.pointer)}</code>${where}<br>${inlineMarkdown(d.text)}</li>`;
         })
         .join('\n');
       return `<h3>${heading}</h3><ul>\n${rows}\n</ul>`;
@@ -52,7 +53,8 @@ export function decisionsPage(apis: DecisionsPageApi[]): string {
     return `<h2 id="${api}">${escape(title)} <small>(${decisions.length})</small></h2>\n${items.join('\n')}`;
   });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Every decision about the vendor's API</title>
-<style>body{font:15px system-ui;margin:3rem;max-width:60rem}code{font-size:12px;color:#555}.badge{font-size:12px;color:#fff;padding:1px 6px;border-radius:4px;background:#b45309}.badge.confirmed{background:#15803d}li{margin:.4rem 0}</style></head><body>
+<style>body{font:15px system-ui;margin:3rem;max-width:60rem}code{font-size:.9em;background:#f3f4f6;padding:0 3px;border-radius:3px}code.pointer{font-size:12px;color:#555;background:none;padding:0}.badge{font-size:12px;color:#fff;padding:1px 6px;border-radius:4px;background:#b45309}.badge.confirmed{background:#15803d}li{margin:.4rem 0}</style></head><body>
+<p><a href="index.html">All API references</a></p>
 <h1>Every decision about the vendor's API (<span id="decision-count">${total}</span>)</h1>
 <p>Where a vendor page was missing, cut off or self-contradictory, the spec holds a decision (<code>x-decision</code>)
 next to the thing decided. This page lists all of them; correct one by editing the note (and the thing) in <code>spec/</code>.

@@ -3,6 +3,7 @@
 // confirmed it: `x-confirmed-in-use`) and its decision at the top of its description; every other decision is
 // appended to the description of the thing it concerns, so the rendered docs and the generated types' JSDoc
 // show it. And a list of all of them, grouped by operation, for the docs' decisions page.
+import { inlineMarkdownAsText } from './inline-markdown';
 import type { Json } from './openapi-document';
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -92,10 +93,13 @@ const BADGES = {
   confirmed: { name: 'Confirmed in use', color: '#15803d' },
 };
 
+/** Servers (`#/servers/0`, or a path's or an operation's): Redoc shows their descriptions as plain text. */
+const SERVER = /\/servers\/\d+$/;
+
 /** Adds the badges and the decision texts to a bundle's descriptions (in place). */
 export function surfaceDecisions(document: Json): Json {
   const operations = new Set(operationsOf(document).map((o) => o.node));
-  walk(document, '#', (node) => {
+  walk(document, '#', (node, pointer) => {
     const text = node['x-decision'];
     if (typeof text !== 'string') return;
     const description = typeof node.description === 'string' ? node.description.trimEnd() : '';
@@ -106,6 +110,8 @@ export function surfaceDecisions(document: Json): Json {
         ? `**Confirmed in use.** ${node['x-confirmed-in-use']} The vendor's page itself was not available. Decision: ${text}`
         : `**Inferred:** the vendor's page for this operation was not available; this is a decision. ${text}`;
       node.description = description ? `${head}\n\n${description}` : head;
+    } else if (SERVER.test(pointer)) {
+      node.description = `${description}${description ? ' ' : ''}Decision (inferred): ${inlineMarkdownAsText(text)}`;
     } else {
       node.description = `${description}${description ? '\n\n' : ''}*Decision (inferred):* ${text}`;
     }
