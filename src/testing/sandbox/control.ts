@@ -29,13 +29,16 @@ export function createWithdrawalRequest(engine: SandboxEngine, input: Withdrawal
 
 const ok = (body: unknown, status = 200): SandboxAnswer => ({ status, body });
 
-/** One control call; a RangeError or TypeError from the action becomes a 400 naming what was wrong. */
-export async function handleControl(engine: SandboxEngine, method: string, route: string, body: any): Promise<SandboxAnswer> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * One control call; a RangeError or TypeError from the action becomes a 400 naming what was wrong. `reset` is
+ * the server's whole reset (the engine's, and its request log).
+ */
+export async function handleControl(engine: SandboxEngine, method: string, route: string, body: any, reset = () => engine.reset()): Promise<SandboxAnswer> { // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
     const call = `${method} ${route}`;
     switch (call) {
       case 'POST reset':
-        engine.reset();
+        reset();
         return ok({ reset: true });
       case 'POST seed':
         engine.seed(body as SandboxFixture);

@@ -5,6 +5,7 @@ import { requestValidators } from '../../request-validators';
 import { inputProblem } from '../../handlers/respond';
 import type { RequestValidator } from '../../validation-types';
 import type { CapturedRequest } from '../http-server';
+import { readJson } from '../json-body';
 import { VirtualClock } from './clock';
 import { FaultTable, type ArmedFault } from './faults';
 import { clientOperations } from './operations/clients';
@@ -105,11 +106,9 @@ export class SandboxEngine {
     }
     let body: unknown;
     if (request.body.length > 0) {
-      try {
-        body = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: 'body is not JSON' }) };
-      }
+      const read = readJson(request.body);
+      if ('problem' in read) return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: read.problem }) };
+      body = read.value;
     }
     const validate = this.validators[op.id];
     const input = body === undefined ? { path, query } : { path, query, body };
