@@ -1,5 +1,5 @@
 // The sandbox over HTTP: the mock's key/signature gate, then the engine; faults applied to the socket; the
-// control API for loopback callers; every request recorded as the mock records them. The shared host
+// control API for its owner only; every request recorded as the mock records them. The shared host
 // (http-server.ts) checks every target, caps every body and answers 500 to anything unexpected.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -8,6 +8,7 @@ import { createAuthCheck } from '../gate';
 import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-server';
 import { readJson } from '../json-body';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { controlRefusal } from './control-access';
 import { createSandboxOAuth } from './oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
@@ -22,7 +23,7 @@ export interface SandboxCrmOptions extends EngineOptions {
   signingSecret?: string;
   /** The signature scheme this CRM checks (default 'v2'); a request signed with the other gets 403 invalid_signature. */
   signatureVersion?: SignatureVersion;
-  /** Default 127.0.0.1; the control API answers loopback callers only, wherever it listens. */
+  /** Default 127.0.0.1; the control API answers its owner only (README: "Test your integration"), wherever it listens. */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
@@ -61,7 +62,6 @@ export interface SandboxCrm {
   stop(): Promise<void>;
 }
 
-const isLoopback = (address: string | undefined) => !!address && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
 const send = (response: ServerResponse, answer: SandboxAnswer) => {
   if (answer.body === undefined) response.writeHead(answer.status).end();
   else answerJson(response, answer.status, answer.body);
@@ -78,6 +78,8 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
   const log = new RequestLog(options.capture ?? 1000);
   const stalled = new Set<Socket>();
   const oauth = createSandboxOAuth(engine);
+  /** The port listened on, which a control request's Host must name (known once listening). */
+  let port = 0;
   const reset = () => {
     engine.reset();
     log.clear();
@@ -86,7 +88,8 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
   const server = createHost(
     async (captured, request, response) => {
       if (captured.path.startsWith('/__sandbox/')) {
-        if (!isLoopback(request.socket.remoteAddress)) return answerJson(response, 403, { type: 'control_api_loopback_only' });
+        const refused = controlRefusal(request.socket.remoteAddress, captured.headers, captured.bodyBytes > 0, port);
+        if (refused) return send(response, refused);
         const read = captured.body.length > 0 ? readJson(captured.body) : { value: undefined };
         if ('problem' in read) return answerJson(response, 400, { type: 'invalid_control_request', detail: read.problem });
         return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), read.value, reset));
@@ -113,6 +116,7 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     { name: 'sandbox', maxBodyBytes: options.maxBodyBytes, log: options.log },
   );
   const listening = await listen(server, options.host, options.port);
+  port = listening.port;
 
   return {
     url: listening.url,
