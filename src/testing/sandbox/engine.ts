@@ -16,7 +16,7 @@ import { requestOperations } from './operations/requests';
 import { tradingOperations } from './operations/trading';
 import { walletOperations } from './operations/wallets';
 import { seedFromExamples } from './seed-examples';
-import { coerceParam, loadSandboxSpec, type SandboxOperation } from './spec-index';
+import { coerceParam, loadSandboxSpec, type ParamType, type SandboxOperation } from './spec-index';
 import { applyFixture, emptyState, type SandboxFixture, type SandboxState } from './state';
 import { WebhookDeliverer, type WebhookTarget } from './webhook-delivery';
 import { eventBody, type SandboxEvent } from './webhook-events';
@@ -98,11 +98,13 @@ export class SandboxEngine {
     const { op } = found;
 
     const search = new URLSearchParams(request.query);
-    const path = Object.fromEntries(Object.entries(found.params ?? {}).map(([name, text]) => [name, coerceParam(text, op.params.path[name] ?? { type: 'string' })]));
-    const query: Record<string, unknown> = {};
+    const declared = (where: Record<string, ParamType>, name: string): ParamType => (Object.hasOwn(where, name) ? where[name]! : { type: 'string' });
+    const path = Object.fromEntries(Object.entries(found.params ?? {}).map(([name, text]) => [name, coerceParam(text, declared(op.params.path, name))]));
+    // Own properties only: a parameter named `__proto__` is a stray field, not the object's prototype.
+    const query: Record<string, unknown> = Object.create(null);
     for (const name of new Set(search.keys())) {
-      const declared = op.params.query[name] ?? { type: 'string' };
-      query[name] = coerceParam(declared.type === 'array' ? search.getAll(name) : (search.get(name) as string), declared);
+      const type = declared(op.params.query, name);
+      query[name] = coerceParam(type.type === 'array' ? search.getAll(name) : (search.get(name) as string), type);
     }
     let body: unknown;
     if (request.body.length > 0) {
