@@ -1610,9 +1610,9 @@ export interface components {
             /** @description The wallet's currency (one the CRM uses). */
             currency: components["schemas"]["CurrencyCode"];
             /**
-             * @description Amount to apply; a negative amount debits the wallet. Never zero.
+             * @description Amount to apply; a negative amount debits the wallet. Never zero. It must fit the CRM's decimal(20,8): at most 8 decimal places (as the JSON number is written: 1e-9 has 9) and less than 10^12 either way.
              *
-             *     *Decision (inferred):* The sign convention is not stated; `insufficient_funds` implies debits exist, most plausibly as negative amounts. Zero is refused.
+             *     *Decision (inferred):* The sign convention is not stated; `insufficient_funds` implies debits exist, most plausibly as negative amounts. Zero is refused. The page types `amount` as a number but not its range or scale; the wallet holds decimal(20,8) (as every CRM amount), so an amount it cannot hold exactly (more than 8 decimal places, or 10^12 or more either way) is refused rather than rounded or overflowed.
              */
             amount: number;
             order_id: components["schemas"]["WalletOrderId"];

@@ -77,7 +77,7 @@ export function inputSchema(bundle: Json, op: DocumentOperation): Json {
   return schema;
 }
 
-/** Keywords the runtime validator acts on (`x-rule` words a pattern's rule); the rest is annotation. */
+/** Keywords the runtime validator acts on (`x-rule` words a pattern's rule; `x-max-decimal-places` is ours); the rest is annotation. */
 const VALIDATION_KEYWORDS = new Set(['type', 'x-rule', ...UNTYPED, ...GROUPS.flatMap(([, keywords]) => keywords)]);
 /** Keywords that say nothing a request is checked for: they stay in the bundle and the types. */
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'discriminator', '$comment']);
@@ -89,7 +89,7 @@ function validationSchema(schema: Json | boolean, refs: Set<string>): Json | boo
   if (typeof schema !== 'object' || schema === null) return schema;
   const kept: Json = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && keyword !== 'x-rule')) continue;
+    if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && !VALIDATION_KEYWORDS.has(keyword))) continue;
     // A keyword the runtime cannot check fails the build, rather than a rule going unchecked.
     if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`request schema keyword \`${keyword}\` is not implemented by src/schema-validator.ts`);
     if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`request schema type ${JSON.stringify(value)} is not implemented by src/schema-validator.ts`);
