@@ -3988,7 +3988,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The one-time password does not match one that was sent. */
+            /**
+             * @description The one-time password does not match one that was sent, or a form field's value does not fit the field (e.g. an object for a text field).
+             *
+             *     *Decision (inferred):* The page documents only `invalid_validation_code`. A registration whose `custom_fields` do not fit the form (an object where a text field takes a string) must be refused somehow; most plausibly as the introduction says every failure is, 400 with a `type`: `invalid_request`, the type Create Client's example error uses.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3996,7 +4000,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "invalid_validation_code";
+                        type?: "invalid_validation_code" | "invalid_request";
                     };
                 };
             };
