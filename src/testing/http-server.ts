@@ -2,8 +2,9 @@
 // (the target checked, the body read with a cap before anything looks at it, every exception of the handler
 // answered 500 `sandbox_internal_error` instead of killing the process), a bounded request log, answering
 // JSON, and listening on a free port with a stop that also ends kept-alive connections.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_BODY_BYTES } from '../handlers/body';
 import { targetProblem } from './request-target';
 
@@ -98,11 +99,22 @@ export interface HostOptions {
 /** Handles one request whose target and body were accepted. Anything it throws (or rejects with) is answered 500. */
 export type HostHandler = (request: CapturedRequest, raw: IncomingMessage, response: ServerResponse) => unknown;
 
-/** Answers and closes the connection without reading the rest of the body. */
+/**
+ * How long a refused request's connection stays open, unread, after its answer: a close with bytes still
+ * unread is a reset, which can cost the client the answer it has not parsed yet (the client usually closes first).
+ */
+const LINGER_MS = 1000;
+
+/** Answers, reads nothing more of the body, and closes the connection (once the client has had the answer). */
 function refuseAndClose(raw: IncomingMessage, response: ServerResponse, status: number, body: object): void {
+  raw.pause();
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
-  response.end(text, () => raw.socket.destroy());
+  // The whole answer goes out now (its length is declared); the response ends with the connection.
+  response.write(text);
+  const socket = raw.socket;
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(linger));
 }
 
 /** The error's name and where it was thrown, never its message (it may quote the body). */
@@ -134,7 +146,7 @@ export function createHost(handler: HostHandler, options: HostOptions): Server {
     await handler({ method, ...splitTarget(target), headers: raw.headers, body: read.body, bodyBytes: read.body.length }, raw, response);
   }
 
-  return createServer((raw, response) => {
+  const server = createServer((raw, response) => {
     serve(raw, response).catch((error: unknown) => {
       try {
         log(`crm-open-api ${options.name}: internal error answering ${raw.method} ${splitTarget(raw.url ?? '/').path}: ${whereFailed(error)}`);
@@ -145,7 +157,23 @@ export function createHost(handler: HostHandler, options: HostOptions): Server {
       else answerJson(response, 500, { type: 'sandbox_internal_error' });
     });
   });
+  // What Node's parser refuses (a malformed request line or header) is answered in JSON too, with a `type`.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node's own handler: no answer on a socket that is gone or already carries one.
+    const answering = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) return socket.destroy();
+    const [status, type] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'invalid_http_request'];
+    const text = JSON.stringify({ type });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
+  });
+  return server;
 }
+
+/** Node's parser errors that are not a plain 400, as Node itself would answer them. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'request_header_fields_too_large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout'],
+};
 
 export interface Listening {
   url: string;
