@@ -3,6 +3,7 @@
 import { crmTimestamp } from './clock';
 import type { SandboxEngine } from './engine';
 import type { FaultRule } from './faults';
+import { checkWithdrawalRequest } from './fixture-check';
 import type { SandboxAnswer } from './operations/context';
 import { addWithdrawalRequest, stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
 import { unitsText } from './money';
@@ -23,6 +24,7 @@ export function decideKyc(engine: SandboxEngine, { user_id, decision }: KycDecis
 }
 
 export function createWithdrawalRequest(engine: SandboxEngine, input: WithdrawalRequestInput) {
+  checkWithdrawalRequest(input);
   const request = addWithdrawalRequest(engine.state, engine.clock, input);
   return { ...request, amount: unitsText(request.amount) };
 }

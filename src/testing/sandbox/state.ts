@@ -3,6 +3,7 @@
 import { crmTimestamp, type VirtualClock } from './clock';
 import { IdGenerator } from './ids';
 import { toUnits, unitsText, type Units } from './money';
+import { checkFixture } from './fixture-check';
 import { emptyOAuthState, type OAuthState } from './oauth-state';
 
 export type Platform = 'mt4' | 'mt5' | 'ctrader';
@@ -222,8 +223,12 @@ export function addWithdrawalRequest(state: SandboxState, clock: VirtualClock, i
   return request;
 }
 
-/** Adds a fixture's entities to the state (existing ids are replaced). */
+/** Adds a fixture's entities to the state (existing ids are replaced); a fixture refused (a RangeError naming the field) changes nothing. */
 export function applyFixture(state: SandboxState, clock: VirtualClock, fixture: SandboxFixture): void {
+  checkFixture(fixture);
+  for (const [i, request] of (fixture.withdrawalRequests ?? []).entries()) {
+    if (!state.clients.has(request.user_id) && !fixture.clients?.some((c) => c.id === request.user_id)) throw new RangeError(`fixture.withdrawalRequests[${i}].user_id: no client ${request.user_id}`);
+  }
   for (const connection of fixture.connections ?? []) state.connections.set(connection.id, connection);
   for (const client of fixture.clients ?? []) newClient(state, clock, client);
   for (const a of fixture.accounts ?? []) {
