@@ -87,6 +87,10 @@ function requestViolations(header: string | string[] | undefined): PrismViolatio
   }
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** RFC 9110's media type (`type/subtype; name=value`), as the parser in front of Prism reads it (it throws on anything else). */
+const MEDIA_TYPE = new RegExp(`^ *${TOKEN}/${TOKEN} *(?:; *${TOKEN} *= *(?:${TOKEN}|"(?:[\\v\\x20\\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\v\\x20-\\xff])*") *)*$`);
+
 function forward(upstream: URL, captured: CapturedRequest, response: ServerResponse): void {
   const headers = { ...captured.headers, host: upstream.host };
   const target = new URL(captured.path + (captured.query ? `?${captured.query}` : ''), upstream);
@@ -123,8 +127,18 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       log.add(captured);
       const refused = await refusal(captured.method, captured.headers, captured.body);
       if (refused) return answerJson(response, 403, { type: refused });
-      // Prism's validator walks the body recursively: a body too deep for it is refused here.
-      if (nestsDeeperThan(captured.body)) {
+      // What Prism's server would fail on (a 500) is refused here: a content type that is not a media type...
+      const contentType = captured.headers['content-type'];
+      if (contentType !== undefined && !MEDIA_TYPE.test(contentType)) {
+        return answerJson(response, 400, { type: 'invalid_content_type', detail: 'content-type must be a media type such as application/json' });
+      }
+      // ...and a JSON body that is not JSON (Prism answers a plain-text 400) or too deep for its validator,
+      // which walks it recursively.
+      const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
+      if (captured.body.length > 0 && (mediaType === undefined || mediaType === 'application/json' || mediaType.endsWith('+json'))) {
+        const read = readJson(captured.body);
+        if ('problem' in read) return answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (mock)', detail: read.problem }, 'application/problem+json');
+      } else if (nestsDeeperThan(captured.body)) {
         return answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (mock)', detail: `body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` }, 'application/problem+json');
       }
       forward(upstream, captured, response);
