@@ -110,7 +110,8 @@ function refuseAndClose(raw: IncomingMessage, response: ServerResponse, status: 
   raw.pause();
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
-  // The whole answer goes out now (its length is declared); the response ends with the connection.
+  // The whole answer goes out now (its length is declared; a HEAD gets the headers); the response ends with the connection.
+  response.flushHeaders();
   response.write(text);
   const socket = raw.socket;
   const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();

@@ -1,5 +1,5 @@
 // The request target as the mock and the sandbox accept it, checked before anything parses it: a path (origin
-// form, RFC 9112 §3.2.1) with an optional query, every `%` a two-hex-digit escape of UTF-8. Anything else would
+// form, RFC 9112 §3.2.1) with an optional query, every `%` a two-hex-digit escape of UTF-8, no dot segment. Anything else would
 // reach URL parsers that throw (`//[` reads as an authority) or decoders that do (`%E0%A4%A`).
 
 /** Characters a path may hold as they are (RFC 3986 `pchar`, `/` and the `%` of an escape). */
@@ -31,5 +31,7 @@ export function targetProblem(target: string): string | undefined {
   if (target.startsWith('//')) return 'the path must not start with "//"';
   const at = target.indexOf('?');
   const path = at < 0 ? target : target.slice(0, at);
+  // URL parsers resolve `.` and `..` (and their %2e spellings): one server would route what another 404s.
+  if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) return 'the path has a "." or ".." segment';
   return partProblem(path, 'path', PATH_CHAR) ?? (at < 0 ? undefined : partProblem(target.slice(at + 1), 'query', QUERY_CHAR));
 }
