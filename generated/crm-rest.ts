@@ -2813,7 +2813,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTradingAccount"];
                 };
             };
-            /** @description No MT4 connection exists for `connection_id`. */
+            /**
+             * @description No MT4 connection exists for `connection_id`, or no client for `user_id`.
+             *
+             *     *Decision (inferred):* The page lists only `mt4_connection_not_found`. An account for a `user_id` that names no client must be refused too; most plausibly as the client pages refuse an unknown id: 400 `user_not_found`.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2821,7 +2825,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "mt4_connection_not_found";
+                        type?: "mt4_connection_not_found" | "user_not_found";
                     };
                 };
             };
@@ -3231,7 +3235,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTradingAccount"];
                 };
             };
-            /** @description No MT5 connection exists for `connection_id`. */
+            /**
+             * @description No MT5 connection exists for `connection_id`, or no client for `user_id`.
+             *
+             *     *Decision (inferred):* The page lists only `mt5_connection_not_found`. An account for a `user_id` that names no client must be refused too; most plausibly as the client pages refuse an unknown id: 400 `user_not_found`.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +3247,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "mt5_connection_not_found";
+                        type?: "mt5_connection_not_found" | "user_not_found";
                     };
                 };
             };
