@@ -154,8 +154,12 @@ export function createHost(handler: HostHandler, options: HostOptions): Server {
       } catch {
         // A failing log must not take the server down either.
       }
-      if (response.headersSent) response.destroy();
-      else answerJson(response, 500, { type: 'sandbox_internal_error' });
+      try {
+        if (response.headersSent) response.destroy();
+        else answerJson(response, 500, { type: 'sandbox_internal_error' });
+      } catch {
+        response.destroy();
+      }
     });
   });
   // What Node's parser refuses (a malformed request line or header) is answered in JSON too, with a `type`.
