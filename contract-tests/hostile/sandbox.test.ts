@@ -134,6 +134,9 @@ describe('One request kills the sandbox or the mock', () => {
       expect({ status: answer.status, type: answer.json?.type, detail: answer.json?.detail }).toEqual({ status: 422, type: 'mock_request_invalid', detail: 'body nests arrays and objects deeper than 64 levels' });
       expect(answer.json.title).toContain(who);
     }
+    const basic = `Basic ${Buffer.from('sandbox-client:sandbox-client-secret').toString('base64')}`;
+    const deepOauth = await rawRequest(sandbox.url, { method: 'POST', target: '/oauth/token', body: '{"grant_type":' + deep + '}', headers: { authorization: basic, 'content-type': 'application/json' } });
+    expect({ status: deepOauth.status, body: deepOauth.json }).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'body nests arrays and objects deeper than 64 levels' } });
     const deepControl = await control('seed', { method: 'POST', body: '['.repeat(100_000) + ']'.repeat(100_000), headers: { 'content-type': 'application/json' } });
     expect({ status: deepControl.status, body: deepControl.json }).toEqual({ status: 400, body: { type: 'invalid_control_request', detail: 'body nests arrays and objects deeper than 64 levels' } });
     await expectServing(sandbox.url);
