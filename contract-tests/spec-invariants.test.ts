@@ -33,3 +33,10 @@ it('operationIds are unique', () => {
   const ids = operations.map((op) => op.id);
   expect(new Set(ids).size).toBe(ids.length);
 });
+
+// generated/ imports nothing from src/, so the operation table carries its own copy of the entry's shape; this
+// keeps the two the same in both directions (a field added to one and not the other fails the type-check).
+// (Mutual assignability is not enough: an optional field on one side only passes it.)
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const entryShapesAgree: Same<import('../generated/crm-rest.operations').OperationEntry, import('../src/validation-types').OperationEntry> = true;
+it('the generated operation-table entry has exactly the shape src/ reads', () => expect(entryShapesAgree).toBe(true));

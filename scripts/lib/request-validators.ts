@@ -137,9 +137,8 @@ export function requestSchemasSource(bundle: Json): string {
   const { operations, schemas } = requestSchemas(bundle);
   const lines = (record: Json) => Object.entries(record).map(([name, value]) => `    ${JSON.stringify(name)}: ${JSON.stringify(value)},`);
   return [
-    "import type { RequestSchemas } from '../src/request-validators';",
-    '',
     '/** Each operation\'s `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */',
+    '// Plain data: typed where it is read (requestValidators, in src/), so generated/ imports nothing.',
     'export const requestSchemas = {',
     '  operations: {',
     ...lines(operations),
@@ -147,10 +146,23 @@ export function requestSchemasSource(bundle: Json): string {
     '  schemas: {',
     ...lines(schemas),
     '  },',
-    '} satisfies RequestSchemas;',
+    '};',
     '',
   ].join('\n');
 }
+
+// The fields of an operation-table entry as emitted; a type test (spec-invariants) keeps them the shape src/ reads.
+const OPERATION_ENTRY_FIELDS = [
+  'id: string;',
+  'method: string;',
+  'path: string;',
+  'idempotent: boolean;',
+  'moneyMovement: boolean;',
+  'reconcileBy?: string;',
+  'repeatWindowMs?: number;',
+  'numericPath?: string[];',
+  "page?: { in: 'query' | 'body'; maxLimit: number };",
+];
 
 export function operationsSource(bundle: Json): string {
   // One line an operation; `method` and `path` are read back from the key, and false flags left out.
@@ -160,7 +172,10 @@ export function operationsSource(bundle: Json): string {
     return `  ${JSON.stringify(`${op.method} ${op.path}`)}: ${JSON.stringify(entry)},`;
   });
   return [
-    "import type { OperationEntry } from '../src/validation-types';",
+    '/** One operation: the shape src/ reads it as (OperationEntry), written here so generated/ imports nothing. */',
+    'export interface OperationEntry {',
+    ...OPERATION_ENTRY_FIELDS.map((field) => `  ${field}`),
+    '}',
     '',
     'const table: Record<string, Omit<OperationEntry, \'method\' | \'path\' | \'idempotent\' | \'moneyMovement\'> & { idempotent?: true; moneyMovement?: true }> = {',
     ...lines,
