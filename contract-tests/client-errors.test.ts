@@ -1,6 +1,6 @@
 // HTTP errors: typed `{ error }` by default; thrown CrmApiError with `throwOnError: true` or `unwrap()`.
-import { unwrap } from '../src/api-error';
-import { CrmApiError, CrmError } from '../src/errors';
+import { unwrap } from '../src/http/throw-on-error';
+import { CrmApiError, CrmError } from '../src/core/errors';
 import { useMockCrm } from './harness/mock-crm';
 
 const deposit = { connection_id: 'Cn4Mt001', currency: 'USD', amount: '250.00', comment: 'crm-dep-20240510-0001' };

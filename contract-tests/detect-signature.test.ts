@@ -1,7 +1,7 @@
 // detectSignatureVersion and `crm-open-api doctor`: one read-only call signed each way decides which scheme a
 // CRM checks; nothing else is ever called.
 import { doctorCommand } from '../src/cli/doctor-command';
-import { detectSignatureVersion } from '../src/detect-signature-version';
+import { detectSignatureVersion } from '../src/rest/detect-signature-version';
 import { startSandboxCrm } from '../src/testing/sandbox/server';
 import { API_KEY, useMockCrm } from './harness/mock-crm';
 

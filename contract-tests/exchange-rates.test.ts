@@ -1,5 +1,5 @@
 // The tenant's rate API handler, driven from the spec's example; every answer validated against the spec.
-import { createExchangeRateHandler } from '../src/exchange-rates';
+import { createExchangeRateHandler } from '../src/receivers/exchange-rates';
 import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';
 import { loadApi } from './harness/spec';

@@ -2,9 +2,9 @@
 // (valid, unsigned, mis-signed, wrong key, invalid), answers validated against the spec; and the shared SHA-1
 // parameter signature fuzzed.
 import { createHash } from 'node:crypto';
-import { createExternalWalletHandler, type ExternalWallet } from '../src/external-wallets';
-import { sha1ParamsSignature } from '../src/params-signature';
-import { pspSign } from '../src/psp/sign';
+import { createExternalWalletHandler, type ExternalWallet } from '../src/receivers/external-wallets';
+import { sha1ParamsSignature } from '../src/core/signatures/sha1-params';
+import { pspSign } from '../src/receivers/psp/sign';
 import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';
 import { referenceSha1Signature } from './harness/reference-signature';

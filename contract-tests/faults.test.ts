@@ -2,9 +2,9 @@
 // Money-moving and creating operations: exactly one request reaches the server under every fault, and the
 // caller gets CrmAmbiguousOutcomeError with the handle to reconcile. Idempotent GETs: retried as configured.
 import { operations as operationTable } from '../generated/crm-rest.operations';
-import type { CrmClient, CrmClientOptions } from '../src/client';
-import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../src/errors';
-import type { CrmLogDetails } from '../src/logger';
+import type { CrmClient, CrmClientOptions } from '../src/rest/client';
+import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmTimeoutError } from '../src/core/errors';
+import type { CrmLogDetails } from '../src/core/logger';
 import { refusedUrl, startFaultServer, type Fault, type FaultServer } from './harness/fault-server';
 import { API_KEY } from './harness/mock-crm';
 import { observedClient, recordingLogger } from './harness/output-scan';

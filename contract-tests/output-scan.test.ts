@@ -1,6 +1,6 @@
 // The secret scan that runs after every test file must be able to fail.
 import { inspect } from 'node:util';
-import { CrmAmbiguousOutcomeError, CrmApiError } from '../src/errors';
+import { CrmAmbiguousOutcomeError, CrmApiError } from '../src/core/errors';
 import { forgetOutputs, recordOutput, registerSecret, scanOutputs } from './harness/output-scan';
 
 it('finds a secret planted in an error, and passes once it is gone', () => {

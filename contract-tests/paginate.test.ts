@@ -1,6 +1,6 @@
 // paginate(): every record of a skip/limit list, a page at a time, stopping at `count`.
-import { paginate } from '../src/paginate';
-import { CrmApiError } from '../src/errors';
+import { paginate } from '../src/rest/paginate';
+import { CrmApiError } from '../src/core/errors';
 import { API_KEY, useMockCrm } from './harness/mock-crm';
 import { observedClient } from './harness/output-scan';
 

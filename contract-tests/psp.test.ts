@@ -2,12 +2,12 @@
 // of tampered parameter sets, the tenant's /pay/url handler driven from the spec's example, and the callback
 // client checked against Prism mocking the CRM's /pay/callback.
 import { createHash } from 'node:crypto';
-import { CrmApiError } from '../src/errors';
-import { createPaymentUrlHandler } from '../src/psp/payment-url-handler';
-import { createPspCallbackClient, type PaymentCallback } from '../src/psp/callback-client';
-import { pspSign, pspVerify } from '../src/psp/sign';
+import { CrmApiError } from '../src/core/errors';
+import { createPaymentUrlHandler } from '../src/receivers/psp/payment-url-handler';
+import { createPspCallbackClient, type PaymentCallback } from '../src/receivers/psp/callback-client';
+import { pspSign, pspVerify } from '../src/receivers/psp/sign';
 import { bundledSpecPath } from '../src/testing/package-root';
-import { startPrism, type PrismServer } from '../src/testing/prism';
+import { startPrism, type PrismServer } from '../src/testing/mock/prism';
 import { startFaultServer } from './harness/fault-server';
 import { expectDocumentedResponse } from './harness/handler-answers';
 import { registerSecret } from './harness/output-scan';

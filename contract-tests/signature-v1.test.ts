@@ -2,10 +2,10 @@
 // transcriptions of both readings of "empty values": 1,000 random flat bodies with non-ASCII text, numbers,
 // booleans, empty strings and nulls. Verifying accepts either reading; signing sends no empty field, so both
 // readings agree on what the client sends.
-import { createCrmClient } from '../src/client';
-import { canonicalParams, sha1ParamsSignature, verifySha1ParamsSignature } from '../src/params-signature';
-import { pspVerify } from '../src/psp/sign';
-import { signPayload } from '../src/signature';
+import { createCrmClient } from '../src/rest/client';
+import { canonicalParams, sha1ParamsSignature, verifySha1ParamsSignature } from '../src/core/signatures/sha1-params';
+import { pspVerify } from '../src/receivers/psp/sign';
+import { signPayload } from '../src/core/signatures/hmac-sha256';
 import { registerSecret } from './harness/output-scan';
 import { seededRandom } from './harness/random';
 import { referenceSha1Signature, referenceSha1SignatureKeepingEmpties } from './harness/reference-signature';

@@ -38,5 +38,5 @@ it('operationIds are unique', () => {
 // keeps the two the same in both directions (a field added to one and not the other fails the type-check).
 // (Mutual assignability is not enough: an optional field on one side only passes it.)
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const entryShapesAgree: Same<import('../generated/crm-rest.operations').OperationEntry, import('../src/validation-types').OperationEntry> = true;
+const entryShapesAgree: Same<import('../generated/crm-rest.operations').OperationEntry, import('../src/core/validation/types').OperationEntry> = true;
 it('the generated operation-table entry has exactly the shape src/ reads', () => expect(entryShapesAgree).toBe(true));

@@ -1,7 +1,7 @@
 // For every operation: the spec's own example input is accepted and sent, and an input that breaks a rule
 // of the spec is refused before any byte leaves the process, with a message naming the field and the rule.
-import type { CrmClient } from '../src/client';
-import { CrmValidationError } from '../src/errors';
+import type { CrmClient } from '../src/rest/client';
+import { CrmValidationError } from '../src/core/errors';
 import { API_KEY } from './harness/mock-crm';
 import { observedClient } from './harness/output-scan';
 import { deref, exampleInput, operations, type ExampleInput, type SpecOperation } from './harness/spec';

@@ -13,8 +13,8 @@ import { requestSchemas as psp } from '../generated/psp.request-schemas';
 import { bundlePath, GENERATED } from '../scripts/lib/apis';
 import { listOperations, resolveRef, type Json } from '../scripts/lib/openapi-document';
 import { inputSchema } from '../scripts/lib/request-validators';
-import { requestValidators, type RequestSchemas } from '../src/request-validators';
-import type { ValidationIssue } from '../src/validation-types';
+import { requestValidators, type RequestSchemas } from '../src/core/validation/request-validators';
+import type { ValidationIssue } from '../src/core/validation/types';
 import { seededRandom } from './harness/random';
 
 const APIS: [string, RequestSchemas][] = [

@@ -1,7 +1,7 @@
 // Webhooks: every documented event, signed as the CRM signs it, is verified and typed; anything tampered with
 // is refused. The receiver answers 204 before the tenant's work runs.
 import { createHmac } from 'node:crypto';
-import { createWebhookHandler, verifyWebhook, WebhookVerificationError, type WebhookEventOf } from '../src/webhooks';
+import { createWebhookHandler, verifyWebhook, WebhookVerificationError, type WebhookEventOf } from '../src/receivers/webhooks';
 import { registerSecret } from './harness/output-scan';
 import { seededRandom } from './harness/random';
 import { loadApi } from './harness/spec';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import createClient, { type Client } from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import type { paths } from '../generated/crm-rest';
-import { listen } from '../src/testing/http-server';
+import { listen } from '../src/testing/http-host';
 import { startSandboxCrm } from '../src/testing/sandbox/server';
 import { ROOT } from './lib/apis';
 import { loadBenchSdk } from './lib/bench-build';

@@ -2,7 +2,7 @@
 // rendered docs on the next port, with what a newcomer needs to call it at once: the base URL, a demo key and
 // a ready-to-paste signed curl for Create Lead. `--mock` (npm run start:mock) serves the static Prism mock.
 import { startBanner } from '../src/cli/banner';
-import type { SignatureVersion } from '../src/request-signing';
+import type { SignatureVersion } from '../src/rest/request-signing';
 import { untilSignal } from '../src/cli/sandbox-command';
 import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT, startMockCrm, startSandboxCrm } from '../src/testing/index';
 import { DOCS } from './docs';

@@ -1,9 +1,9 @@
 // One contract per operation: the success case, the 403s the gate answers, and every documented error
 // example (provoked with Prism's `Prefer` header), all through the typed client.
-import type { CrmClient } from '../../src/client';
-import { CrmValidationError } from '../../src/errors';
+import type { CrmClient } from '../../src/rest/client';
+import { CrmValidationError } from '../../src/core/errors';
 import { expectDocumentedAnswer, expectSentRequest, type ExpectedRequest, type FetchResult } from './expectations';
-import { unsignableParam } from '../../src/params-signature';
+import { unsignableParam } from '../../src/core/signatures/sha1-params';
 import { API_KEY, useMockCrm, type SuiteMock } from './mock-crm';
 import { referenceSha1Signature } from './reference-signature';
 import { documentedErrorExamples, operationById } from './spec';

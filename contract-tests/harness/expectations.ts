@@ -1,7 +1,7 @@
 // What every contract test asserts: the answer is the documented one and matches its schema, and the request
 // on the wire is exactly the expected one (with the signature recomputed here from the bytes received).
 import { createHmac } from 'node:crypto';
-import type { CapturedRequest } from '../../src/testing/gate';
+import type { CapturedRequest } from '../../src/testing/mock/gate';
 import { API_KEY } from './mock-crm';
 import { operationById, responseSchemaErrors } from './spec';
 

@@ -1,5 +1,5 @@
 // One Prism mock of the bundled REST spec for the whole run; every suite puts its own auth gate in front of it.
-import { startPrism } from '../../src/testing/prism';
+import { startPrism } from '../../src/testing/mock/prism';
 import { bundledSpecPath } from '../../src/testing/package-root';
 
 export default async function globalSetup(): Promise<void> {

@@ -1,7 +1,7 @@
 // Each suite's own auth gate in front of the run's shared Prism, and clients pointed at it.
-import type { CrmClient, CrmClientOptions } from '../../src/client';
+import type { CrmClient, CrmClientOptions } from '../../src/rest/client';
 import { observedClient } from './output-scan';
-import { startGate, type CapturedRequest, type Gate } from '../../src/testing/gate';
+import { startGate, type CapturedRequest, type Gate } from '../../src/testing/mock/gate';
 
 /** The key the gate accepts; a test value, not a secret. */
 export const API_KEY = 'contract-test-key-0001';

@@ -2,8 +2,8 @@
 // here, and at the end of the file scanned for every secret it was given: API keys, signing secrets and the
 // values of password fields in request bodies. Registered for every file by jest's setupFilesAfterEnv.
 import { inspect } from 'node:util';
-import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/client';
-import type { CrmLogDetails, CrmLogger } from '../../src/logger';
+import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/rest/client';
+import type { CrmLogDetails, CrmLogger } from '../../src/core/logger';
 
 const outputs: { what: string; value: unknown }[] = [];
 const secrets = new Set<string>();

@@ -2,8 +2,8 @@
 // operation documents and a body matching that status's schema (the sandbox's own fault and request-invalid
 // answers aside). `violations()` lists what broke that rule; each suite asserts it stays empty.
 import { operations as operationTable } from '../../generated/crm-rest.operations';
-import type { CrmClient, CrmClientOptions } from '../../src/client';
-import { compilePathTemplate } from '../../src/path-template';
+import type { CrmClient, CrmClientOptions } from '../../src/rest/client';
+import { compilePathTemplate } from '../../src/core/path-template';
 import { startSandboxCrm, type SandboxCrm, type SandboxCrmOptions } from '../../src/testing/sandbox/server';
 import { API_KEY } from './mock-crm';
 import { observedClient } from './output-scan';

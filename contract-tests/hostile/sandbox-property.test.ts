@@ -6,10 +6,10 @@
 // sandbox_internal_error is a bug); no secret in any answer or log line; and a good request still answers
 // after each run.
 import fc from 'fast-check';
-import { startGate, type Gate } from '../../src/testing/gate';
-import { compilePathTemplate } from '../../src/path-template';
+import { startGate, type Gate } from '../../src/testing/mock/gate';
+import { compilePathTemplate } from '../../src/core/path-template';
 import { loadSandboxSpec } from '../../src/testing/sandbox/spec-index';
-import { SANDBOX_OAUTH_CLIENT } from '../../src/testing/sandbox/oauth';
+import { SANDBOX_OAUTH_CLIENT } from '../../src/testing/sandbox/oauth/client-oauth';
 import { startSandboxCrm, type SandboxCrm } from '../../src/testing/sandbox/server';
 import { registerSecret } from '../harness/output-scan';
 import { rawRequest, signV2, type RawAnswer } from '../harness/raw-http';

@@ -4,11 +4,11 @@
 // asserts the answer and that the server still serves a good request after it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createCrmClient } from '../../src/client';
-import { CrmValidationError } from '../../src/errors';
-import * as paramsSignature from '../../src/params-signature';
-import { startGate, type Gate } from '../../src/testing/gate';
-import { LOGGED_BODY_BYTES } from '../../src/testing/http-server';
+import { createCrmClient } from '../../src/rest/client';
+import { CrmValidationError } from '../../src/core/errors';
+import * as paramsSignature from '../../src/core/signatures/sha1-params';
+import { startGate, type Gate } from '../../src/testing/mock/gate';
+import { LOGGED_BODY_BYTES } from '../../src/testing/http-host';
 import * as money from '../../src/testing/sandbox/money';
 import { startSandboxCrm, type SandboxCrm } from '../../src/testing/sandbox/server';
 import { registerSecret } from '../harness/output-scan';

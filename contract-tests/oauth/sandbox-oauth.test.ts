@@ -7,7 +7,7 @@ import { OAuthError, SignInRequiredError } from '../../src/oauth/errors';
 import { buildLoginUrl, buildLogoutUrl, parseLoginCallback } from '../../src/oauth/login-urls';
 import { createPkcePair, createState } from '../../src/oauth/pkce';
 import { createTokenHolder, type StoredTokens } from '../../src/oauth/token-holder';
-import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../../src/testing/sandbox/oauth';
+import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../../src/testing/sandbox/oauth/client-oauth';
 import { startSandboxCrm, type SandboxCrm } from '../../src/testing/sandbox/server';
 import { recordOutput, recordingLogger, registerSecret } from '../harness/output-scan';
 import { loadApi } from '../harness/spec';

@@ -3,9 +3,9 @@
 // JSON parser, it refuses with a reason that says how to mount it, instead of a misleading 401.
 import { createHmac } from 'node:crypto';
 import express from 'express';
-import { toNodeHandler } from '../../src/node-handler';
-import { listen } from '../../src/testing/http-server';
-import { createWebhookHandler, type CrmWebhookEvent } from '../../src/webhooks';
+import { toNodeHandler } from '../../src/receivers/node-handler';
+import { listen } from '../../src/testing/http-host';
+import { createWebhookHandler, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { registerSecret } from '../harness/output-scan';
 import { loadApi } from '../harness/spec';
 

@@ -3,12 +3,12 @@
 // documented error shape; mounted in node:http, the same holds on the wire.
 import { createServer } from 'node:http';
 import { request as httpRequest } from 'node:http';
-import { createExchangeRateHandler } from '../../src/exchange-rates';
-import { createExternalWalletHandler } from '../../src/external-wallets';
-import { toNodeHandler } from '../../src/node-handler';
-import { createPaymentUrlHandler } from '../../src/psp/payment-url-handler';
-import { listen } from '../../src/testing/http-server';
-import { createWebhookHandler } from '../../src/webhooks';
+import { createExchangeRateHandler } from '../../src/receivers/exchange-rates';
+import { createExternalWalletHandler } from '../../src/receivers/external-wallets';
+import { toNodeHandler } from '../../src/receivers/node-handler';
+import { createPaymentUrlHandler } from '../../src/receivers/psp/payment-url-handler';
+import { listen } from '../../src/testing/http-host';
+import { createWebhookHandler } from '../../src/receivers/webhooks';
 import { loadApi } from '../harness/spec';
 
 const MIB = 1024 * 1024;

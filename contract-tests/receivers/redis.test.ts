@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { createClient } from 'redis';
 import { redisDedupeStore } from '../../src/redis/index';
-import { createWebhookHandler, type CrmWebhookEvent } from '../../src/webhooks';
+import { createWebhookHandler, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { registerSecret } from '../harness/output-scan';
 import { REDIS_SKIPPED, startRedisServer, type RedisServer } from '../harness/redis-server';
 import { loadApi } from '../harness/spec';

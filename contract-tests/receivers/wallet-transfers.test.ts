@@ -1,8 +1,8 @@
 // External-wallet credit and debit: routed to the tenant's callbacks only after `key` and `signature` check
 // out and the body validates; once per `order_id` (a repeat gets 422 order_exists, never a second movement);
 // a failing or slow callback answers 503 and frees the order, so the CRM's retry applies it once.
-import { createExternalWalletHandler, type ExternalWallet, type ExternalWalletTransfer } from '../../src/external-wallets';
-import { sha1ParamsSignature } from '../../src/params-signature';
+import { createExternalWalletHandler, type ExternalWallet, type ExternalWalletTransfer } from '../../src/receivers/external-wallets';
+import { sha1ParamsSignature } from '../../src/core/signatures/sha1-params';
 import { expectDocumentedResponse } from '../harness/handler-answers';
 import { registerSecret } from '../harness/output-scan';
 import { loadApi } from '../harness/spec';

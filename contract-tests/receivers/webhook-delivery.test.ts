@@ -2,8 +2,8 @@
 // event); a failure or a missed deadline answers non-2xx and leaves no de-duplication claim behind, so the
 // CRM's resend is handled, exactly once.
 import { createHmac } from 'node:crypto';
-import { memoryDedupeStore, type DedupeStore } from '../../src/handlers/dedupe';
-import { createWebhookHandler, webhookDeliveryKey, type CrmWebhookEvent } from '../../src/webhooks';
+import { memoryDedupeStore, type DedupeStore } from '../../src/receivers/common/dedupe';
+import { createWebhookHandler, webhookDeliveryKey, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { registerSecret } from '../harness/output-scan';
 import { loadApi } from '../harness/spec';
 

@@ -2,9 +2,9 @@
 // commit (reset, stall, 503, 429) and random delays before reconciling, every intended movement is applied
 // exactly once or reported with its outcome, never twice; deposits inside the repeat window and wallet
 // updates always settle. The sandbox's state is the judge. The figures are printed for the closing note.
-import type { CrmClient } from '../../src/client';
-import { CrmAmbiguousOutcomeError, CrmNotAppliedError, type Reconciliation } from '../../src/errors';
-import { reconcile } from '../../src/reconcile/reconcile';
+import type { CrmClient } from '../../src/rest/client';
+import { CrmAmbiguousOutcomeError, CrmNotAppliedError, type Reconciliation } from '../../src/core/errors';
+import { reconcile } from '../../src/rest/reconcile/reconcile';
 import type { FaultKind } from '../../src/testing/sandbox/faults';
 import { seededRandom } from '../harness/random';
 import { useSandbox } from '../harness/sandbox';

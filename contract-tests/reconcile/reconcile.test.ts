@@ -1,9 +1,9 @@
 // reconcile() and autoReconcile against the sandbox, one lost answer at a time: each money operation (and
 // createClient) with the answer lost before and after the state changed, inside and outside the deposit's
 // repeat window. The sandbox's state is the judge: never applied twice, and the outcome says what happened.
-import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/client';
-import { CrmAmbiguousOutcomeError, CrmNotAppliedError } from '../../src/errors';
-import { reconcile } from '../../src/reconcile/reconcile';
+import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/rest/client';
+import { CrmAmbiguousOutcomeError, CrmNotAppliedError } from '../../src/core/errors';
+import { reconcile } from '../../src/rest/reconcile/reconcile';
 import type { FaultKind } from '../../src/testing/sandbox/faults';
 import { recordingLogger } from '../harness/output-scan';
 import { useSandbox } from '../harness/sandbox';

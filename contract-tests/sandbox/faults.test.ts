@@ -2,8 +2,8 @@
 // the money moved exactly once; either way one request reached the sandbox and the caller got
 // CrmAmbiguousOutcomeError with the operation's reconcile handle, never a second request.
 import { operations as operationTable } from '../../generated/crm-rest.operations';
-import type { CrmClient } from '../../src/client';
-import { CrmAmbiguousOutcomeError } from '../../src/errors';
+import type { CrmClient } from '../../src/rest/client';
+import { CrmAmbiguousOutcomeError } from '../../src/core/errors';
 import { FAULT_KINDS, type FaultKind } from '../../src/testing/sandbox/faults';
 import type { SandboxCrm } from '../../src/testing/sandbox/server';
 import { useSandbox } from '../harness/sandbox';

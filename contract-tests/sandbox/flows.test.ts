@@ -4,10 +4,10 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createWebhookHandler, type CrmWebhookEvent } from '../../src/webhooks';
+import { createWebhookHandler, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { SANDBOX_OTP } from '../../src/testing/sandbox/operations/clients';
 import { startSandboxCrm } from '../../src/testing/sandbox/server';
-import { listen } from '../../src/testing/http-server';
+import { listen } from '../../src/testing/http-host';
 import { registerSecret } from '../harness/output-scan';
 import { useSandbox } from '../harness/sandbox';
 import { API_KEY } from '../harness/mock-crm';

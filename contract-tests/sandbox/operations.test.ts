@@ -1,6 +1,6 @@
 // Every REST operation of the spec, called through the SDK with the spec's own example input against the
 // sandbox: the documented success, a body that matches the spec, and the same gate as the mock.
-import type { CrmClient } from '../../src/client';
+import type { CrmClient } from '../../src/rest/client';
 import { SANDBOX_OTP } from '../../src/testing/sandbox/operations/clients';
 import { useSandbox } from '../harness/sandbox';
 import { exampleInput, operations } from '../harness/spec';

@@ -1,9 +1,9 @@
 // What the bench measures, bundled the way the package ships (scripts/lib/bench-build.ts): the public client
 // and, for the per-layer table, the pieces it is made of.
 export { createCrmClient, signPayload } from '../../src/index';
-export { createRetryingFetch } from '../../src/transport/retrying-fetch';
-export { createOperationClient } from '../../src/operation-client';
-export { createRequestSigner } from '../../src/request-signing';
-export { requestValidators } from '../../src/request-validators';
+export { createRetryingFetch } from '../../src/http/transport/retrying-fetch';
+export { createOperationClient } from '../../src/http/operation-client';
+export { createRequestSigner } from '../../src/rest/request-signing';
+export { requestValidators } from '../../src/core/validation/request-validators';
 export { requestSchemas } from '../../generated/crm-rest.request-schemas';
 export { operations } from '../../generated/crm-rest.operations';

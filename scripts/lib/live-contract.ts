@@ -1,8 +1,8 @@
 // Live contract mode: the REST operations, called through the SDK, through Prism in proxy mode in front of a
 // real CRM. Each answer is compared with the spec: a documented status, and a body that matches the schema
 // documented for it. Read-only operations always; writes and money movements only when asked for.
-import { createCrmClient } from '../../src/client';
-import { startPrism } from '../../src/testing/prism';
+import { createCrmClient } from '../../src/rest/client';
+import { startPrism } from '../../src/testing/mock/prism';
 import { loadApi, type ExampleInput } from './api-spec';
 import type { Json } from './openapi-document';
 

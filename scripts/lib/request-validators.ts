@@ -1,9 +1,9 @@
 // The request validators' schemas and the operation table, read from a bundle at build time: the runtime gets
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
 // (src/request-validators.ts).
-import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/request-validators';
-import { GROUPS, IS_TYPE, UNTYPED } from '../../src/schema-validator';
-import type { OperationEntry } from '../../src/validation-types';
+import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
+import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
+import type { OperationEntry } from '../../src/core/validation/types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
 const deref = (bundle: Json, node: Json): Json => resolveRef(bundle, node).node;

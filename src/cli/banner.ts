@@ -1,7 +1,7 @@
 // What a newcomer sees when a local CRM starts: where it is, the key, and a signed curl to paste at once.
-import type { SignatureVersion } from '../request-signing';
-import { sha1ParamsSignature } from '../params-signature';
-import { signPayload } from '../signature';
+import type { SignatureVersion } from '../rest/request-signing';
+import { sha1ParamsSignature } from '../core/signatures/sha1-params';
+import { signPayload } from '../core/signatures/hmac-sha256';
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 

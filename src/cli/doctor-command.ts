@@ -1,6 +1,6 @@
 // `crm-open-api doctor`: checks a CRM connection without side effects and says which signature scheme it checks.
 import { parseArgs } from 'node:util';
-import { detectSignatureVersion } from '../detect-signature-version';
+import { detectSignatureVersion } from '../rest/detect-signature-version';
 
 export const DOCTOR_USAGE = `Usage: crm-open-api doctor --base-url URL --api-key K [--signing-secret S]
 

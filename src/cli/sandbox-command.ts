@@ -1,7 +1,7 @@
 // `crm-open-api sandbox`: the sandbox CRM in the foreground until SIGINT or SIGTERM.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../testing/sandbox/oauth';
+import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../testing/sandbox/oauth/client-oauth';
 import { startSandboxCrm } from '../testing/sandbox/server';
 import { startBanner } from './banner';
 

@@ -1,5 +1,5 @@
 // The errors of the Client OAuth surface: the server's refusals, a failed sign-in redirect, and "sign in again".
-import { CrmError } from '../errors';
+import { CrmError } from '../core/errors';
 
 /** The OAuth API refused a call: `error` (e.g. `invalid_grant`) and the vendor's `errorDescription`. */
 export class OAuthError extends CrmError {

@@ -2,7 +2,7 @@
 // `postMessage`. Every message sent names the portal's origin as its target, and every message received is
 // read only when it comes from that origin and carries this sign-in's `state`. The message shapes are a
 // decision (spec/client-oauth.yaml): the vendor's sample is cut off before its script.
-import { timingSafeEqualStrings } from '../signature';
+import { timingSafeEqualStrings } from '../core/signatures/hmac-sha256';
 import { OAuthLoginError } from './errors';
 import { OAUTH_SCOPE, originOf } from './login-urls';
 

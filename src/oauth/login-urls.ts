@@ -1,6 +1,6 @@
 // The two browser navigations of Client OAuth (sign-in and sign-out on the Client Portal) and the way back,
 // built and read so that they cannot be used wrongly: every parameter checked, `state` always set and checked.
-import { timingSafeEqualStrings } from '../signature';
+import { timingSafeEqualStrings } from '../core/signatures/hmac-sha256';
 import { OAuthLoginError } from './errors';
 
 export const OAUTH_SCOPE = 'user-portal:user:*';

@@ -4,10 +4,10 @@
 import type { components, paths } from '../../generated/client-oauth';
 import { operations } from '../../generated/client-oauth.operations';
 import { requestSchemas } from '../../generated/client-oauth.request-schemas';
-import { createOperationClient } from '../operation-client';
-import { requestValidators } from '../request-validators';
-import type { CrmLogger } from '../logger';
-import { createRetryingFetch } from '../transport/retrying-fetch';
+import { createOperationClient } from '../http/operation-client';
+import { requestValidators } from '../core/validation/request-validators';
+import type { CrmLogger } from '../core/logger';
+import { createRetryingFetch } from '../http/transport/retrying-fetch';
 import { OAuthError } from './errors';
 import { originOf } from './login-urls';
 

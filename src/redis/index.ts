@@ -1,8 +1,8 @@
 // crm-open-api/redis: a de-duplication store shared by every instance, over the official `redis` client
 // (node-redis, an optional peer dependency). Each operation is one atomic round trip.
-import type { ClaimResult, DedupeStore } from '../handlers/dedupe';
+import type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
 
-export type { ClaimResult, DedupeStore } from '../handlers/dedupe';
+export type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
 
 /** The part of a node-redis client (v4 and later; also a cluster) this store uses. */
 export interface RedisCommander {

@@ -1,68 +1,7 @@
 // crm-open-api/testing: a local CRM for your own tests and demos: the static mock (Prism answering from the
-// spec's examples) and the stateful sandbox.
-import type { SignatureVersion } from '../request-signing';
-import { startGate, type CapturedRequest } from './gate';
-import { bundledSpecPath } from './package-root';
-import { startPrism } from './prism';
-
-export type { CapturedRequest } from './gate';
-
-export interface MockCrmOptions {
-  /** The API key the mock accepts (and, as the CRM does, the key of the body signature). */
-  apiKey: string;
-  /** Default 0: a free port. */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Another OpenAPI document to serve (a path); defaults to the bundled REST spec. */
-  document?: string;
-  /** The signature scheme the mock checks (default 'v2'); a request signed with the other gets 403 invalid_signature. */
-  signatureVersion?: SignatureVersion;
-  /** Key of the body signature when it is not the API key. */
-  signingSecret?: string;
-  /** Largest request body read (default 1 MiB); a larger one is answered 413 before any check. */
-  maxBodyBytes?: number;
-  /** Where the one line about an internal error (a 500 `sandbox_internal_error`) goes (default console.error). */
-  log?: (line: string) => void;
-}
-
-export interface MockCrm {
-  /** Base URL to give `createCrmClient`. */
-  url: string;
-  /** Requests the mock received, oldest first; each body at most its first 64 KiB. */
-  readonly requests: readonly CapturedRequest[];
-  stop(): Promise<void>;
-}
-
-/**
- * Starts a mock CRM: Prism answering from the spec's examples, behind a gate that checks `key` and
- * `signature` exactly as the CRM does. Send `Prefer: code=400, example=<name>` to get a documented error.
- * No request kills it: a bad target answers 400, a body over `maxBodyBytes` 413, anything unexpected 500.
- */
-export async function startMockCrm(options: MockCrmOptions): Promise<MockCrm> {
-  if (typeof options?.apiKey !== 'string' || options.apiKey === '') {
-    throw new TypeError('startMockCrm: option `apiKey` is required and must be a non-empty string');
-  }
-  const prism = await startPrism({ document: options.document ?? bundledSpecPath('crm-rest') });
-  try {
-    const gate = await startGate({
-      apiKey: options.apiKey, signingSecret: options.signingSecret, signatureVersion: options.signatureVersion, upstream: prism.url, host: options.host, port: options.port,
-      maxBodyBytes: options.maxBodyBytes, log: options.log,
-    });
-    return {
-      url: gate.url,
-      requests: gate.requests,
-      stop: async () => {
-        await gate.stop();
-        await prism.close();
-      },
-    };
-  } catch (error) {
-    await prism.close();
-    throw error;
-  }
-}
-
+// spec's examples) and the stateful sandbox. Re-exports only.
+export { startMockCrm } from './mock/mock-crm';
+export type { MockCrm, MockCrmOptions, CapturedRequest } from './mock/mock-crm';
 export { startSandboxCrm } from './sandbox/server';
 export type { SandboxCrm, SandboxCrmOptions } from './sandbox/server';
 export type { SandboxFixture, WithdrawalRequestInput } from './sandbox/state';
@@ -70,4 +9,4 @@ export type { FaultRule, FaultKind } from './sandbox/faults';
 export type { SandboxDelivery, WebhookTarget } from './sandbox/webhook-delivery';
 export type { KycDecision } from './sandbox/control';
 export { SANDBOX_OTP } from './sandbox/operations/clients';
-export { SANDBOX_OAUTH_CLIENT, SANDBOX_MFA_OTP } from './sandbox/oauth';
+export { SANDBOX_OAUTH_CLIENT, SANDBOX_MFA_OTP } from './sandbox/oauth/client-oauth';

@@ -1,10 +1,10 @@
 // The sandbox CRM without HTTP: routes a received request to its operation, checks it against the spec,
 // applies the operation to the state, and says what to answer and which fault (if any) to apply around it.
 import { requestSchemas } from '../../../generated/crm-rest.request-schemas';
-import { requestValidators } from '../../request-validators';
-import { inputProblem } from '../../handlers/respond';
-import type { RequestValidator } from '../../validation-types';
-import type { CapturedRequest } from '../http-server';
+import { requestValidators } from '../../core/validation/request-validators';
+import { inputProblem } from '../../receivers/common/answers';
+import type { RequestValidator } from '../../core/validation/types';
+import type { CapturedRequest } from '../http-host';
 import { readJson } from '../json-body';
 import { VirtualClock } from './clock';
 import { FaultTable, type ArmedFault } from './faults';

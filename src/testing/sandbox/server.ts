@@ -3,13 +3,13 @@
 // (http-server.ts) checks every target, caps every body and answers 500 to anything unexpected.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { SignatureVersion } from '../../request-signing';
-import { createAuthCheck } from '../gate';
-import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-server';
+import type { SignatureVersion } from '../../rest/request-signing';
+import { createAuthCheck } from '../mock/gate';
+import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
 import { readJson } from '../json-body';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
 import { controlRefusal } from './control-access';
-import { createSandboxOAuth } from './oauth';
+import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';

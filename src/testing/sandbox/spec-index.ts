@@ -3,7 +3,7 @@
 // the state cannot derive) and the error types it documents (so the sandbox never answers an undocumented one).
 import { readFileSync } from 'node:fs';
 import { bundledSpecPath } from '../package-root';
-import { compilePathTemplate, type PathMatcher } from '../../path-template';
+import { compilePathTemplate, type PathMatcher } from '../../core/path-template';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

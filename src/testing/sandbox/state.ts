@@ -4,7 +4,7 @@ import { crmTimestamp, type VirtualClock } from './clock';
 import { IdGenerator } from './ids';
 import { toUnits, unitsText, type Units } from './money';
 import { checkFixture } from './fixture-check';
-import { emptyOAuthState, type OAuthState } from './oauth-state';
+import { emptyOAuthState, type OAuthState } from './oauth/oauth-state';
 
 export type Platform = 'mt4' | 'mt5' | 'ctrader';
 type Json = Record<string, unknown>;

@@ -1,0 +1,45 @@
+// HMAC-SHA256 request signatures over the exact body bytes, in Node, Deno, Bun, browsers and workers alike.
+import { hmacSha256 } from '../crypto-backend';
+
+const PREFIX = 'sha256=';
+const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/i;
+
+/** A signer for one secret: `sha256=<hex>` of the bytes (a string is encoded as UTF-8). */
+export function createSigner(secret: string): (body: string | Uint8Array) => Promise<string> {
+  const hmac = hmacSha256(secret);
+  return async (body) => PREFIX + (await hmac(body));
+}
+
+/**
+ * The `signature` header value for a body: `sha256=` + lower-case hex HMAC-SHA256 of exactly these bytes
+ * (a string is encoded as UTF-8), keyed by `secret`.
+ */
+export function signPayload(body: string | Uint8Array, secret: string): Promise<string> {
+  return createSigner(secret)(body);
+}
+
+/** Compares two equal-length strings without an early exit, so timing tells nothing about where they differ. */
+export function timingSafeEqualStrings(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
+ * Whether `signatureHeader` is the `sha256=<hex>` signature of `body` under `secret`. Never throws: a missing,
+ * malformed (another algorithm, not hex, wrong length) or mismatched header is simply `false`.
+ */
+export async function verifySignature(
+  body: string | Uint8Array,
+  signatureHeader: string | null | undefined,
+  secret: string,
+): Promise<boolean> {
+  if (typeof signatureHeader !== 'string' || !SIGNATURE_PATTERN.test(signatureHeader)) return false;
+  try {
+    const expected = await signPayload(body, secret);
+    return timingSafeEqualStrings(expected, signatureHeader.toLowerCase());
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+// The request validators of one API, made from the schemas `npm run generate` writes into generated/: each
+// operation's `{ path, query, body }` is checked against one JSON Schema built here, compiled when the
+// operation is first validated. Components are compiled once and shared by every operation that uses them.
+import { createSchemaCompiler, type JsonSchema, type SchemaCheck } from './schema-validator';
+import type { RequestValidator, ValidationIssue } from './types';
+
+/** The parameters of one location (`path` or `query`) of an operation. */
+export interface ParameterSchemas {
+  properties: Record<string, JsonSchema>;
+  required: string[];
+}
+
+/** What generated/<api>.request-schemas.ts holds: the input of every operation, and the schemas they `$ref`. */
+export interface RequestSchemas<Id extends string = string> {
+  operations: Record<Id, OperationInput>;
+  /** By name; referred to as `#/components/schemas/<name>`. */
+  schemas: Record<string, JsonSchema>;
+}
+
+export interface OperationInput {
+  /** Absent: the operation takes no path parameters. */
+  path?: ParameterSchemas;
+  /** Absent: the operation takes no query parameters. */
+  query?: ParameterSchemas;
+  body?: JsonSchema;
+  bodyRequired?: boolean;
+}
+
+const COMPONENT = '#/components/schemas/';
+
+const parametersSchema = ({ properties, required }: ParameterSchemas = { properties: {}, required: [] }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
+
+/** One validator per operationId. Cheap to call: nothing is compiled until an operation is validated. */
+export function requestValidators<Id extends string>(table: RequestSchemas<Id>): Record<Id, RequestValidator> {
+  const compile = createSchemaCompiler((ref) => {
+    const schema = ref.startsWith(COMPONENT) ? table.schemas[ref.slice(COMPONENT.length)] : undefined;
+    if (schema === undefined) throw new Error(`unresolvable $ref ${ref}`);
+    return schema;
+  });
+  const validators = {} as Record<Id, RequestValidator>;
+  for (const [id, input] of Object.entries(table.operations) as [Id, OperationInput][]) {
+    let check: SchemaCheck | undefined;
+    const validate: RequestValidator = (data) => {
+      check ??= compile({
+        type: 'object',
+        properties: { path: parametersSchema(input.path), query: parametersSchema(input.query), ...(input.body === undefined ? {} : { body: input.body }) },
+        required: input.bodyRequired ? ['path', 'query', 'body'] : ['path', 'query'],
+      });
+      const issues: ValidationIssue[] = [];
+      const valid = check(data, [], issues);
+      validate.errors = valid ? null : issues;
+      return valid;
+    };
+    validators[id] = validate;
+  }
+  return validators;
+}

@@ -1,0 +1,80 @@
+// Reading what the CRM sent, bounded: a body over `maxBodyBytes` is refused with 413 while it is read (the
+// rest is never buffered), and a body that is not JSON by its content type is refused with 415.
+import { json } from './answers';
+
+/** 1 MiB: far above any documented CRM call, small enough that a flood cannot exhaust memory. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
+
+/** How a receiver words a refusal in its own error body (the wallet `{type, message}`, PSP's `{data, result, msg}`). */
+export type Refuse = (status: 413 | 415, type: 'payload_too_large' | 'unsupported_media_type', message: string) => Response;
+
+const refuseAsType: Refuse = (status, type, message) => json(status, { type, message });
+const tooLarge = (maxBytes: number, refuse: Refuse) => refuse(413, 'payload_too_large', `body must be at most ${maxBytes} bytes`);
+
+/** The whole body, or a 413 as soon as it is known to exceed `maxBytes` (from Content-Length, or while reading). */
+export async function readBodyLimited(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel().catch(() => undefined);
+    return { refusal: tooLarge(maxBytes, refuse) };
+  }
+  if (!request.body) return { bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { refusal: tooLarge(maxBytes, refuse) };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { bytes };
+}
+
+/**
+ * 415 when the request says its body is something other than JSON (`application/json` or `…+json`, any
+ * parameters). No content type at all is accepted: the CRM's pages name none, and the body is still checked
+ * by its signature and schema.
+ */
+function jsonContentTypeRefusal(request: Request, refuse: Refuse): Response | undefined {
+  const header = request.headers.get('content-type');
+  if (header === null) return undefined;
+  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json') ? undefined : refuse(415, 'unsupported_media_type', 'content-type must be application/json');
+}
+
+/** Parses UTF-8 JSON bytes; undefined when they are not. */
+export function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON body of a receiver call, with every refusal decided first: 415 for another content type, 413 over
+ * `maxBytes`. `value` is undefined when the bytes are not JSON (the caller says what that means).
+ */
+export async function readJsonBody(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<{ bytes: Uint8Array; value: unknown } | { refusal: Response }> {
+  const wrongType = jsonContentTypeRefusal(request, refuse);
+  if (wrongType) {
+    await request.body?.cancel().catch(() => undefined);
+    return { refusal: wrongType };
+  }
+  const read = await readBodyLimited(request, maxBytes, refuse);
+  if ('refusal' in read) return read;
+  return { bytes: read.bytes, value: parseJson(read.bytes) };
+}

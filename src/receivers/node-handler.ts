@@ -1,0 +1,142 @@
+// One small adapter from this package's fetch-style handlers to Node's `http` (and so Express and Fastify,
+// whose raw `req`/`res` are Node's). The body reaches the handler as a stream, so its size limit applies while
+// it is read; a body an earlier middleware already read is used when it is the raw bytes, and refused with a
+// clear reason when it was parsed (the signature is over the exact bytes, so they are needed).
+import { DEFAULT_MAX_BODY_BYTES } from './common/request-body';
+
+/**
+ * The parts of Node's `IncomingMessage` the adapter uses, declared here so that the package's types need no
+ * `@types/node` (a worker project has none); Node's, Express's and Fastify's raw requests fit.
+ */
+export interface IncomingMessage extends AsyncIterable<unknown> {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  readableEnded: boolean;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeAllListeners(event: 'data'): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The parts of Node's `ServerResponse` the adapter uses. */
+export interface ServerResponse {
+  headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(chunk?: Uint8Array): unknown;
+  destroy(): unknown;
+}
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface NodeHandlerOptions {
+  /** Limit for bodies of GET and HEAD, which a fetch `Request` cannot carry (default 1 MiB); the handler bounds the rest. */
+  maxBodyBytes?: number;
+  /** Called with errors of the adapter itself (a handler that threw); default console.error of the message. */
+  onError?: (error: unknown) => void;
+}
+
+const WITHOUT_BODY = new Set(['GET', 'HEAD']);
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
+}
+
+/** The request body as a web stream; cancelling it (a 413) stops reading and discards the rest. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Uint8Array) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if (controller.desiredSize !== null && controller.desiredSize <= 0) req.pause();
+      });
+      req.on('end', () => open && ((open = false), controller.close()));
+      req.on('error', (error) => open && ((open = false), controller.error(error)));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      open = false;
+      req.resume(); // drained, never kept
+    },
+  });
+}
+
+/** What an earlier middleware left of the body: the raw bytes, `'parsed'` when it was parsed, or undefined. */
+function consumedBody(req: IncomingMessage): Uint8Array | 'parsed' | undefined {
+  const body = (req as IncomingMessage & { body?: unknown }).body;
+  if (body instanceof Uint8Array) return body;
+  if (req.readableEnded && body !== undefined) return 'parsed';
+  return undefined;
+}
+
+async function drainLimited(req: IncomingMessage, maxBytes: number): Promise<boolean> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > maxBytes) {
+      req.removeAllListeners('data');
+      req.resume();
+      return false;
+    }
+  }
+  return true;
+}
+
+async function send(res: ServerResponse, response: Response, closeAfter: boolean): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  if (closeAfter) headers.connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
+}
+
+/**
+ * `(req, res)` for `http.createServer`, Express (`app.post(path, toNodeHandler(handler))`, mounted before any
+ * JSON body parser, or after `express.raw({ type: 'application/json' })`) and Fastify (`reply.hijack()`, then
+ * `toNodeHandler(handler)(request.raw, reply.raw)`).
+ */
+export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const report = options.onError ?? ((error: unknown) => console.error(`crm-open-api: handler failed: ${error instanceof Error ? error.message : String(error)}`));
+  return async (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+    const headers = headersOf(req);
+    try {
+      let body: ReadableStream<Uint8Array> | Uint8Array | undefined;
+      if (WITHOUT_BODY.has(method)) {
+        if (!(await drainLimited(req, maxBodyBytes))) {
+          await send(res, Response.json({ type: 'payload_too_large', message: `body must be at most ${maxBodyBytes} bytes` }, { status: 413 }), true);
+          return;
+        }
+      } else {
+        const earlier = consumedBody(req);
+        if (earlier === 'parsed') {
+          await send(res, Response.json({ type: 'body_already_parsed', message: 'a JSON body parser ran before this route: mount it before express.json(), or after express.raw({ type: "application/json" })' }, { status: 500 }), false);
+          report(new Error('the request body was parsed before the CRM handler: the raw bytes needed for the signature are gone'));
+          return;
+        }
+        body = earlier ?? bodyStream(req);
+      }
+      const request = new Request(url, { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+      const response = await handler(request);
+      // A refusal before the body was read leaves its rest unread: close the connection rather than read it.
+      await send(res, response, !req.readableEnded);
+    } catch (error) {
+      report(error);
+      if (!res.headersSent) await send(res, Response.json({ type: 'internal_error' }, { status: 500 }), !req.readableEnded);
+      else res.destroy();
+    }
+  };
+}
