@@ -71,9 +71,10 @@ function makeSampler(bundle: Json, seed: number) {
       case 'integer':
       case 'number': {
         const limits = [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum].filter((v) => typeof v === 'number');
-        const base = limits.length ? random.pick(limits) : random.int(1000);
+        // Mostly at a limit; sometimes well inside, where a fraction (0.5, 1e-9) survives the addition.
+        const base = limits.length && random.next() < 0.7 ? random.pick(limits) : random.int(1000);
         if (clean) return typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
-        return base + random.pick([-1, 0, 0, 1, 0.5, 250]);
+        return base + random.pick([-1, 0, 0, 1, 0.5, 250, 1e-9]);
       }
       case 'string': {
         if (clean && typeof schema.pattern === 'string') {
@@ -99,11 +100,29 @@ function makeSampler(bundle: Json, seed: number) {
   return { sample, random };
 }
 
+/**
+ * Our one keyword, as ajv learns it here: at most `limit` digits after the point of the number as JSON writes
+ * it (JSON.stringify), its exponent applied.
+ */
+function addMaxDecimalPlaces(ajv: Ajv2020): void {
+  const keyword = 'x-max-decimal-places';
+  const check = (limit: number, data: number, parentSchema?: object): boolean => {
+    const [, fraction = '', exponent = '0'] = /^-?\d+(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(JSON.stringify(data)) ?? [];
+    const places = Math.max(0, fraction.length - Number(exponent));
+    if (places <= limit) return true;
+    validate.errors = [{ keyword, params: { limit }, message: `must have at most ${limit} decimal places`, parentSchema }];
+    return false;
+  };
+  const validate: typeof check & { errors?: object[] } = check;
+  ajv.addKeyword({ keyword, type: 'number', schemaType: 'number', errors: true, validate });
+}
+
 describe.each(APIS)('request validators of %s say what ajv says', (api, table) => {
   const bundle = JSON.parse(readFileSync(bundlePath(GENERATED, api), 'utf8')) as Json;
   const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
   addFormats(ajv);
   ajv.addFormat('password', true);
+  addMaxDecimalPlaces(ajv);
   const operations = listOperations(bundle);
   ajv.addSchema({ $id: 'requests', $defs: Object.fromEntries(operations.map((op) => [op.id, inputSchema(bundle, op)])), components: bundle.components });
   const ours = requestValidators(table);

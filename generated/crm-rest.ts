@@ -1610,9 +1610,9 @@ export interface components {
             /** @description The wallet's currency (one the CRM uses). */
             currency: components["schemas"]["CurrencyCode"];
             /**
-             * @description Amount to apply; a negative amount debits the wallet. Never zero.
+             * @description Amount to apply; a negative amount debits the wallet. Never zero. It must fit the CRM's decimal(20,8): at most 8 decimal places (as the JSON number is written: 1e-9 has 9) and less than 10^12 either way.
              *
-             *     *Decision (inferred):* The sign convention is not stated; `insufficient_funds` implies debits exist, most plausibly as negative amounts. Zero is refused.
+             *     *Decision (inferred):* The sign convention is not stated; `insufficient_funds` implies debits exist, most plausibly as negative amounts. Zero is refused. The page types `amount` as a number but not its range or scale; the wallet holds decimal(20,8) (as every CRM amount), so an amount it cannot hold exactly (more than 8 decimal places, or 10^12 or more either way) is refused rather than rounded or overflowed.
              */
             amount: number;
             order_id: components["schemas"]["WalletOrderId"];
@@ -2813,7 +2813,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTradingAccount"];
                 };
             };
-            /** @description No MT4 connection exists for `connection_id`. */
+            /**
+             * @description No MT4 connection exists for `connection_id`, or no client for `user_id`.
+             *
+             *     *Decision (inferred):* The page lists only `mt4_connection_not_found`. An account for a `user_id` that names no client must be refused too; most plausibly as the client pages refuse an unknown id: 400 `user_not_found`.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2821,7 +2825,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "mt4_connection_not_found";
+                        type?: "mt4_connection_not_found" | "user_not_found";
                     };
                 };
             };
@@ -3231,7 +3235,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTradingAccount"];
                 };
             };
-            /** @description No MT5 connection exists for `connection_id`. */
+            /**
+             * @description No MT5 connection exists for `connection_id`, or no client for `user_id`.
+             *
+             *     *Decision (inferred):* The page lists only `mt5_connection_not_found`. An account for a `user_id` that names no client must be refused too; most plausibly as the client pages refuse an unknown id: 400 `user_not_found`.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +3247,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "mt5_connection_not_found";
+                        type?: "mt5_connection_not_found" | "user_not_found";
                     };
                 };
             };
@@ -3988,7 +3996,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The one-time password does not match one that was sent. */
+            /**
+             * @description The one-time password does not match one that was sent, or a form field's value does not fit the field (e.g. an object for a text field).
+             *
+             *     *Decision (inferred):* The page documents only `invalid_validation_code`. A registration whose `custom_fields` do not fit the form (an object where a text field takes a string) must be refused somehow; most plausibly as the introduction says every failure is, 400 with a `type`: `invalid_request`, the type Create Client's example error uses.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3996,7 +4008,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        type?: "invalid_validation_code";
+                        type?: "invalid_validation_code" | "invalid_request";
                     };
                 };
             };

@@ -18,6 +18,8 @@ registerSecret(WEBHOOK_SECRET);
 const webhooksApi = loadApi('crm-webhooks');
 const box = useSandbox();
 const CONNECTION = 'Cn4Mt001';
+/** The control API takes a body only as JSON (fetch would label a string text/plain). */
+const JSON_BODY = { 'content-type': 'application/json' };
 
 /** A tenant's webhook receiver on loopback, built with this package's handler. */
 async function startReceiver() {
@@ -89,7 +91,7 @@ describe('money on an MT4 account', () => {
     expect((await deposit(login, '10.00', 'dep-window')).response.status).toBe(204);
     expect((await accountOf(userId)).balance).toBe(20);
     // The control API moves the same clock.
-    const moved = await fetch(`${box.sandbox.url}/__sandbox/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 60_000 }) });
+    const moved = await fetch(`${box.sandbox.url}/__sandbox/clock`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ advanceMs: 60_000 }) });
     expect(await moved.json()).toEqual({ nowMs: Date.UTC(2024, 4, 10, 12, 3, 0), now: '2024-05-10 12:03:00' });
   });
 
@@ -175,7 +177,7 @@ describe('people', () => {
       expect((await submit()).response.status).toBe(200);
       expect((await submit()).error).toEqual({ type: 'kyc_duplicate_error' });
       expect((await crm.GET('/public/v1/users/{id}/kyc', { params: { path: { id: 'Tr4d3r03' } } })).data).toMatchObject({ kyc_status: 'pending', kyc_processing: true, form: [expect.objectContaining({ key: 'id_number', value: 'K-1' })] });
-      const decided = await fetch(`${box.sandbox.url}/__sandbox/kyc-decisions`, { method: 'POST', body: JSON.stringify({ user_id: 'Tr4d3r03', decision: 'approve' }) });
+      const decided = await fetch(`${box.sandbox.url}/__sandbox/kyc-decisions`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ user_id: 'Tr4d3r03', decision: 'approve' }) });
       expect(decided.status).toBe(201);
       expect((await crm.GET('/public/v1/users/{id}/kyc', { params: { path: { id: 'Tr4d3r03' } } })).data).toMatchObject({ kyc_status: 'verified', kyc_processing: false });
       expect((await box.sandbox.deliveries()).map((d) => [d.event, d.status])).toEqual([['crm.webhooks.requests.kyc.approve.node.1', 204]]);
@@ -201,7 +203,7 @@ describe('withdrawal requests', () => {
     const receiver = await startReceiver();
     try {
       box.sandbox.configureWebhook({ url: receiver.url, secret: WEBHOOK_SECRET });
-      const created = await fetch(`${box.sandbox.url}/__sandbox/withdrawal-requests`, { method: 'POST', body: JSON.stringify({ user_id: '3fA9kQ2z', amount: '75.50', steps: 2 }) });
+      const created = await fetch(`${box.sandbox.url}/__sandbox/withdrawal-requests`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ user_id: '3fA9kQ2z', amount: '75.50', steps: 2 }) });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
       const crm = box.client();
@@ -280,15 +282,16 @@ describe('the control API and determinism', () => {
   it('seeds a fixture, refuses a bad fault rule naming the field, and answers loopback callers', async () => {
     const seeded = await fetch(`${box.sandbox.url}/__sandbox/seed`, {
       method: 'POST',
+      headers: JSON_BODY,
       body: JSON.stringify({ clients: [{ id: 'Fixture1', email: 'fixture@mail.test' }], accounts: [{ platform: 'mt4', connection_id: CONNECTION, login: 700001, user_id: 'Fixture1', balance: '10.5' }], wallets: { Fixture1: { USD: '3.25' } } }),
     });
     expect(seeded.status).toBe(200);
     expect((await accountOf('Fixture1')).balance).toBe(10.5);
     expect((await box.client().GET('/public/v1/wallets', { params: { query: { user_id: 'Fixture1' } } })).data).toEqual({ USD: 3.25 });
-    const bad = await fetch(`${box.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ operationId: 'depositToMt4Account', fault: 'explode' }) });
+    const bad = await fetch(`${box.sandbox.url}/__sandbox/faults`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ operationId: 'depositToMt4Account', fault: 'explode' }) });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ type: 'invalid_control_request', detail: expect.stringMatching(/^fault must be one of reset-before-commit/) });
-    const unknown = await fetch(`${box.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ operationId: 'noSuchOp', fault: 'reset-after-commit' }) });
+    const unknown = await fetch(`${box.sandbox.url}/__sandbox/faults`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ operationId: 'noSuchOp', fault: 'reset-after-commit' }) });
     expect(await unknown.json()).toMatchObject({ detail: 'operationId must name an operation of the REST spec' });
   });
 

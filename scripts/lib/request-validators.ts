@@ -1,6 +1,6 @@
 // The request validators' schemas and the operation table, read from a bundle at build time: the runtime gets
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
-// (src/core/validation/request-validators.ts).
+// (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
 import { ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
 import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
@@ -78,7 +78,7 @@ export function inputSchema(bundle: Json, op: DocumentOperation): Json {
   return schema;
 }
 
-/** Keywords the runtime validator acts on (`x-rule` words a pattern's rule); the rest is annotation. */
+/** Keywords the runtime validator acts on (`x-rule` words a pattern's rule; `x-max-decimal-places` is ours); the rest is annotation. */
 const VALIDATION_KEYWORDS = new Set(['type', 'x-rule', ...UNTYPED, ...GROUPS.flatMap(([, keywords]) => keywords)]);
 /** Keywords that say nothing a request is checked for: they stay in the bundle and the types. */
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'discriminator', '$comment']);
@@ -103,7 +103,7 @@ export function validationSchema(schema: Json | boolean, refs: Set<string>, opti
   if (typeof schema !== 'object' || schema === null) return schema;
   const kept: Json = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && keyword !== 'x-rule')) continue;
+    if (ANNOTATIONS.has(keyword) || (keyword.startsWith('x-') && !VALIDATION_KEYWORDS.has(keyword))) continue;
     // A keyword the runtime cannot check fails the build, rather than a rule going unchecked.
     if (!VALIDATION_KEYWORDS.has(keyword)) throw new Error(`schema keyword \`${keyword}\` is not implemented by ${INTERPRETER}`);
     if (keyword === 'type' && ![value].flat().every((type) => type in IS_TYPE)) throw new Error(`schema type ${JSON.stringify(value)} is not implemented by ${INTERPRETER}`);

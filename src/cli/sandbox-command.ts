@@ -8,7 +8,7 @@ import { bannerText } from './banner';
 export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
 
   --port N                 port (default 4010; 0 picks a free one)
-  --host H                 address to bind (default 127.0.0.1; the control API answers loopback callers only)
+  --host H                 address to bind (default 127.0.0.1; the control API answers its owner only: README)
   --api-key K              the API key it accepts (default demo-api-key)
   --signing-secret S       key of the body signature, when it is not the API key
   --signature-version V    the signature scheme checked: v2 (default) or v1
@@ -16,7 +16,8 @@ export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
   --webhook-secret W       ... signed with this secret (X-Crm-Signature)
   --seed N                 seed of the id generator (default 1)
   --fixture FILE           a JSON fixture loaded on top of the spec's examples
-  --empty                  start without the spec's example data`;
+  --empty                  start without the spec's example data
+  --max-body-bytes N       largest request body read (default 1048576); larger ones get 413`;
 
 export async function sandboxCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -32,6 +33,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       seed: { type: 'string', default: '1' },
       fixture: { type: 'string' },
       empty: { type: 'boolean', default: false },
+      'max-body-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -43,6 +45,8 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   if (Boolean(values['webhook-url']) !== Boolean(values['webhook-secret'])) throw new Error('--webhook-url and --webhook-secret go together');
+  const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
+  if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)) throw new Error('--max-body-bytes must be a non-negative integer');
   const apiKey = values['api-key'] as string;
   const signatureVersion = values['signature-version'];
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new Error('--signature-version must be v1 or v2');
@@ -54,6 +58,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
     port,
     seed: Number(values.seed),
     empty: values.empty,
+    maxBodyBytes,
     ...(values.fixture ? { fixture: JSON.parse(readFileSync(values.fixture, 'utf8')) } : {}),
     ...(values['webhook-url'] ? { webhook: { url: values['webhook-url'], secret: values['webhook-secret'] as string } } : {}),
   });
@@ -67,7 +72,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       signingSecret: values['signing-secret'],
       signatureVersion,
       more: [
-        `Control API (loopback only): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
+        `Control API (this machine only; a body as application/json): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
         `Client OAuth: client id ${SANDBOX_OAUTH_CLIENT.clientId}, secret ${SANDBOX_OAUTH_CLIENT.clientSecret}, sign-in page /login, MFA code ${SANDBOX_MFA_OTP} (README: "Sign your clients in")`,
         values['webhook-url'] ? `Webhooks go to ${values['webhook-url']}` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',
       ],

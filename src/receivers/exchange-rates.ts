@@ -2,7 +2,8 @@
 import type { components } from '../../generated/exchange-rates';
 import { requestSchemas } from '../../generated/exchange-rates.request-schemas';
 import { requestValidators } from '../core/validation/request-validators';
-import { DEFAULT_MAX_BODY_BYTES, readBodyLimited } from './common/request-body';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
+import { readBodyLimited } from './common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
 import { jsonResponse, queryOf } from './common/answers';
 import { inputProblem } from '../core/validation/messages';

@@ -2,7 +2,8 @@
 // `signature` on every call with a body (the PSP `sign` construction keyed by the API key).
 import type { components } from '../../generated/external-wallets';
 import { requestSchemas } from '../../generated/external-wallets.request-schemas';
-import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from './common/request-body';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
+import { NOT_JSON, readJsonBody } from './common/request-body';
 import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';

@@ -2,7 +2,7 @@
 // whose raw `req`/`res` are Node's). The body reaches the handler as a stream, so its size limit applies while
 // it is read; a body an earlier middleware already read is used when it is the raw bytes, and refused with a
 // clear reason when it was parsed (the signature is over the exact bytes, so they are needed).
-import { DEFAULT_MAX_BODY_BYTES } from './common/request-body';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
 
 /**
  * The parts of Node's `IncomingMessage` the adapter uses, declared here so that the package's types need no

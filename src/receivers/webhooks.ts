@@ -1,7 +1,8 @@
 // Receiving the CRM's webhooks: verify `X-Crm-Signature` over the exact raw bytes, then hand over a typed event.
 import type { webhooks } from '../../generated/crm-webhooks';
 import { WebhookVerificationError } from '../core/errors';
-import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, parseJson, readJsonBytes, type Refuse } from './common/request-body';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
+import { NOT_JSON, parseJson, readJsonBytes, type Refuse } from './common/request-body';
 import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';

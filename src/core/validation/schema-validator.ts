@@ -3,6 +3,9 @@
 // ajv's inlined code per operation (a twentieth of the size). It reports what ajv reported, in ajv's order
 // and words (instancePath, keyword, params, message); a test compares the two on every operation. The
 // generator refuses a schema with a keyword or type this does not implement, so no rule goes unchecked.
+// One keyword is ours: `x-max-decimal-places` (money that a decimal(20,8) must hold exactly), which ajv
+// learns from the equivalence test; standard `multipleOf` cannot say it (0.07 / 1e-8 is not an integer in
+// floating point, so ajv and Prism would refuse 0.07).
 import { isPlainObject } from '../plain-object';
 import { FORMATS, NUMBER_FORMATS } from './formats';
 import type { ValidationIssue } from './types';
@@ -39,7 +42,7 @@ export const IS_TYPE: Record<string, (data: any) => boolean> = {
 // ajv-formats: a number format (int64) checks numbers, a string format (email) strings.
 export const UNTYPED = ['$ref', 'const', 'enum', 'not', 'anyOf', 'oneOf', 'allOf'];
 export const GROUPS: [type: string, keywords: string[]][] = [
-  ['number', ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'format']],
+  ['number', ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'format', 'x-max-decimal-places']],
   ['string', ['maxLength', 'minLength', 'pattern', 'format']],
   ['array', ['maxItems', 'minItems', 'items']],
   ['object', ['maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties']],
@@ -51,6 +54,12 @@ const COMPARISONS: Record<string, [string, (value: number, limit: number) => boo
   exclusiveMaximum: ['<', (value, limit) => value < limit],
   exclusiveMinimum: ['>', (value, limit) => value > limit],
 };
+
+/** Digits after the point of a number as JSON writes it, its exponent applied: 0.07 → 2, 1e-9 → 9, 1e21 → 0. */
+export function decimalPlaces(value: number): number {
+  const [mantissa = '', exponent = '0'] = String(value).split('e');
+  return Math.max(0, (mantissa.split('.')[1] ?? '').length - Number(exponent));
+}
 
 /** Length in code points, as ajv counts it (an emoji is one character). */
 const codePoints = (text: string): number => {
@@ -155,6 +164,8 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
       };
     }
     switch (keyword) {
+      case 'x-max-decimal-places':
+        return (data, path, issues) => decimalPlaces(data) <= value || fail(issues, path, keyword, { limit: value }, `must have at most ${value} decimal places`);
       case '$ref': {
         let target: SchemaCheck | undefined;
         return (data, path, issues, evaluated) => void (target ??= compile(resolve(value)))(data, path, issues, evaluated);

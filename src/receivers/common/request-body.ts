@@ -1,9 +1,9 @@
 // Reading what the CRM sent, bounded: a body over `maxBodyBytes` is refused with 413 while it is read (the
 // rest is never buffered), and a body that is not JSON by its content type is refused with 415.
 import { jsonResponse } from './answers';
+import { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH, nestsDeeperThan } from '../../core/body-limits';
 
 /** 1 MiB: far above any documented CRM call, small enough that a flood cannot exhaust memory. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
 
@@ -58,26 +58,8 @@ function jsonContentTypeRefusal(request: Request, refuse: Refuse): Response | un
   return type === 'application/json' || type.endsWith('+json') ? undefined : refuse(415, 'unsupported_media_type', 'content-type must be application/json');
 }
 
-/** Deeper than this, a JSON body is refused: far beyond any documented call, and well inside every recursion limit. */
-export const MAX_JSON_DEPTH = 64;
-
 /** The rule a body that is not JSON breaks, named in the 400 that refuses it. */
 export const NOT_JSON = `body: must be UTF-8 JSON nested at most ${MAX_JSON_DEPTH} levels deep`;
-
-/** Whether JSON text nests arrays and objects deeper than `max` (one pass, skipping strings; no recursion). */
-function nestsDeeper(text: string, max: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // Skip the string: up to its closing quote, stepping over escapes.
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 /**
  * Parses UTF-8 JSON bytes nested at most MAX_JSON_DEPTH deep; undefined when they are not (code that walks a
@@ -85,8 +67,8 @@ function nestsDeeper(text: string, max: number): boolean {
  */
 export function parseJson(bytes: Uint8Array): unknown {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return nestsDeeper(text, MAX_JSON_DEPTH) ? undefined : JSON.parse(text);
+    if (nestsDeeperThan(bytes)) return undefined;
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     return undefined;
   }

@@ -2,7 +2,8 @@
 import type { components } from '../../../generated/psp';
 import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
-import { DEFAULT_MAX_BODY_BYTES, NOT_JSON, readJsonBody } from '../common/request-body';
+import { DEFAULT_MAX_BODY_BYTES } from '../../core/body-limits';
+import { NOT_JSON, readJsonBody } from '../common/request-body';
 import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
 import { jsonResponse } from '../common/answers';
 import { inputProblem } from '../../core/validation/messages';

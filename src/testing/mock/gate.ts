@@ -1,12 +1,14 @@
 // A small HTTP front that behaves as the CRM does before any business logic: 403 invalid_api_key when `key`
 // is missing or wrong, 403 invalid_signature when a request with a body is unsigned or its signature does not
 // match the exact bytes received. Everything else goes to the upstream (Prism) unchanged. It also records what
-// it received, so tests can assert the exact request a client sent.
+// it received, so tests can assert the exact request a client sent. It never dies of a request: the shared
+// host (http-server.ts) checks the target, caps the body and answers 500 to anything unexpected.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { SignatureVersion } from '../../rest/types';
 import { verifySha1ParamsSignature } from '../../core/signatures/sha1-params';
-import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-host';
+import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
+import { nestsDeeperThan, readJson, MAX_JSON_DEPTH } from '../json-body';
 
 export type { CapturedRequest } from '../http-host';
 
@@ -22,6 +24,10 @@ export interface GateOptions {
   port?: number;
   /** How many requests to remember (oldest dropped first). */
   capture?: number;
+  /** Largest request body read (default 1 MiB); a larger one is answered 413 before any check. */
+  maxBodyBytes?: number;
+  /** Where the one line about an internal error goes (default console.error). */
+  log?: (line: string) => void;
 }
 
 export interface Gate {
@@ -41,13 +47,9 @@ export function sameSecret(received: string | string[] | undefined, expected: Bu
 
 /** Whether a v1 `signature` is right for these body bytes (either reading of empty values, as the client allows). */
 async function v1SignatureMatches(body: Buffer, signature: string | string[] | undefined, secret: string): Promise<boolean> {
-  let params: unknown;
-  try {
-    params = JSON.parse(body.toString('utf8'));
-  } catch {
-    return false;
-  }
-  return verifySha1ParamsSignature(params, secret, signature);
+  // A body too deep to read (or not JSON) carries no signature this check can verify.
+  const read = readJson(body);
+  return 'value' in read && verifySha1ParamsSignature(read.value, secret, signature);
 }
 
 /**
@@ -85,39 +87,64 @@ function requestViolations(header: string | string[] | undefined): PrismViolatio
   }
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** RFC 9110's media type (`type/subtype; name=value`), as the parser in front of Prism reads it (it throws on anything else). */
+const MEDIA_TYPE = new RegExp(`^ *${TOKEN}/${TOKEN} *(?:; *${TOKEN} *= *(?:${TOKEN}|"(?:[\\v\\x20\\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\v\\x20-\\xff])*") *)*$`);
+
 function forward(upstream: URL, captured: CapturedRequest, response: ServerResponse): void {
   const headers = { ...captured.headers, host: upstream.host };
   const target = new URL(captured.path + (captured.query ? `?${captured.query}` : ''), upstream);
+  // Events, outside the host's guard: an upstream answer this cannot read, or that fails midway, cuts ours.
+  const failed = (detail: string) => (response.headersSent ? response.destroy() : answerJson(response, 502, { type: 'mock_upstream_error', detail }));
   const outgoing = httpRequest(target, { method: captured.method, headers }, (answer) => {
-    const violations = requestViolations(answer.headers['sl-violations']);
-    if (violations.length > 0) {
+    answer.once('error', () => response.destroy());
+    try {
+      const violations = requestViolations(answer.headers['sl-violations']);
+      if (violations.length > 0) {
+        answer.resume();
+        const detail = violations.map((v) => `${[v.location ?? []].flat().join('.')} ${v.message ?? ''}`.trim()).join('; ');
+        answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (Prism)', detail, violations }, 'application/problem+json');
+        return;
+      }
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    } catch {
       answer.resume();
-      const detail = violations.map((v) => `${(v.location ?? []).join('.')} ${v.message ?? ''}`.trim()).join('; ');
-      answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (Prism)', detail, violations }, 'application/problem+json');
-      return;
+      failed('the upstream answer could not be relayed');
     }
-    response.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(response);
   });
-  outgoing.on('error', (error) => answerJson(response, 502, { type: 'mock_upstream_error', detail: error.message }));
+  outgoing.on('error', (error) => failed(error.message));
   outgoing.end(captured.body);
 }
 
 export async function startGate(options: GateOptions): Promise<Gate> {
   const refusal = createAuthCheck(options.apiKey, options.signingSecret, options.signatureVersion);
   const upstream = new URL(options.upstream);
-  const limit = options.capture ?? 1000;
-  const requests: CapturedRequest[] = [];
+  const log = new RequestLog(options.capture ?? 1000);
 
-  const server = createServer(async (request, response) => {
-    const captured = await captureRequest(request);
-    requests.push(captured);
-    if (requests.length > limit) requests.shift();
-
-    const refused = await refusal(captured.method, request.headers, captured.body);
-    if (refused) return answerJson(response, 403, { type: refused });
-    forward(upstream, captured, response);
-  });
+  const server = createHost(
+    async (captured, _raw, response) => {
+      log.add(captured);
+      const refused = await refusal(captured.method, captured.headers, captured.body);
+      if (refused) return answerJson(response, 403, { type: refused });
+      // What Prism's server would fail on (a 500) is refused here: a content type that is not a media type...
+      const contentType = captured.headers['content-type'];
+      if (contentType !== undefined && !MEDIA_TYPE.test(contentType)) {
+        return answerJson(response, 400, { type: 'invalid_content_type', detail: 'content-type must be a media type such as application/json' });
+      }
+      // ...and a JSON body that is not JSON (Prism answers a plain-text 400) or too deep for its validator,
+      // which walks it recursively.
+      const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
+      if (captured.body.length > 0 && (mediaType === undefined || mediaType === 'application/json' || mediaType.endsWith('+json'))) {
+        const read = readJson(captured.body);
+        if ('problem' in read) return answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (mock)', detail: read.problem }, 'application/problem+json');
+      } else if (nestsDeeperThan(captured.body)) {
+        return answerJson(response, 422, { type: 'mock_request_invalid', title: 'The request breaks the spec (mock)', detail: `body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` }, 'application/problem+json');
+      }
+      forward(upstream, captured, response);
+    },
+    { name: 'mock', maxBodyBytes: options.maxBodyBytes, log: options.log },
+  );
   const listening = await listen(server, options.host, options.port);
-  return { ...listening, requests };
+  return { url: listening.url, stop: listening.stop, requests: log.entries };
 }

@@ -20,12 +20,16 @@ export interface MockCrmOptions {
   signatureVersion?: SignatureVersion;
   /** Key of the body signature when it is not the API key. */
   signingSecret?: string;
+  /** Largest request body read (default 1 MiB); a larger one is answered 413 before any check. */
+  maxBodyBytes?: number;
+  /** Where the one line about an internal error (a 500 `sandbox_internal_error`) goes (default console.error). */
+  log?: (line: string) => void;
 }
 
 export interface MockCrm {
   /** Base URL to give `createCrmClient`. */
   url: string;
-  /** Requests the mock received, oldest first. */
+  /** Requests the mock received, oldest first; each body at most its first 64 KiB. */
   readonly requests: readonly CapturedRequest[];
   stop(): Promise<void>;
 }
@@ -33,6 +37,7 @@ export interface MockCrm {
 /**
  * Starts a mock CRM: Prism answering from the spec's examples, behind a gate that checks `key` and
  * `signature` exactly as the CRM does. Send `Prefer: code=400, example=<name>` to get a documented error.
+ * No request kills it: a bad target answers 400, a body over `maxBodyBytes` 413, anything unexpected 500.
  */
 export async function startMockCrm(options: MockCrmOptions): Promise<MockCrm> {
   if (typeof options?.apiKey !== 'string' || options.apiKey === '') {
@@ -40,7 +45,10 @@ export async function startMockCrm(options: MockCrmOptions): Promise<MockCrm> {
   }
   const prism = await startPrism({ document: options.document ?? bundledSpecPath('crm-rest') });
   try {
-    const gate = await startGate({ apiKey: options.apiKey, signingSecret: options.signingSecret, signatureVersion: options.signatureVersion, upstream: prism.url, host: options.host, port: options.port });
+    const gate = await startGate({
+      apiKey: options.apiKey, signingSecret: options.signingSecret, signatureVersion: options.signatureVersion, upstream: prism.url, host: options.host, port: options.port,
+      maxBodyBytes: options.maxBodyBytes, log: options.log,
+    });
     return {
       url: gate.url,
       requests: gate.requests,

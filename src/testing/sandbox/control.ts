@@ -3,6 +3,7 @@
 import { crmTimestamp } from './clock';
 import type { SandboxEngine } from './engine';
 import type { FaultRule } from './faults';
+import { checkWithdrawalRequest } from './fixture-check';
 import type { SandboxAnswer } from './operations/context';
 import { addWithdrawalRequest, stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
 import { unitsText } from './money';
@@ -23,19 +24,23 @@ export function decideKyc(engine: SandboxEngine, { user_id, decision }: KycDecis
 }
 
 export function createWithdrawalRequest(engine: SandboxEngine, input: WithdrawalRequestInput) {
+  checkWithdrawalRequest(input);
   const request = addWithdrawalRequest(engine.state, engine.clock, input);
   return { ...request, amount: unitsText(request.amount) };
 }
 
 const ok = (body: unknown, status = 200): SandboxAnswer => ({ status, body });
 
-/** One control call; a RangeError or TypeError from the action becomes a 400 naming what was wrong. */
-export async function handleControl(engine: SandboxEngine, method: string, route: string, body: any): Promise<SandboxAnswer> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * One control call; a RangeError or TypeError from the action becomes a 400 naming what was wrong. `reset` is
+ * the server's whole reset (the engine's, and its request log).
+ */
+export async function handleControl(engine: SandboxEngine, method: string, route: string, body: any, reset = () => engine.reset()): Promise<SandboxAnswer> { // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
     const call = `${method} ${route}`;
     switch (call) {
       case 'POST reset':
-        engine.reset();
+        reset();
         return ok({ reset: true });
       case 'POST seed':
         engine.seed(body as SandboxFixture);

@@ -5,6 +5,7 @@ import { requestValidators } from '../../core/validation/request-validators';
 import { inputProblem } from '../../core/validation/messages';
 import type { RequestValidator } from '../../core/validation/types';
 import type { CapturedRequest } from '../http-host';
+import { readJson } from '../json-body';
 import { VirtualClock } from './clock';
 import { FaultTable, type ArmedFault } from './faults';
 import { clientOperations } from './operations/clients';
@@ -15,7 +16,8 @@ import { requestOperations } from './operations/requests';
 import { tradingOperations } from './operations/trading';
 import { walletOperations } from './operations/wallets';
 import { seedFromExamples } from './seed-examples';
-import { coerceParam, loadSandboxSpec, type SandboxOperation } from './spec-index';
+import { coerceParam, loadSandboxSpec, type ParamType, type SandboxOperation } from './spec-index';
+import { checkFixture } from './fixture-check';
 import { applyFixture, emptyState, type SandboxFixture, type SandboxState } from './state';
 import { WebhookDeliverer, type WebhookTarget } from './webhook-delivery';
 import { eventBody, type SandboxEvent } from './webhook-events';
@@ -70,7 +72,10 @@ export class SandboxEngine {
   private initialState(): SandboxState {
     const state = emptyState(this.options.seed ?? 1);
     if (!this.options.empty) seedFromExamples(state, this.clock, this.spec);
-    if (this.options.fixture) applyFixture(state, this.clock, this.options.fixture);
+    if (this.options.fixture) {
+      checkFixture(this.options.fixture);
+      applyFixture(state, this.clock, this.options.fixture);
+    }
     return state;
   }
 
@@ -97,19 +102,19 @@ export class SandboxEngine {
     const { op } = found;
 
     const search = new URLSearchParams(request.query);
-    const path = Object.fromEntries(Object.entries(found.params ?? {}).map(([name, text]) => [name, coerceParam(text, op.params.path[name] ?? { type: 'string' })]));
-    const query: Record<string, unknown> = {};
+    const declared = (where: Record<string, ParamType>, name: string): ParamType => (Object.hasOwn(where, name) ? where[name]! : { type: 'string' });
+    const path = Object.fromEntries(Object.entries(found.params ?? {}).map(([name, text]) => [name, coerceParam(text, declared(op.params.path, name))]));
+    // Own properties only: a parameter named `__proto__` is a stray field, not the object's prototype.
+    const query: Record<string, unknown> = Object.create(null);
     for (const name of new Set(search.keys())) {
-      const declared = op.params.query[name] ?? { type: 'string' };
-      query[name] = coerceParam(declared.type === 'array' ? search.getAll(name) : (search.get(name) as string), declared);
+      const type = declared(op.params.query, name);
+      query[name] = coerceParam(type.type === 'array' ? search.getAll(name) : (search.get(name) as string), type);
     }
     let body: unknown;
     if (request.body.length > 0) {
-      try {
-        body = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: 'body is not JSON' }) };
-      }
+      const read = readJson(request.body);
+      if ('problem' in read) return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: read.problem }) };
+      body = read.value;
     }
     const validate = this.validators[op.id];
     const input = body === undefined ? { path, query } : { path, query, body };
@@ -129,6 +134,7 @@ export class SandboxEngine {
 
   /** Adds a fixture to the current state. */
   seed(fixture: SandboxFixture): void {
+    checkFixture(fixture);
     applyFixture(this.state, this.clock, fixture);
   }
 }

@@ -1,11 +1,14 @@
 // The sandbox over HTTP: the mock's key/signature gate, then the engine; faults applied to the socket; the
-// control API for loopback callers; every request recorded as the mock records them.
-import { createServer, type ServerResponse } from 'node:http';
+// control API for its owner only; every request recorded as the mock records them. The shared host
+// (http-server.ts) checks every target, caps every body and answers 500 to anything unexpected.
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { SignatureVersion } from '../../rest/types';
 import { createAuthCheck } from '../mock/gate';
-import { answerJson, captureRequest, listen, type CapturedRequest } from '../http-host';
+import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
+import { readJson } from '../json-body';
 import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { controlRefusal } from './control-access';
 import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
@@ -20,20 +23,24 @@ export interface SandboxCrmOptions extends EngineOptions {
   signingSecret?: string;
   /** The signature scheme this CRM checks (default 'v2'); a request signed with the other gets 403 invalid_signature. */
   signatureVersion?: SignatureVersion;
-  /** Default 127.0.0.1; the control API answers loopback callers only, wherever it listens. */
+  /** Default 127.0.0.1; the control API answers its owner only (README: "Test your integration"), wherever it listens. */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** How many requests to remember (oldest dropped first; default 1000). */
+  /** How many requests to remember (oldest dropped first; default 1000), each with at most 64 KiB of its body. */
   capture?: number;
+  /** Largest request body read (default 1 MiB); a larger one is answered 413 before any check. */
+  maxBodyBytes?: number;
+  /** Where the one line about an internal error (a 500 `sandbox_internal_error`) goes (default console.error). */
+  log?: (line: string) => void;
 }
 
 export interface SandboxCrm {
   /** Base URL to give `createCrmClient`. */
   url: string;
-  /** Requests received, oldest first. */
+  /** Requests received (not the control API's), oldest first; each body at most its first 64 KiB. */
   readonly requests: readonly CapturedRequest[];
-  /** Back to the initial state and clock; faults and deliveries cleared. */
+  /** Back to the initial state and clock; faults, deliveries and the request log cleared. */
   reset(): void;
   /** Adds a fixture (clients, connections, accounts, wallets, withdrawal requests) to the state. */
   seed(fixture: SandboxFixture): void;
@@ -55,7 +62,6 @@ export interface SandboxCrm {
   stop(): Promise<void>;
 }
 
-const isLoopback = (address: string | undefined) => !!address && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
 const send = (response: ServerResponse, answer: SandboxAnswer) => {
   if (answer.body === undefined) response.writeHead(answer.status).end();
   else answerJson(response, answer.status, answer.body);
@@ -69,49 +75,53 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
   if (typeof options?.apiKey !== 'string' || options.apiKey === '') throw new TypeError('startSandboxCrm: option `apiKey` is required and must be a non-empty string');
   const engine = new SandboxEngine(options);
   const refusal = createAuthCheck(options.apiKey, options.signingSecret || options.apiKey, options.signatureVersion);
-  const limit = options.capture ?? 1000;
-  const requests: CapturedRequest[] = [];
+  const log = new RequestLog(options.capture ?? 1000);
   const stalled = new Set<Socket>();
   const oauth = createSandboxOAuth(engine);
+  /** The port listened on, which a control request's Host must name (known once listening). */
+  let port = 0;
+  const reset = () => {
+    engine.reset();
+    log.clear();
+  };
 
-  const server = createServer(async (request, response) => {
-    const captured = await captureRequest(request);
-    if (captured.path.startsWith('/__sandbox/')) {
-      if (!isLoopback(request.socket.remoteAddress)) return answerJson(response, 403, { type: 'control_api_loopback_only' });
-      let body: unknown;
-      try {
-        body = captured.body.length > 0 ? JSON.parse(captured.body.toString('utf8')) : undefined;
-      } catch {
-        return answerJson(response, 400, { type: 'invalid_control_request', detail: 'body is not JSON' });
+  const server = createHost(
+    async (captured, request, response) => {
+      if (captured.path.startsWith('/__sandbox/')) {
+        const refused = controlRefusal(request.socket.remoteAddress, captured.headers, captured.bodyBytes > 0, port);
+        if (refused) return send(response, refused);
+        const read = captured.body.length > 0 ? readJson(captured.body) : { value: undefined };
+        if ('problem' in read) return answerJson(response, 400, { type: 'invalid_control_request', detail: read.problem });
+        return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), read.value, reset));
       }
-      return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), body));
-    }
-    requests.push(captured);
-    if (requests.length > limit) requests.shift();
-    if (oauth.handles(captured.path)) {
-      const answer = oauth.handle(captured);
-      const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      response.writeHead(answer.status, { ...(answer.body !== undefined && typeof answer.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...answer.headers });
-      return response.end(text);
-    }
-    const refused = await refusal(captured.method, request.headers, captured.body);
-    if (refused) return answerJson(response, 403, { type: refused });
+      log.add(captured);
+      if (oauth.handles(captured.path)) {
+        const answer = oauth.handle(captured);
+        const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        response.writeHead(answer.status, { ...(answer.body !== undefined && typeof answer.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...answer.headers });
+        return response.end(text);
+      }
+      const refused = await refusal(captured.method, captured.headers, captured.body);
+      if (refused) return answerJson(response, 403, { type: refused });
 
-    const { answer, fault } = engine.handle(captured);
-    if (fault?.kind === 'reset') return request.socket.resetAndDestroy();
-    if (fault?.kind === 'stall') {
-      stalled.add(request.socket);
-      request.socket.once('close', () => stalled.delete(request.socket));
-      return;
-    }
-    send(response, answer);
-  });
+      const { answer, fault } = engine.handle(captured);
+      if (fault?.kind === 'reset') return request.socket.resetAndDestroy();
+      if (fault?.kind === 'stall') {
+        stalled.add(request.socket);
+        request.socket.once('close', () => stalled.delete(request.socket));
+        return;
+      }
+      send(response, answer);
+    },
+    { name: 'sandbox', maxBodyBytes: options.maxBodyBytes, log: options.log },
+  );
   const listening = await listen(server, options.host, options.port);
+  port = listening.port;
 
   return {
     url: listening.url,
-    requests,
-    reset: () => engine.reset(),
+    requests: log.entries,
+    reset,
     seed: (fixture) => engine.seed(fixture),
     now: () => engine.clock.now(),
     advanceClock: (ms) => engine.clock.advance(ms),

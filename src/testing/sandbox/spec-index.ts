@@ -25,7 +25,7 @@ export interface SandboxOperation {
   errors: Record<number, Set<string> | '*'>;
 }
 
-type ParamType = { type: string; items?: string };
+export type ParamType = { type: string; items?: string };
 
 export function loadSandboxSpec(document?: Json): SandboxOperation[] {
   const bundle: Json = document ?? JSON.parse(readFileSync(bundledSpecPath('crm-rest'), 'utf8'));
@@ -89,11 +89,21 @@ export function loadSandboxSpec(document?: Json): SandboxOperation[] {
   return result;
 }
 
-/** A URL's parameter text as the type its schema declares; the text itself when it does not parse. */
+/** `200118`, `-5`, `0`: no sign but `-`, no leading zero, no point, exponent, hex or blank (`Number()` takes all of those). */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+/** The same, with an optional fraction (`0.5`, `-12.25`). */
+const CANONICAL_NUMBER = /^(?:0|-?[1-9][0-9]*|-?0\.[0-9]+|-?[1-9][0-9]*\.[0-9]+)$/;
+
+/**
+ * A URL's parameter text as the type its schema declares; the text itself when it is not written the one
+ * canonical way (so the validator refuses it: `200118.0`, `2.00118e5`, `0x30EB6`, ` 1`, `+1` and `01` are not
+ * the integer 200118 or 1), or when it is an integer too large to hold exactly.
+ */
 export function coerceParam(text: string | string[], declared: ParamType): unknown {
   if (declared.type === 'array') return (Array.isArray(text) ? text : [text]).map((t) => coerceParam(t, { type: declared.items ?? 'string' }));
   const value = (Array.isArray(text) ? text[0] : text) ?? '';
-  if (declared.type === 'integer' || declared.type === 'number') return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  if (declared.type === 'integer') return CANONICAL_INTEGER.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  if (declared.type === 'number') return CANONICAL_NUMBER.test(value) && Number.isFinite(Number(value)) ? Number(value) : value;
   if (declared.type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
   return value;
 }

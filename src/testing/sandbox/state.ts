@@ -222,8 +222,14 @@ export function addWithdrawalRequest(state: SandboxState, clock: VirtualClock, i
   return request;
 }
 
-/** Adds a fixture's entities to the state (existing ids are replaced). */
+/**
+ * Adds a fixture's entities to the state (existing ids are replaced). The fixture has passed checkFixture (the
+ * engine checks what it is given); one refused here (a RangeError naming the field) changes nothing.
+ */
 export function applyFixture(state: SandboxState, clock: VirtualClock, fixture: SandboxFixture): void {
+  for (const [i, request] of (fixture.withdrawalRequests ?? []).entries()) {
+    if (!state.clients.has(request.user_id) && !fixture.clients?.some((c) => c.id === request.user_id)) throw new RangeError(`fixture.withdrawalRequests[${i}].user_id: no client ${request.user_id}`);
+  }
   for (const connection of fixture.connections ?? []) state.connections.set(connection.id, connection);
   for (const client of fixture.clients ?? []) newClient(state, clock, client);
   for (const a of fixture.accounts ?? []) {

@@ -8,6 +8,7 @@ import { inputProblem } from '../../../core/validation/messages';
 import type { RequestValidator } from '../../../core/validation/types';
 import { digest, sameSecret } from '../../mock/gate';
 import type { CapturedRequest } from '../../http-host';
+import { readJson } from '../../json-body';
 import type { SandboxEngine } from '../engine';
 import type { SandboxClient } from '../state';
 
@@ -204,12 +205,9 @@ export function createSandboxOAuth(engine: SandboxEngine) {
       const presented = /^Basic (.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
       const expected = Buffer.from(`${SANDBOX_OAUTH_CLIENT.clientId}:${SANDBOX_OAUTH_CLIENT.clientSecret}`).toString('base64');
       if (!sameText(presented, expected)) return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-      let body: unknown;
-      try {
-        body = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        return json(400, { error: 'invalid_request', error_description: 'the body is not JSON' });
-      }
+      const read = readJson(request.body);
+      if ('problem' in read) return json(400, { error: 'invalid_request', error_description: read.problem === 'body is not JSON' ? 'the body is not JSON' : read.problem });
+      const body = read.value;
       const validate = (validators as Record<string, RequestValidator>)[operationIds[request.path]!];
       const problem = validate && inputProblem(validate, { query: {}, body });
       if (problem) {

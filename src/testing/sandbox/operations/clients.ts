@@ -11,6 +11,17 @@ const lookup = (state: SandboxState, body: { user_id?: string; email?: string })
 const accountsOf = (state: SandboxState, client: SandboxClient) =>
   [...state.accounts.values()].filter((a) => a.user_id === client.id).map((a) => ({ platform: a.platform, connection_id: a.connection_id, trading_id: String(a.login) }));
 
+/** The registration form's fields the sandbox reads as text (the client's name): `text` fields of the form it serves. */
+const TEXT_FIELDS = ['first_name', 'last_name'] as const;
+
+/** Why a registration's `custom_fields` cannot be read (a text field holding an object, a number...), as `field rule`. */
+function textFieldProblem(fields: Record<string, unknown>, at: string): string | undefined {
+  const wrong = TEXT_FIELDS.find((key) => Object.hasOwn(fields, key) && typeof fields[key] !== 'string');
+  return wrong && `${at}.${wrong} must be a string (a text field of the registration form)`;
+}
+
+const nameOf = (fields: Record<string, unknown>) => [fields.first_name, fields.last_name].filter(Boolean).join(' ') || undefined;
+
 const downlinesOf = (state: SandboxState, id: string) => [...state.clients.values()].filter((c) => c.referrer_id === id);
 
 function summary(state: SandboxState, c: SandboxClient) {
@@ -61,8 +72,9 @@ export const clientOperations: Record<string, OperationHandler> = {
     // A second client with the same e-mail (or id) is refused with the documented example error.
     if (byEmail(state, body.email) || (body.id && state.clients.has(body.id))) return refuse(op, 400, 'invalid_request');
     const fields = body.custom_fields ?? {};
-    const name = [fields.first_name, fields.last_name].filter(Boolean).join(' ') || undefined;
-    const client = newClient(state, clock, defined({ id: body.id, email: body.email, phone: body.phone, name, referrer_id: body.referrer_id && state.clients.has(body.referrer_id) ? body.referrer_id : undefined, password: body.password, details: Object.entries(fields).map(([key, value]) => ({ key, type: 'text', label: key, value })) }));
+    const wrongField = textFieldProblem(fields, 'body.custom_fields');
+    if (wrongField) return refuse(op, 400, 'invalid_request', wrongField);
+    const client = newClient(state, clock, defined({ id: body.id, email: body.email, phone: body.phone, name: nameOf(fields), referrer_id: body.referrer_id && state.clients.has(body.referrer_id) ? body.referrer_id : undefined, password: body.password, details: Object.entries(fields).map(([key, value]) => ({ key, type: 'text', label: key, value })) }));
     context.emit({ kind: 'user-created', client, creationType: 'admin_created' });
     return { status: 201, body: { id: client.id } };
   },
@@ -104,12 +116,14 @@ export const clientOperations: Record<string, OperationHandler> = {
   submitMultiStepRegistration: ({ op, body }, context) => {
     const { state, clock } = context;
     const { register, kyc } = body;
+    const fields = register.custom_fields ?? {};
+    const wrongField = textFieldProblem(fields, 'body.register.custom_fields');
+    if (wrongField) return refuse(op, 400, 'invalid_request', wrongField);
     if (state.otps.get(String(register.email).toLowerCase()) !== register.email_code) return refuse(op, 400, 'invalid_validation_code');
     if (byEmail(state, register.email)) return refuse(op, 400, 'invalid_validation_code');
     state.otps.delete(String(register.email).toLowerCase());
-    const fields = register.custom_fields ?? {};
     const client = newClient(state, clock, defined({
-      email: register.email, phone: register.phone, password: register.password, name: [fields.first_name, fields.last_name].filter(Boolean).join(' ') || undefined,
+      email: register.email, phone: register.phone, password: register.password, name: nameOf(fields),
       referrer_id: register.referrer_id && state.clients.has(register.referrer_id) ? register.referrer_id : undefined,
       details: Object.entries(fields).map(([key, value]) => ({ key, type: 'text', label: key, value })),
       kyc_processing: true, kyc_form_id: kyc.form_id,

@@ -26,13 +26,13 @@ export interface SandboxAnswer {
 
 export type OperationHandler = (call: SandboxCall, context: SandboxContext) => SandboxAnswer;
 
-/** A documented error answer; throws when the operation does not document that status and `type`. */
-export function refuse(op: SandboxOperation, status: number, type: string): SandboxAnswer {
+/** A documented error answer (with a `detail` when one helps); throws when the operation does not document that status and `type`. */
+export function refuse(op: SandboxOperation, status: number, type: string, detail?: string): SandboxAnswer {
   const documented = op.errors[status];
   if (!documented || (documented !== '*' && !documented.has(type))) {
     throw new Error(`sandbox bug: ${op.id} does not document ${status} ${type}`);
   }
-  return { status, body: { type } };
+  return { status, body: detail === undefined ? { type } : { type, detail } };
 }
 
 /** The operation's first documented success, with its example body. */

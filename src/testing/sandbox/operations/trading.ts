@@ -37,7 +37,7 @@ const createAccount = (platform: 'mt4' | 'mt5'): OperationHandler => ({ op, path
   const connection = connectionOf(state, body.connection_id, platform);
   if (!connection) return refuse(op, 400, `${platform}_connection_not_found`);
   const client = state.clients.get(path.user_id);
-  if (!client) return refuse(op, 400, 'invalid_request');
+  if (!client) return refuse(op, 400, 'user_not_found');
   let login: number = body.login ?? state.nextLogin[platform]++;
   while (state.accounts.has(accountKey(connection.id, login))) login = state.nextLogin[platform]++;
   const master = body.master_password ?? `Sb${state.ids.id(6)}1`;
