@@ -3,9 +3,10 @@
 // match the exact bytes received. Everything else goes to the upstream (Prism) unchanged. It also records what
 // it received, so tests can assert the exact request a client sent. It never dies of a request: the shared
 // host (http-server.ts) checks the target, caps the body and answers 500 to anything unexpected.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { SignatureVersion } from '../../rest/types';
+import { sameSecret } from '../../core/same-secret';
+import { signPayload } from '../../core/signatures/hmac-sha256';
 import { verifySha1ParamsSignature } from '../../core/signatures/sha1-params';
 import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
 import { nestsDeeperThan, readJson, MAX_JSON_DEPTH } from '../json-body';
@@ -38,12 +39,8 @@ export interface Gate {
 }
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
-export const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Whether `received` is the text whose SHA-256 is `expected`, compared in constant time. */
-export function sameSecret(received: string | string[] | undefined, expected: Buffer): boolean {
-  return typeof received === 'string' && timingSafeEqual(digest(received), expected);
-}
+/** A header as one string; a repeated header (an array) is no credential. */
+const single = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Whether a v1 `signature` is right for these body bytes (either reading of empty values, as the client allows). */
 async function v1SignatureMatches(body: Buffer, signature: string | string[] | undefined, secret: string): Promise<boolean> {
@@ -58,13 +55,13 @@ async function v1SignatureMatches(body: Buffer, signature: string | string[] | u
  * `version` is the signature scheme this CRM checks; a request signed with the other one is refused.
  */
 export function createAuthCheck(apiKey: string, signingSecret: string = apiKey, version: SignatureVersion = 'v2') {
-  const expectedKey = digest(apiKey);
+  // The package's own HMAC and constant-time comparison: the contract tests check the client against an
+  // independent copy (contract-tests/harness/reference-signature.ts and the gate test's own createHmac).
   return async (method: string, headers: IncomingHttpHeaders, body: Buffer): Promise<'invalid_api_key' | 'invalid_signature' | undefined> => {
-    if (!sameSecret(headers['key'], expectedKey)) return 'invalid_api_key';
+    if (!(await sameSecret(single(headers['key']), apiKey))) return 'invalid_api_key';
     if (METHODS_WITH_BODY.has(method) || body.length > 0) {
       if (version === 'v1') return (await v1SignatureMatches(body, headers['signature'], signingSecret)) ? undefined : 'invalid_signature';
-      const expected = 'sha256=' + createHmac('sha256', signingSecret).update(body).digest('hex');
-      if (!sameSecret(headers['signature'], digest(expected))) return 'invalid_signature';
+      if (!(await sameSecret(single(headers['signature']), await signPayload(body, signingSecret)))) return 'invalid_signature';
     }
     return undefined;
   };

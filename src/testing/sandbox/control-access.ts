@@ -3,13 +3,13 @@
 // or rebind its own name to it (DNS rebinding); each such request shows in one of these headers.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxAnswer } from './operations/context';
+import { isLoopback } from '../../core/loopback';
 
-const isLoopbackAddress = (address: string | undefined) => !!address && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
 
 /** `localhost`, `127.x.x.x` or `[::1]`, with exactly this port: a rebound name (`evil.example:4010`) is not. */
 function isLoopbackHost(host: string | undefined, port: number): boolean {
-  const match = /^(localhost|127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|\[::1\]):(\d{1,5})$/i.exec(host ?? '');
-  return !!match && Number(match[2]) === port;
+  const match = /^(localhost|[\d.]+|\[[\da-f:.]+\]):(\d{1,5})$/i.exec(host ?? '');
+  return !!match && isLoopback(match[1]) && Number(match[2]) === port;
 }
 
 const refuse = (type: string, detail: string): SandboxAnswer => ({ status: 403, body: { type, detail } });
@@ -21,7 +21,7 @@ const refuse = (type: string, detail: string): SandboxAnswer => ({ status: 403, 
  * `application/json` (a form or `text/plain` post from a page cannot; no content type is fine without a body).
  */
 export function controlRefusal(remoteAddress: string | undefined, headers: IncomingHttpHeaders, hasBody: boolean, port: number): SandboxAnswer | undefined {
-  if (!isLoopbackAddress(remoteAddress)) return refuse('control_api_loopback_only', 'the control API answers callers on this machine only');
+  if (!isLoopback(remoteAddress)) return refuse('control_api_loopback_only', 'the control API answers callers on this machine only');
   if (!isLoopbackHost(headers.host, port)) return refuse('control_api_host_refused', `Host must be localhost, 127.0.0.1 or [::1] with port ${port}`);
   const origin = headers.origin;
   if (origin !== undefined && origin.toLowerCase() !== `http://${headers.host!.toLowerCase()}`) return refuse('control_api_origin_refused', "a request with an Origin header must come from the sandbox's own origin");

@@ -49,7 +49,7 @@ export interface EngineOutcome {
   fault?: ArmedFault;
 }
 
-const json = (status: number, body: unknown): SandboxAnswer => ({ status, body });
+const sandboxAnswer = (status: number, body: unknown): SandboxAnswer => ({ status, body });
 
 export class SandboxEngine {
   readonly spec: SandboxOperation[];
@@ -96,9 +96,9 @@ export class SandboxEngine {
   /** One REST call, already past the key/signature gate. */
   handle(request: CapturedRequest): EngineOutcome {
     const candidates = this.spec.map((op) => ({ op, params: op.match(request.path) })).filter((c) => c.params);
-    if (candidates.length === 0) return { answer: json(404, { type: 'not_found', detail: `no operation at ${request.path}` }) };
+    if (candidates.length === 0) return { answer: sandboxAnswer(404, { type: 'not_found', detail: `no operation at ${request.path}` }) };
     const found = candidates.find((c) => c.op.method === request.method);
-    if (!found) return { answer: json(405, { type: 'method_not_allowed', detail: `${request.path} takes ${candidates.map((c) => c.op.method).join(', ')}` }) };
+    if (!found) return { answer: sandboxAnswer(405, { type: 'method_not_allowed', detail: `${request.path} takes ${candidates.map((c) => c.op.method).join(', ')}` }) };
     const { op } = found;
 
     const search = new URLSearchParams(request.query);
@@ -113,22 +113,22 @@ export class SandboxEngine {
     let body: unknown;
     if (request.body.length > 0) {
       const read = readJson(request.body);
-      if ('problem' in read) return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: read.problem }) };
+      if ('problem' in read) return { operationId: op.id, answer: sandboxAnswer(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail: read.problem }) };
       body = read.value;
     }
     const validate = this.validators[op.id];
     const input = body === undefined ? { path, query } : { path, query, body };
     const detail = validate && inputProblem(validate, input);
     if (detail) {
-      return { operationId: op.id, answer: json(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail }) };
+      return { operationId: op.id, answer: sandboxAnswer(422, { type: 'mock_request_invalid', title: 'The request breaks the spec (sandbox)', detail }) };
     }
 
     const fault = this.faults.take(op.id);
-    if (fault?.when === 'before-commit') return { operationId: op.id, answer: json(fault.status, { type: 'sandbox_fault' }), fault };
+    if (fault?.when === 'before-commit') return { operationId: op.id, answer: sandboxAnswer(fault.status, { type: 'sandbox_fault' }), fault };
     const context: SandboxContext = { state: this.state, clock: this.clock, emit: (event) => this.emit(event) };
     const handler = HANDLERS[op.id];
     const answer = handler ? handler({ op, path, query, body: body ?? {} }, context) : { status: op.example.status, body: op.example.body };
-    if (fault) return { operationId: op.id, answer: fault.kind === 'status' ? json(fault.status, { type: 'sandbox_fault' }) : answer, fault };
+    if (fault) return { operationId: op.id, answer: fault.kind === 'status' ? sandboxAnswer(fault.status, { type: 'sandbox_fault' }) : answer, fault };
     return { operationId: op.id, answer };
   }
 

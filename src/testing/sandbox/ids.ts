@@ -13,8 +13,8 @@ export function mulberry32(seed: number): () => number {
 }
 
 export class IdGenerator {
-  private next: () => number;
-  constructor(private readonly seed: number) {
+  private readonly next: () => number;
+  constructor(seed: number) {
     this.next = mulberry32(seed);
   }
   /** An id of `length` letters and digits (the CRM's ids are 8 characters). */
@@ -22,8 +22,5 @@ export class IdGenerator {
     let out = '';
     for (let i = 0; i < length; i++) out += ALPHABET[Math.floor(this.next() * ALPHABET.length)];
     return out;
-  }
-  reset(): void {
-    this.next = mulberry32(this.seed);
   }
 }

@@ -1,7 +1,7 @@
 // Delivering events to the tenant's webhook URL as the CRM does: a POST of the JSON body with
 // `X-Crm-Signature: sha256=<hex HMAC-SHA256 of the exact bytes under the webhook secret>`, a 5-second
 // timeout, no automatic retry (the CRM documents none), and every delivery and its answer recorded.
-import { createHmac } from 'node:crypto';
+import { signPayload } from '../../core/signatures/hmac-sha256';
 
 export interface WebhookTarget {
   url: string;
@@ -52,11 +52,13 @@ export class WebhookDeliverer {
       event: body.source.event,
       url: target.url,
       body: text,
-      signature: 'sha256=' + createHmac('sha256', target.secret).update(text).digest('hex'),
+      // Signed with the package's own HMAC as it is queued; the tests check it with an independent copy.
+      signature: '',
       sentAtMs: nowMs,
     };
     this.deliveries.push(delivery);
     this.queue = this.queue.then(async () => {
+      delivery.signature = await signPayload(text, target.secret);
       try {
         const answer = await fetch(target.url, {
           method: 'POST',

@@ -2,11 +2,13 @@
 // sandbox's own address (both "hosts"). Codes are single-use and expire after 60 s of the virtual clock, PKCE
 // is checked, refresh tokens rotate, MFA has a fixed test code, and every answer is one the spec documents.
 import { createHash } from 'node:crypto';
+import { operations } from '../../../../generated/client-oauth.operations';
 import { requestSchemas } from '../../../../generated/client-oauth.request-schemas';
 import { requestValidators } from '../../../core/validation/request-validators';
 import { inputProblem } from '../../../core/validation/messages';
 import type { RequestValidator } from '../../../core/validation/types';
-import { digest, sameSecret } from '../../mock/gate';
+import { isLoopback } from '../../../core/loopback';
+import { timingSafeEqualStrings } from '../../../core/same-secret';
 import type { CapturedRequest } from '../../http-host';
 import { readJson } from '../../json-body';
 import type { SandboxEngine } from '../engine';
@@ -19,6 +21,8 @@ export const SANDBOX_MFA_OTP = '246810';
 
 /** Compiled per operation on first use. */
 const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+/** The one scope the spec documents (a `const` of the login call's `scope`), read from the generated schema. */
+const SCOPE = (requestSchemas.operations.redirectToLogin.query.properties.scope as { const: string }).const;
 
 const CODE_TTL_MS = 60_000;
 const MFA_TTL_MS = 300_000;
@@ -31,16 +35,18 @@ export interface OAuthAnswer {
   headers?: Record<string, string>;
 }
 
-const json = (status: number, body?: unknown): OAuthAnswer => ({ status, ...(body === undefined ? {} : { body }) });
-const grantError = (error_description: string, extra: object = {}) => json(400, { error: 'invalid_grant', error_description, ...extra });
-const sameText = (a: string, b: string) => sameSecret(a, digest(b));
+const oauthAnswer = (status: number, body?: unknown): OAuthAnswer => ({ status, ...(body === undefined ? {} : { body }) });
+const grantError = (error_description: string, extra: object = {}) => oauthAnswer(400, { error: 'invalid_grant', error_description, ...extra });
+// The package's constant-time comparison, over digests so that timing shows neither content nor length.
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const sameText = (a: string, b: string) => timingSafeEqualStrings(sha256Hex(a), sha256Hex(b));
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Registered redirect URIs: any URL on loopback (a test's or a newcomer's own app). */
 const registeredRedirect = (uri: string) => {
   try {
     const url = new URL(uri);
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && !url.hash;
+    return isLoopback(url.hostname) && !url.hash;
   } catch {
     return false;
   }
@@ -81,13 +87,13 @@ export function createSandboxOAuth(engine: SandboxEngine) {
     const redirect = query.get('redirect_uri') ?? '';
     const state_ = query.get('state') ?? undefined;
     const fail = (error: string, error_description: string): OAuthAnswer =>
-      registeredRedirect(redirect) ? redirectTo(redirect, { error, error_description, state: state_ }) : json(400, { error, error_description });
+      registeredRedirect(redirect) ? redirectTo(redirect, { error, error_description, state: state_ }) : oauthAnswer(400, { error, error_description });
     if (query.get('client_id') !== SANDBOX_OAUTH_CLIENT.clientId) return fail('invalid_request', 'invalid client id');
     if (!registeredRedirect(redirect)) return fail('invalid_request', 'invalid redirect uri');
     if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'unsupported response type');
     if (query.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'invalid code challenge method');
     if (!/^[A-Za-z0-9_-]{43}$/.test(query.get('code_challenge') ?? '')) return fail('invalid_request', 'invalid code challenge');
-    if (query.get('scope') !== 'user-portal:user:*') return fail('unauthorized_client', 'unauthorized client');
+    if (query.get('scope') !== SCOPE) return fail('unauthorized_client', 'unauthorized client');
     return undefined;
   }
 
@@ -118,7 +124,7 @@ export function createSandboxOAuth(engine: SandboxEngine) {
         if (!code) return grantError('Authorization code is invalid or does not exist');
         if (code.expiresAt <= now()) return grantError('Authorization code has expired');
         if (!sameText(s256(body.code_verifier), code.challenge)) return grantError('Code verifier does not match code challenge');
-        return json(200, tokenSet(code.userId));
+        return oauthAnswer(200, tokenSet(code.userId));
       }
       if (body.grant_type === 'password') {
         const user = userBy(body.username);
@@ -128,40 +134,40 @@ export function createSandboxOAuth(engine: SandboxEngine) {
           state().mfaTokens.set(mfa_token, { userId: user.id, expiresAt: now() + MFA_TTL_MS });
           return grantError('Multi-factor authentication required', { mfa_token });
         }
-        return json(200, tokenSet(user.id));
+        return oauthAnswer(200, tokenSet(user.id));
       }
       if (body.grant_type === 'refresh_token') {
         const entry = state().refreshTokens.get(body.refresh_token);
         if (!entry?.active) return grantError('Refresh token is invalid or expired');
         entry.active = false; // rotated: the old one is spent
         state().refreshes += 1;
-        return json(200, tokenSet(entry.userId));
+        return oauthAnswer(200, tokenSet(entry.userId));
       }
       return grantError('invalid grant type');
     },
     '/oauth/revoke': (body) => {
       const entry = state().refreshTokens.get(body.refresh_token);
       if (entry) entry.active = false;
-      return json(200);
+      return oauthAnswer(200);
     },
     '/oauth/mfa/verify': (body) => {
       const userId = mfaUser(body.mfa_token);
       if (!userId || state().mfa[userId] !== 'activated') return grantError('Invalid Mfa token');
       if (body.otp_code !== SANDBOX_MFA_OTP) return grantError('Invalid or expired OTP code');
       state().mfaTokens.delete(body.mfa_token);
-      return json(200, tokenSet(userId));
+      return oauthAnswer(200, tokenSet(userId));
     },
     '/oauth/mfa/secret': (body) => {
       const userId = mfaUser(body.mfa_token);
       if (!userId) return grantError('Invalid Mfa token');
       if (state().mfa[userId] === 'activated') return grantError('Mfa Activated');
-      return json(200, { mfa_secret: `SANDBOX${engine.state.ids.id(16).toUpperCase().replace(/[^A-Z2-7]/g, 'A')}` });
+      return oauthAnswer(200, { mfa_secret: `SANDBOX${engine.state.ids.id(16).toUpperCase().replace(/[^A-Z2-7]/g, 'A')}` });
     },
     '/oauth/mfa/email/send': (body) => {
       const userId = mfaUser(body.mfa_token);
       if (!userId) return grantError('Invalid Mfa token');
       if (state().mfa[userId] === 'activated') return grantError('Mfa Activated');
-      return json(200);
+      return oauthAnswer(200);
     },
     '/oauth/mfa/bind': (body) => {
       const userId = mfaUser(body.mfa_token);
@@ -170,20 +176,16 @@ export function createSandboxOAuth(engine: SandboxEngine) {
       if (!['authenticator', 'email'].includes(body.mfa_type)) return grantError('Invalid Mfa Type');
       if (body.otp_code !== SANDBOX_MFA_OTP) return grantError('Invalid Otp code');
       state().mfa[userId] = 'activated';
-      return json(200);
+      return oauthAnswer(200);
     },
-    '/oauth/mfa/deactivation/request': (body) => (mfaUser(body.mfa_token) ? json(200) : grantError('Invalid Mfa token')),
+    '/oauth/mfa/deactivation/request': (body) => (mfaUser(body.mfa_token) ? oauthAnswer(200) : grantError('Invalid Mfa token')),
     '/oauth/forget': (body) => {
       const key = String(body.username).toLowerCase();
       const last = state().resets.get(key);
-      if (last !== undefined && now() - last < RESET_WINDOW_MS) return json(400, { error: 'rate_limit_exceeded', error_description: 'A password reset was requested recently. Please try again shortly.' });
+      if (last !== undefined && now() - last < RESET_WINDOW_MS) return oauthAnswer(400, { error: 'rate_limit_exceeded', error_description: 'A password reset was requested recently. Please try again shortly.' });
       state().resets.set(key, now());
-      return json(200);
+      return oauthAnswer(200);
     },
-  };
-  const operationIds: Record<string, string> = {
-    '/oauth/token': 'exchangeToken', '/oauth/revoke': 'revokeRefreshToken', '/oauth/mfa/verify': 'verifyMfaCode', '/oauth/mfa/secret': 'getMfaSecret',
-    '/oauth/mfa/email/send': 'sendMfaEmailOtp', '/oauth/mfa/bind': 'bindMfaMethod', '/oauth/mfa/deactivation/request': 'requestMfaDeactivation', '/oauth/forget': 'forgotPassword',
   };
 
   return {
@@ -194,28 +196,28 @@ export function createSandboxOAuth(engine: SandboxEngine) {
       if (request.path === '/login') {
         if (request.method === 'GET') return checkLogin(query) ?? loginPage(query);
         if (request.method === 'POST') return signIn(new URLSearchParams(request.body.toString('utf8')));
-        return json(405, { error: 'invalid_request', error_description: 'GET or POST' });
+        return oauthAnswer(405, { error: 'invalid_request', error_description: 'GET or POST' });
       }
       if (request.path === '/logout') {
         const redirect = query.get('redirect_uri') ?? '';
-        return registeredRedirect(redirect) ? redirectTo(redirect, {}) : json(400, { error: 'invalid_request', error_description: 'invalid redirect uri' });
+        return registeredRedirect(redirect) ? redirectTo(redirect, {}) : oauthAnswer(400, { error: 'invalid_request', error_description: 'invalid redirect uri' });
       }
       const call = calls[request.path];
-      if (!call || request.method !== 'POST') return json(404, { error: 'invalid_request', error_description: `no ${request.method} ${request.path}` });
+      if (!call || request.method !== 'POST') return oauthAnswer(404, { error: 'invalid_request', error_description: `no ${request.method} ${request.path}` });
       const presented = /^Basic (.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
       const expected = Buffer.from(`${SANDBOX_OAUTH_CLIENT.clientId}:${SANDBOX_OAUTH_CLIENT.clientSecret}`).toString('base64');
-      if (!sameText(presented, expected)) return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+      if (!sameText(presented, expected)) return oauthAnswer(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
       const read = readJson(request.body);
-      if ('problem' in read) return json(400, { error: 'invalid_request', error_description: read.problem === 'body is not JSON' ? 'the body is not JSON' : read.problem });
+      if ('problem' in read) return oauthAnswer(400, { error: 'invalid_request', error_description: read.problem === 'body is not JSON' ? 'the body is not JSON' : read.problem });
       const body = read.value;
-      const validate = (validators as Record<string, RequestValidator>)[operationIds[request.path]!];
+      const validate = (validators as Record<string, RequestValidator>)[operations[`POST ${request.path}`]?.id ?? ''];
       const problem = validate && inputProblem(validate, { query: {}, body });
       if (problem) {
         // A grant the spec does not know is the documented "invalid grant type".
         if (request.path === '/oauth/token' && !['authorization_code', 'password', 'refresh_token'].includes((body as { grant_type?: string })?.grant_type ?? '')) return grantError('invalid grant type');
         // An MFA type the spec does not list is the documented "Invalid Mfa Type".
         if (request.path === '/oauth/mfa/bind' && mfaUser((body as { mfa_token?: string })?.mfa_token ?? '') && !['authenticator', 'email'].includes((body as { mfa_type?: string })?.mfa_type ?? '')) return grantError('Invalid Mfa Type');
-        return json(400, { error: 'invalid_request', error_description: problem });
+        return oauthAnswer(400, { error: 'invalid_request', error_description: problem });
       }
       return call(body);
     },
