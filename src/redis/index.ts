@@ -1,13 +1,14 @@
-// crm-open-api/redis: a de-duplication store shared by every instance, over the official `redis` client
-// (node-redis, an optional peer dependency). Each operation is one atomic round trip.
+// crm-open-api/redis: stores shared by every instance, over the official `redis` client (node-redis, an
+// optional peer dependency): the receivers' de-duplication store, and the intent journal (redis-journal.ts).
+// Each operation is one atomic round trip.
 import type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
+import { requireCommander, type RedisCommander } from './commander';
 
 export type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
-
-/** The part of a node-redis client (v4 and later; also a cluster) this store uses. */
-export interface RedisCommander {
-  sendCommand(args: string[]): Promise<unknown>;
-}
+export type { RedisCommander } from './commander';
+export { redisJournal } from './redis-journal';
+export type { RedisJournalOptions } from './redis-journal';
+export type { Journal, JournalEntry, JournalIntent, JournalSettlement, JournalOutcome } from '../rest/journal/types';
 
 export interface RedisDedupeOptions {
   /** Prepended to every key (default `crm-open-api:dedupe:`). */
@@ -29,7 +30,7 @@ return 0`;
  * `createExternalWalletHandler({ dedupe: … })` then drop duplicates across every instance sharing `client`'s server.
  */
 export function redisDedupeStore(client: RedisCommander, { prefix = 'crm-open-api:dedupe:' }: RedisDedupeOptions = {}): DedupeStore {
-  if (typeof client?.sendCommand !== 'function') throw new TypeError('redisDedupeStore: pass a connected node-redis client (createClient() from "redis", after connect())');
+  requireCommander(client, 'redisDedupeStore');
   const ms = (ttlMs: number) => {
     if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new RangeError('ttlMs must be a positive integer');
     return String(ttlMs);
