@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `crm-open-api` command.
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command';
+import { RECOVER_USAGE, recoverCommand } from './recover-command';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox-command';
 
 const USAGE = `Usage: crm-open-api <command> [options]
@@ -8,15 +9,19 @@ const USAGE = `Usage: crm-open-api <command> [options]
 Commands:
   sandbox    a stateful local CRM for your integration tests (crm-open-api sandbox --help)
   doctor     which signature scheme your CRM checks, found out without side effects (crm-open-api doctor --help)
+  recover    settle the money calls a crash left open in a file journal (crm-open-api recover --help)
 
 ${SANDBOX_USAGE}
 
-${DOCTOR_USAGE}`;
+${DOCTOR_USAGE}
+
+${RECOVER_USAGE}`;
 
 async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   if (command === 'sandbox') return sandboxCommand(rest);
   if (command === 'doctor') return doctorCommand(rest);
+  if (command === 'recover') return recoverCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return;
