@@ -5,6 +5,7 @@
 // the crash suite kills real processes.)
 import { createServer } from 'node:net';
 import { createCrmClient, CrmJournalError, memoryJournal, recoverJournal, type CrmClient, type CrmClientOptions, type Journal, type JournalEntry, type JournalIntent } from '../../src/index';
+import { itKeepsTheJournalRules } from '../harness/journal-rules';
 import { registerSecret, recordOutput, recordingLogger } from '../harness/output-scan';
 import { useSandbox } from '../harness/sandbox';
 import { API_KEY } from '../harness/mock-crm';
@@ -37,6 +38,20 @@ async function lose(operationId: string, fault: 'reset-after-commit' | 'reset-be
   box.sandbox.injectFault({ operationId, fault });
   await expect(call()).rejects.toMatchObject({ name: 'CrmAmbiguousOutcomeError' });
 }
+
+describe('memoryJournal', () => {
+  itKeepsTheJournalRules(() => memoryJournal());
+
+  it('keeps every open intent and the last `maxSettled` settled ones', async () => {
+    const journal = memoryJournal({ maxSettled: 2 });
+    for (const id of ['m-1', 'm-2', 'm-3', 'm-4']) {
+      await journal.begin({ id, operationId: 'createLead', method: 'POST', path: '/public/v1/leads', params: {}, sentAt: 1, holder: 's', heldUntil: 1 });
+    }
+    for (const id of ['m-1', 'm-2', 'm-3']) await journal.settle(id, 's', { outcome: 'applied', how: 'answer', evidence: {}, at: 2 });
+    expect((await journal.entries()).map((e) => e.id)).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(() => memoryJournal({ maxSettled: -1 })).toThrow(TypeError);
+  });
+});
 
 describe('the journal option', () => {
   it('writes the intent down before the call is sent, and its outcome after', async () => {
@@ -115,7 +130,10 @@ describe('the journal option', () => {
     const broken: Journal = {
       begin: async () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })),
       claim: async () => false,
-      settle: async (_id, _holder, settlement) => void settled.push(`${settlement.outcome} ${settlement.how}`) ?? true,
+      settle: async (_id, _holder, settlement) => {
+        settled.push(`${settlement.outcome} ${settlement.how}`);
+        return true;
+      },
       entries: async () => [],
     };
     const crm = client(broken);
