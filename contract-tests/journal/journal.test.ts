@@ -55,7 +55,9 @@ describe('memoryJournal', () => {
 
 describe('the journal option', () => {
   it('writes the intent down before the call is sent, and its outcome after', async () => {
-    const journal = memoryJournal();
+    const memory = memoryJournal();
+    // A store that takes its time to write: the call must wait for it.
+    const journal: Journal = { ...memory, begin: async (intent) => new Promise((resolve) => setTimeout(() => resolve(memory.begin(intent)), 30)) };
     let seenAtSend: JournalEntry[] = [];
     const crm = client(journal, {
       fetch: async (input, init) => {
