@@ -45,7 +45,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
   const { journal } = options;
   if (journal !== undefined && !['begin', 'claim', 'settle', 'entries'].every((step) => typeof (journal as unknown as Record<string, unknown>)?.[step] === 'function')) {
-    throw new TypeError('createCrmClient: option `journal` must be a Journal (memoryJournal(), fileJournal() from crm-open-api/node, redisJournal() from crm-open-api/redis, or your own)');
+    throw new TypeError('createCrmClient: option `journal` must be a Journal (begin, claim, settle, entries)');
   }
   const timeoutMs = nonNegativeInteger(options, 'timeoutMs', 30_000);
   // The same client without journal or autoReconcile: what reconciliation and recovery call the CRM through,

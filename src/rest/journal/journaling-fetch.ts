@@ -23,72 +23,52 @@ export interface JournalingOptions {
   logger: CrmLogger | undefined;
 }
 
-/** A random UUID (WebCrypto, in every runtime the package supports). */
-export function randomId(): string {
-  const crypto = globalThis.crypto;
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+/** A random UUID (WebCrypto: every runtime the package supports; the fallback for a browser page without TLS). */
+export const randomId = (): string =>
+  globalThis.crypto.randomUUID?.() ?? Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
-const describe = (error: unknown): string => (error as { code?: unknown })?.code?.toString() ?? (error instanceof Error ? error.name : typeof error);
+const describe = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? typeof error);
 
 const matchers = /* @__PURE__ */ new Map<string, PathMatcher>();
 
-/** The path's parameters read back from the URL, typed as the spec types them. */
-function pathParams(operation: OperationEntry, url: string): Record<string, string | number> {
+/** Deletes the dotted `path` (`[]`: every item of an array) from `value`; true when it was there. */
+function remove(value: unknown, [segment, ...rest]: string[]): boolean {
+  if (value === null || typeof value !== 'object' || segment === undefined) return false;
+  if (segment === '[]') return Array.isArray(value) && value.map((item) => remove(item, rest)).includes(true);
+  const object = value as Record<string, unknown>;
+  if (!Object.hasOwn(object, segment)) return false;
+  if (rest.length > 0) return remove(object[segment], rest);
+  return delete object[segment];
+}
+
+function intentOf(operation: OperationEntry, request: TransportRequest, text: string | undefined, sentAt: number, holder: string, heldUntil: number): JournalIntent {
+  const { reconcileBy: field, passwordFields } = operation;
+  let body: Record<string, unknown> | undefined;
+  try {
+    if (text !== undefined && (field || passwordFields)) body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON: no reconcile value; and with password fields in the spec, nothing of it is kept (below).
+  }
+  const reconcile = field ? { field, value: body && typeof body === 'object' && !isSecretName(field) ? body[field] : undefined } : undefined;
+  let omitted: string[] = [];
+  if (text !== undefined && passwordFields) {
+    if (body && typeof body === 'object') {
+      omitted = passwordFields.filter((path) => remove(body, path.split('.')));
+      if (omitted.length > 0) text = JSON.stringify(body);
+    } else [text, omitted] = [undefined, ['body']];
+  }
   let match = matchers.get(operation.path);
   if (!match) matchers.set(operation.path, (match = compilePathTemplate(operation.path)));
-  const text = match(new URL(url).pathname) ?? {};
-  return Object.fromEntries(Object.entries(text).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
-}
-
-/** Deletes the dotted `paths` (`[]` for every item of an array) from `value`; returns those it found. */
-function removePaths(value: unknown, paths: readonly string[]): string[] {
-  const removed: string[] = [];
-  const remove = (at: unknown, [segment, ...rest]: string[], path: string) => {
-    if (at === null || typeof at !== 'object' || segment === undefined) return;
-    if (segment === '[]') {
-      if (Array.isArray(at)) for (const item of at) remove(item, rest, path);
-      return;
-    }
-    if (!Object.hasOwn(at, segment)) return;
-    if (rest.length > 0) return remove((at as Record<string, unknown>)[segment], rest, path);
-    delete (at as Record<string, unknown>)[segment];
-    if (!removed.includes(path)) removed.push(path);
-  };
-  for (const path of paths) remove(value, path.split('.'), path);
-  return removed;
-}
-
-function intentOf(operation: OperationEntry, request: TransportRequest, bodyText: string | undefined, sentAt: number, holder: string, heldUntil: number): JournalIntent {
-  const field = operation.reconcileBy;
-  let parsed: Record<string, unknown> | undefined;
-  if (bodyText !== undefined && (field || operation.passwordFields)) {
-    try {
-      parsed = JSON.parse(bodyText) as Record<string, unknown>;
-    } catch {
-      parsed = undefined;
-    }
-  }
-  let body = bodyText;
-  let omitted: string[] = [];
-  if (bodyText !== undefined && operation.passwordFields) {
-    // A body that is not JSON cannot be cleaned of its passwords: nothing of it is kept.
-    if (parsed === undefined) [body, omitted] = [undefined, ['body']];
-    else {
-      const kept = structuredClone(parsed);
-      omitted = removePaths(kept, operation.passwordFields);
-      if (omitted.length > 0) body = JSON.stringify(kept);
-    }
-  }
+  // The path's parameters as the spec types them (a URL holds text).
+  const params = Object.fromEntries(Object.entries(match(new URL(request.url).pathname) ?? {}).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
   return {
     id: randomId(),
     operationId: operation.id,
     method: request.method,
     path: operation.path,
-    params: pathParams(operation, request.url),
-    ...(field ? { reconcile: { field, value: parsed && typeof parsed === 'object' && !isSecretName(field) ? parsed[field] : undefined } } : {}),
-    ...(body === undefined ? {} : { body }),
+    params,
+    ...(reconcile ? { reconcile } : {}),
+    ...(text === undefined ? {} : { body: text }),
     ...(omitted.length > 0 ? { omitted } : {}),
     sentAt,
     holder,
@@ -101,10 +81,9 @@ function answered(response: Response, at: number): JournalSettlement {
   const found = reconciliationOf(response);
   if (found) return { outcome: found.outcome, how: found.how, evidence: found.evidence, at };
   const { status } = response;
-  if (status >= 200 && status < 300) return { outcome: 'applied', how: 'answer', evidence: { status }, at };
   // The transport turns 429 and 5xx into CrmAmbiguousOutcomeError for these calls: a 4xx is a refusal.
-  if (status >= 400 && status < 500) return { outcome: 'not_applied', how: 'answer', evidence: { status }, at };
-  return { outcome: 'unknown', how: 'answer', evidence: { status, reason: 'an answer that neither confirms nor refuses the call' }, at };
+  const outcome = status >= 200 && status < 300 ? 'applied' : status >= 400 && status < 500 ? 'not_applied' : 'unknown';
+  return { outcome, how: 'answer', evidence: { status }, at };
 }
 
 /** The outcome of a call that threw. */
