@@ -1,5 +1,5 @@
-// A process of the crash suite (crash.test.ts), started with its plan in CRASH_CHILD (JSON): at start-up it
-// recovers the journal, as a restarted service does, then waits for "go" on stdin and runs its money calls
+// A process of the crash suite (crash.test.ts), started with its plan in CRASH_CHILD (JSON): once told "start"
+// on stdin it recovers the journal, as a restarted service does, then waits for "go" and runs its money calls
 // through a client with that journal, printing each stage as a JSON line (a pipe's writes are synchronous on
 // Linux, so the parent has every line printed before the kill). The test-only hook: where the plan says, it
 // SIGKILLs itself (before the intent is written, between write and send, some milliseconds into a call the
@@ -70,7 +70,26 @@ function call(crm: CrmClient, op: CrashOp) {
   return crm.POST('/public/v1/requests/withdrawal/approve', { body: { id: op.handle } });
 }
 
+/** The next line the parent writes to stdin ("start", then "go"). */
+const said: string[] = [];
+const waiting: ((line: string) => void)[] = [];
+let pending = '';
+process.stdin.on('data', (chunk: Buffer) => {
+  pending += chunk.toString();
+  for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+    const line = pending.slice(0, end);
+    pending = pending.slice(end + 1);
+    const next = waiting.shift();
+    if (next) next(line);
+    else said.push(line);
+  }
+});
+const heard = () => new Promise<string>((resolve) => (said.length > 0 ? resolve(said.shift()!) : waiting.push(resolve)));
+
 async function main(): Promise<void> {
+  // Loaded ahead of its turn (fetch's Request and Headers included), it waits to be told to start.
+  void new Headers();
+  await heard();
   // The sandbox's virtual clock, read once: it moves only between processes (the parent advances it).
   const { nowMs } = (await (await fetch(`${plan.baseUrl}/__sandbox/clock`)).json()) as { nowMs: number };
   print({ t: 'clock', nowMs });
@@ -104,9 +123,9 @@ async function main(): Promise<void> {
   print({ t: 'recovered-all' });
   if (plan.ops.length === 0) {
     await quit();
-    return;
+    process.exit(0); // stdin, still read, would keep it alive
   }
-  await new Promise((resolve) => process.stdin.once('data', resolve));
+  await heard();
   for (const [index, op] of plan.ops.entries()) {
     current = index;
     try {

@@ -51,63 +51,81 @@ interface ChildRun {
 }
 
 /** How a child is to die: by its own hook (plan.crashAt), or killed by us some ms after its start or its "go". */
-type Kill = { afterSpawnMs?: number; afterGoMs?: number };
+type Kill = { afterStartMs?: number; afterGoMs?: number };
+interface Planned {
+  plan: CrashPlan;
+  mode: string;
+  kill: Kill;
+  faults: FaultRule[];
+}
 
-/** Starts the children of one restart; once every one has recovered (or died), arms the faults and says go. */
-async function restart(sandbox: SandboxCrm, children: { plan: CrashPlan; mode: string; kill: Kill }[], faults: FaultRule[]): Promise<ChildRun[]> {
-  const started = children.map(({ plan, mode, kill }) => {
-    const run: ChildRun = { plan, mode, lines: [], signal: null, code: null, stderr: '' };
-    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, CRASH_CHILD: JSON.stringify(plan) }, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.on('error', () => undefined); // "go" to a child already dead
-    let ready!: () => void;
-    const recovered = new Promise<void>((resolve) => (ready = resolve));
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-        const line = JSON.parse(buffered.slice(0, end)) as Line;
-        buffered = buffered.slice(end + 1);
-        run.lines.push(line);
-        if (line.t === 'recovered-all') ready();
-        if (line.t === 'done') child.kill('SIGKILL');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-    const timers = [setTimeout(() => child.kill('SIGKILL'), 20_000)];
-    if (kill.afterSpawnMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), kill.afterSpawnMs));
-    const exited = new Promise<ChildRun>((resolve) =>
-      child.on('exit', (code, signal) => {
-        timers.forEach(clearTimeout);
-        ready();
-        Object.assign(run, { code, signal });
-        resolve(run);
-      }),
-    );
-    const go = () => {
-      if (child.exitCode !== null || child.signalCode !== null || plan.ops.length === 0) return;
+/**
+ * A child process, spawned ahead: it loads and waits for "start", so the next restart's start-up cost overlaps
+ * the current one's calls. `start()` lets it recover; `go()` lets it run its calls.
+ */
+function spawnChild({ plan, mode, kill }: Planned) {
+  const run: ChildRun = { plan, mode, lines: [], signal: null, code: null, stderr: '' };
+  const child = spawn(process.execPath, [CHILD], { env: { ...process.env, CRASH_CHILD: JSON.stringify(plan) }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined); // a line to a child already dead
+  let ready!: () => void;
+  const recovered = new Promise<void>((resolve) => (ready = resolve));
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = JSON.parse(buffered.slice(0, end)) as Line;
+      buffered = buffered.slice(end + 1);
+      run.lines.push(line);
+      if (line.t === 'recovered-all') ready();
+      if (line.t === 'done') child.kill('SIGKILL');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  const timers: NodeJS.Timeout[] = [];
+  const exited = new Promise<ChildRun>((resolve) =>
+    child.on('exit', (code, signal) => {
+      timers.forEach(clearTimeout);
+      ready();
+      Object.assign(run, { code, signal });
+      resolve(run);
+    }),
+  );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    recovered,
+    exited,
+    start() {
+      timers.push(setTimeout(() => child.kill('SIGKILL'), 20_000));
+      if (kill.afterStartMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), kill.afterStartMs));
+      if (alive()) child.stdin.write('start\n');
+    },
+    go() {
+      if (!alive() || plan.ops.length === 0) return;
       child.stdin.write('go\n');
       if (kill.afterGoMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), kill.afterGoMs));
-    };
-    return { recovered, exited, go };
-  });
-  await Promise.all(started.map((c) => c.recovered));
+    },
+  };
+}
+type Child = ReturnType<typeof spawnChild>;
+
+/** One restart: its children recover at once; then the faults for their calls are armed, and they run them. */
+async function restart(sandbox: SandboxCrm, children: Child[], faults: FaultRule[]): Promise<ChildRun[]> {
+  await clearFaults(sandbox);
+  children.forEach((c) => c.start());
+  await Promise.all(children.map((c) => c.recovered));
   // Faults only once recovery is over: they are meant for the new calls.
   for (const fault of faults) sandbox.injectFault(fault);
-  started.forEach((c) => c.go());
-  return Promise.all(started.map((c) => c.exited));
+  children.forEach((c) => c.go());
+  return Promise.all(children.map((c) => c.exited));
 }
 
 const clearFaults = (sandbox: SandboxCrm) => fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
-
-interface PlannedOp extends CrashOp {
-  child: string;
-}
 
 /**
  * One child's plan: calls of the given kinds (each kind once, so a fault armed for its operation is its own),
  * where it dies, and the faults for its calls.
  */
-function planChild(random: ReturnType<typeof seededRandom>, sandbox: SandboxCrm, name: string, kinds: CrashKind[], store: CrashPlan['store'], handles: () => string) {
+function planChild(random: ReturnType<typeof seededRandom>, sandbox: SandboxCrm, name: string, kinds: CrashKind[], store: CrashPlan['store'], handles: () => string): Planned {
   const amount = (max: number) => `${1 + random.int(max)}.${String(random.int(100)).padStart(2, '0')}`;
   const ops: CrashOp[] = kinds.map((kind) => {
     if (kind === 'approve') return { kind, handle: sandbox.createWithdrawalRequest({ user_id: '3fA9kQ2z', amount: '1' }).id, amount: '1' };
@@ -129,7 +147,7 @@ function planChild(random: ReturnType<typeof seededRandom>, sandbox: SandboxCrm,
     kill = { afterGoMs: random.int(60) };
     mode = 'random, during its calls';
   } else {
-    kill = { afterSpawnMs: 40 + random.int(300) };
+    kill = { afterStartMs: random.int(300) };
     mode = 'random, from its start';
   }
   for (const [index, op] of ops.entries()) {
@@ -271,14 +289,12 @@ function judge(store: string, sandboxes: Map<string, SandboxCrm>, runs: { lane: 
 describe('fileJournal: processes killed mid-call, the next one recovers at start-up', () => {
   it('100 seeded crashes over 2 lanes: nothing twice, nothing unknown that must not be, balances = what is recorded applied', async () => {
     const started = performance.now();
-    const random = seededRandom(20261202);
     const lanes = ['f1', 'f2'];
     const sandboxes = new Map<string, SandboxCrm>();
     // Seeded apart, so the two lanes' withdrawal request ids differ too.
     for (const [index, lane] of lanes.entries()) sandboxes.set(lane, await startSandboxCrm({ apiKey: API_KEY, seed: 11 + index }));
     const entries = new Map<string, JournalEntry>();
     const runs: { lane: string; run: ChildRun }[] = [];
-    let orders = 0;
     try {
       // What the file holds between two processes (the next one compacts it after its recovery).
       const snapshot = async (file: string) => {
@@ -287,20 +303,26 @@ describe('fileJournal: processes killed mid-call, the next one recovers at start
         await reader.close();
       };
       await Promise.all(
-        lanes.map(async (lane) => {
+        lanes.map(async (lane, index) => {
+          // A seed per lane: the two run side by side, in whatever order their awaits interleave.
+          const random = seededRandom(20261202 + index);
+          let orders = 0;
           const sandbox = sandboxes.get(lane)!;
           const file = join(work, `${lane}.jsonl`);
+          const plan = (round: number): Planned => {
+            const name = `${lane}-${String(round).padStart(2, '0')}`;
+            if (round === 50) return { plan: { name, baseUrl: sandbox.url, apiKey: API_KEY, store: { file }, ops: [], compact: false }, mode: 'final recovery', kill: {}, faults: [] };
+            const kinds = KINDS.filter((kind) => random.next() < (kind === 'deposit' ? 0.8 : 0.5));
+            return planChild(random, sandbox, name, kinds.length > 0 ? kinds : [random.pick(KINDS)], { file }, () => `ordF${index}${String(orders++).padStart(11, '0')}`);
+          };
+          let next = plan(0);
+          let spare = spawnChild(next);
           for (let round = 0; round <= 50; round++) {
+            const [current, child] = [next, spare];
+            if (round < 50) spare = spawnChild((next = plan(round + 1)));
             await snapshot(file);
             sandbox.advanceClock(random.next() < 0.8 ? 5_000 + random.int(40_000) : 95_000 + random.int(100_000));
-            await clearFaults(sandbox);
-            const name = `${lane}-${String(round).padStart(2, '0')}`;
-            const kinds = KINDS.filter((kind) => random.next() < (kind === 'deposit' ? 0.8 : 0.5));
-            const child =
-              round < 50
-                ? planChild(random, sandbox, name, kinds.length > 0 ? kinds : [random.pick(KINDS)], { file }, () => `ordF${String(orders++).padStart(12, '0')}`)
-                : { plan: { name, baseUrl: sandbox.url, apiKey: API_KEY, store: { file }, ops: [], compact: false }, mode: 'final recovery', kill: {}, faults: [] };
-            for (const run of await restart(sandbox, [child], child.faults)) runs.push({ lane, run });
+            for (const run of await restart(sandbox, [child], current.faults)) runs.push({ lane, run });
           }
           await snapshot(file);
         }),
@@ -330,18 +352,23 @@ suite('redisJournal: two instances killed mid-call, two new ones recover at once
     try {
       await redis.connect();
       const store = { redisUrl: server.url, prefix: '{crash}:' };
-      for (let round = 0; round <= 50; round++) {
-        sandbox.advanceClock(random.next() < 0.8 ? 5_000 + random.int(40_000) : 95_000 + random.int(100_000));
-        await clearFaults(sandbox);
-        // The four kinds split between the two instances, so each fault is meant for one of them.
+      // The four kinds split between the two instances, so each fault is meant for one of them.
+      const plan = (round: number): Planned[] => {
         const shuffled = [...KINDS].sort(() => random.next() - 0.5);
         const cut = 1 + random.int(3);
-        const children = [shuffled.slice(0, cut), shuffled.slice(cut)].map((kinds, slot) => {
+        return [shuffled.slice(0, cut), shuffled.slice(cut)].map((kinds, slot) => {
           const name = `r-${String(round).padStart(2, '0')}-${slot}`;
-          if (round === 50) return { plan: { name, baseUrl: sandbox.url, apiKey: API_KEY, store, ops: [], compact: false }, mode: 'final recovery', kill: {}, faults: [] as FaultRule[] };
+          if (round === 50) return { plan: { name, baseUrl: sandbox.url, apiKey: API_KEY, store, ops: [], compact: false }, mode: 'final recovery', kill: {}, faults: [] };
           return planChild(random, sandbox, name, kinds, store, () => `ordR${String(orders++).padStart(12, '0')}`);
         });
-        for (const run of await restart(sandbox, children, children.flatMap((c) => c.faults))) runs.push({ lane: 'r', run });
+      };
+      let next = plan(0);
+      let spares = next.map(spawnChild);
+      for (let round = 0; round <= 50; round++) {
+        const [current, children] = [next, spares];
+        if (round < 50) spares = (next = plan(round + 1)).map(spawnChild);
+        sandbox.advanceClock(random.next() < 0.8 ? 5_000 + random.int(40_000) : 95_000 + random.int(100_000));
+        for (const run of await restart(sandbox, children, current.flatMap((c) => c.faults))) runs.push({ lane: 'r', run });
       }
       const entries = new Map((await redisJournal(redis, { prefix: store.prefix }).entries()).map((e) => [e.id, e]));
       expect(runs.filter(({ run }) => run.signal === 'SIGKILL')).toHaveLength(100);
