@@ -3,7 +3,7 @@
 // another writer appends; two writers claiming one intent: one wins. Two instances on one file stand for two
 // processes (each has its own file handles; the file alone is shared).
 import { mkdtempSync, readFileSync, rmSync, statSync, appendFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCrmClient, recoverJournal, type JournalIntent } from '../../src/index';
@@ -121,6 +121,19 @@ it('loses nothing another writer appends while it compacts', async () => {
   }
   const seen = new Set((await journalAt().entries()).map((e) => e.id));
   expect(ids.filter((id) => !seen.has(id))).toEqual([]);
+});
+
+it('loses nothing when a compaction dies after putting its file in place, before copying what others appended', async () => {
+  const writer = journalAt(file, { compactEvery: 0 });
+  await writer.begin(intent('fj-kept')); // the writer's file handle is open on the old file now
+  await writeFile(`${file}.lock`, ''); // another process compacts…
+  const late = writer.begin(intent('fj-late')); // …while this one appends to the old file
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // …and dies right after renaming its compacted file in place, before carrying the old file's tail over.
+  await writeFile(`${file}.compacting`, `\n${JSON.stringify({ begin: intent('fj-kept') })}\n`);
+  await rename(`${file}.compacting`, file);
+  await late;
+  expect((await journalAt().entries()).map((e) => e.id).sort()).toEqual(['fj-kept', 'fj-late']);
 });
 
 it('two writers claiming one intent at once: exactly one wins, and the file says which', async () => {

@@ -32,6 +32,8 @@ export interface FileJournal extends Journal {
 type Line = { begin: JournalIntent | JournalEntry } | { claim: { id: string; holder: string; now: number; until: number } } | { settle: { id: string; holder: string; settlement: JournalSettlement } };
 
 const STALE_LOCK_MS = 60_000;
+/** How long a write waits for another process's compaction to end before it takes the lock for a dead one's. */
+const LOCK_WAIT_MS = 2_000;
 
 function parse(text: string): Line | undefined {
   if (text === '') return undefined;
@@ -74,6 +76,7 @@ export function fileJournal(path: string, { compactEvery = 1000, maxSettled = 10
   if (typeof path !== 'string' || path === '') throw new TypeError('fileJournal: `path` must be a file path');
   if (!Number.isInteger(compactEvery) || compactEvery < 0) throw new TypeError('fileJournal: `compactEvery` must be a non-negative integer');
   const exclusive = serial();
+  const lockPath = `${path}.lock`;
   let writer: { handle: FileHandle; ino: number } | undefined;
   // What this process has read of the file: which file (inode), how far, and the state it replays to.
   let reader: { handle: FileHandle; ino: number; offset: number; book: IntentBook } | undefined;
@@ -91,17 +94,27 @@ export function fileJournal(path: string, { compactEvery = 1000, maxSettled = 10
   /**
    * Appends `text` (durably when `durable`). Should a compaction have put a new file in its place meanwhile,
    * the write may have gone to the old one after the compaction copied it: it is written again to the new one
-   * (a record read twice changes nothing).
+   * (a record read twice changes nothing). While another process compacts (its lock is there), the check waits
+   * for it to end: a compaction that dies after its rename, before copying what others appended, loses nothing.
    */
-  async function append(text: string, durable: boolean): Promise<void> {
+  async function append(text: string, durable: boolean, compacting = false): Promise<void> {
     for (let tries = 0; ; tries++) {
       const { handle, ino } = await openWriter();
       await handle.write(text);
       if (durable) await handle.datasync();
+      if (!compacting && tries === 0) await unlocked();
       const now = await stat(path).catch(() => undefined);
       if (now?.ino === ino || tries >= 3) return;
       writer = undefined;
       await handle.close().catch(() => undefined);
+    }
+  }
+
+  /** Resolves once no compaction holds the lock, or after LOCK_WAIT_MS (it died: its lock is stale). */
+  async function unlocked(): Promise<void> {
+    for (let waited = 0; waited < LOCK_WAIT_MS; waited += 5) {
+      if (!(await stat(lockPath).then(() => true, () => false))) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
@@ -131,7 +144,6 @@ export function fileJournal(path: string, { compactEvery = 1000, maxSettled = 10
   }
 
   async function compactNow(): Promise<boolean> {
-    const lockPath = `${path}.lock`;
     let lock: FileHandle;
     try {
       lock = await open(lockPath, 'wx', 0o600);
@@ -169,7 +181,7 @@ export function fileJournal(path: string, { compactEvery = 1000, maxSettled = 10
         const written = writer;
         writer = undefined;
         await written?.handle.close().catch(() => undefined);
-        if (carried !== '') await append(carried, true);
+        if (carried !== '') await append(carried, true, true);
       } finally {
         await old.close();
       }
