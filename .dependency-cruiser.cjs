@@ -1,5 +1,6 @@
 // The import rules of src/ (npm test runs `depcruise`; README "Layout" draws the same arrows):
-// core ← http ← {rest, oauth, receivers/psp}; receivers ← core; testing ← core + rest; cli ← everything.
+// core ← http ← {rest, oauth, receivers/psp}; receivers ← core; testing ← core + rest; node ← core + rest;
+// cli ← everything.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -8,7 +9,7 @@ module.exports = {
       name: 'no-orphans',
       severity: 'error',
       comment: 'Every module is reachable: a file nothing imports is dead (entries and tests excepted).',
-      from: { orphan: true, path: '^src/', pathNot: ['\\.test\\.ts$', '^src/(index|testing/index|redis/index|cli/index)\\.ts$'] },
+      from: { orphan: true, path: '^src/', pathNot: ['\\.test\\.ts$', '^src/(index|testing/index|redis/index|node/index|cli/index)\\.ts$'] },
       to: {},
     },
     { name: 'generated-is-self-contained', severity: 'error', from: { path: '^generated/' }, to: { path: '^(src|scripts|contract-tests)/' } },
@@ -21,8 +22,9 @@ module.exports = {
     { name: 'only-psp-calls-out', severity: 'error', from: { path: '^src/receivers/', pathNot: '^src/receivers/psp/' }, to: { path: '^src/http/' } },
     { name: 'redis-on-core-and-its-stores', severity: 'error', from: { path: '^src/redis/' }, to: { path: '^src/(?!core/|redis/|receivers/common/|rest/)' } },
     { name: 'testing-on-core-and-rest', severity: 'error', comment: 'The mock and the sandbox stand on core and the REST client, never on the receivers they test.', from: { path: '^src/testing/' }, to: { path: '^src/(?!core/|rest/|testing/)' } },
+    { name: 'node-on-core-and-rest', severity: 'error', comment: 'The Node-only entry (the file journal) stands on core and the REST client\'s journal types.', from: { path: '^src/node/' }, to: { path: '^src/(?!core/|rest/|node/)' } },
     { name: 'nothing-imports-cli', severity: 'error', from: { path: '^src/(?!cli/)' }, to: { path: '^src/cli/' } },
-    { name: 'index-imports-no-internals-of-testing', severity: 'error', comment: 'The root entry never pulls in the testing kit.', from: { path: '^src/index\\.ts$' }, to: { path: '^src/(testing|cli|redis)/' } },
+    { name: 'index-imports-no-internals-of-testing', severity: 'error', comment: 'The root entry never pulls in the testing kit, the CLI, or the Node and Redis entries.', from: { path: '^src/index\\.ts$' }, to: { path: '^src/(testing|cli|redis|node)/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 // ESM + CJS with .d.ts for both, one entry per public export path. Two builds, because only the Node-only
-// entries may use Node's shims (`__dirname` in ESM): the root and `redis` entries run in browsers, workers,
-// Bun and Deno too, so they must not import `path` or `url`.
+// entries (testing, cli, node) may use Node's shims (`__dirname` in ESM): the root and `redis` entries run in
+// browsers, workers, Bun and Deno too, so they must not import `path` or `url`.
 const common = { format: ['esm', 'cjs'] as ('esm' | 'cjs')[], dts: true, target: 'node20' as const, sourcemap: false };
 
 export default defineConfig([
@@ -15,7 +15,7 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { 'testing/index': 'src/testing/index.ts', 'cli/index': 'src/cli/index.ts' },
+    entry: { 'testing/index': 'src/testing/index.ts', 'cli/index': 'src/cli/index.ts', 'node/index': 'src/node/index.ts' },
     clean: false,
     shims: true,
     // Prism is an optional peer of the testing entry only; the root entry never loads it.

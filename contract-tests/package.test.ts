@@ -1,6 +1,6 @@
 // The package as other teams get it: `npm pack`, unpacked into blank ESM and CJS projects (TypeScript strict),
-// type-checked against correct and wrong calls, and run against the mock CRM. No registry access: the
-// tarball is unpacked by hand and its dependencies are linked from this checkout.
+// type-checked against correct and wrong calls, and run against the mock CRM (with the Node entry's file
+// journal). No registry access: the tarball is unpacked by hand and its dependencies are linked from this checkout.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +99,7 @@ const typecheck = (dir: string, source: string) => {
   return { ok: result.status === 0, output: result.stdout + result.stderr };
 };
 
-const header = "import { createCrmClient, paginate, CrmAmbiguousOutcomeError, verifyWebhook, pspSign } from 'crm-open-api';\nconst crm = createCrmClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });\n";
+const header = "import { createCrmClient, paginate, recoverJournal, CrmAmbiguousOutcomeError, verifyWebhook, pspSign, type Journal } from 'crm-open-api';\nconst crm = createCrmClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });\n";
 const CORRECT = `${header}
 export async function calls() {
   const clients = await crm.GET('/public/v1/users', { params: { query: { skip: 0, limit: 10 } } });
@@ -111,6 +111,9 @@ export async function calls() {
   void CrmAmbiguousOutcomeError; void verifyWebhook; void pspSign;
   const store: import('crm-open-api/redis').DedupeStore = (await import('crm-open-api/redis')).redisDedupeStore({ sendCommand: async () => 'claimed' });
   void store.claim('k', 1000);
+  const journal: Journal = (await import('crm-open-api/node')).fileJournal('journal.jsonl');
+  const recovered = await recoverJournal(createCrmClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k', journal }), journal);
+  for (const line of recovered) { const outcome: 'applied' | 'not_applied' | 'already_decided' | 'unknown' = line.outcome; void outcome; }
 }
 `;
 /** One wrong call per line (lines 4, 5, 6 of the file), each with what tsc must say about it. */
@@ -143,17 +146,20 @@ describe.each(['module', 'commonjs'] as const)('installed in a blank %s project 
     const ext = kind === 'module' ? 'mjs' : 'cjs';
     const load =
       kind === 'module'
-        ? "import { createCrmClient } from 'crm-open-api';\nimport { startMockCrm } from 'crm-open-api/testing';"
-        : "const { createCrmClient } = require('crm-open-api');\nconst { startMockCrm } = require('crm-open-api/testing');";
+        ? "import { createCrmClient } from 'crm-open-api';\nimport { startMockCrm } from 'crm-open-api/testing';\nimport { fileJournal } from 'crm-open-api/node';"
+        : "const { createCrmClient } = require('crm-open-api');\nconst { startMockCrm } = require('crm-open-api/testing');\nconst { fileJournal } = require('crm-open-api/node');";
     writeFileSync(
       join(dir, `run.${ext}`),
       `${load}
 (async () => {
   const mock = await startMockCrm({ apiKey: 'pack-test-key' });
   try {
-    const crm = createCrmClient({ baseUrl: mock.url, apiKey: 'pack-test-key' });
+    const journal = fileJournal('journal-${kind}.jsonl');
+    const crm = createCrmClient({ baseUrl: mock.url, apiKey: 'pack-test-key', journal });
     const { data, response } = await crm.POST('/public/v1/leads', { body: { email: 'a@b.test', name: 'A' } });
-    console.log(JSON.stringify({ status: response.status, id: data && data.id, signed: mock.requests[0].headers.signature.startsWith('sha256=') }));
+    const journaled = (await journal.entries()).map((entry) => entry.operationId + ' ' + entry.settlement.outcome);
+    await journal.close();
+    console.log(JSON.stringify({ status: response.status, id: data && data.id, signed: mock.requests[0].headers.signature.startsWith('sha256='), journaled }));
   } finally {
     await mock.stop();
   }
@@ -161,7 +167,7 @@ describe.each(['module', 'commonjs'] as const)('installed in a blank %s project 
 `,
     );
     const output = execFileSync(process.execPath, [join(dir, `run.${ext}`)], { cwd: dir, encoding: 'utf8' });
-    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ status: 201, id: expect.any(String), signed: true });
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ status: 201, id: expect.any(String), signed: true, journaled: ['createLead applied'] });
   }, 60_000);
 });
 

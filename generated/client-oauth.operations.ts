@@ -13,12 +13,13 @@ export interface OperationEntry {
   repeatWindowMs?: number;
   numericPath?: string[];
   page?: { in: 'query' | 'body'; maxLimit: number };
+  passwordFields?: string[];
 }
 
 const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent' | 'moneyMovement'> & { idempotent?: true; moneyMovement?: true }> = {
   "GET /login": {"id":"redirectToLogin","idempotent":true},
   "GET /logout": {"id":"logout","idempotent":true},
-  "POST /oauth/token": {"id":"exchangeToken"},
+  "POST /oauth/token": {"id":"exchangeToken","passwordFields":["password"]},
   "POST /oauth/revoke": {"id":"revokeRefreshToken","idempotent":true},
   "POST /oauth/mfa/verify": {"id":"verifyMfaCode"},
   "POST /oauth/mfa/secret": {"id":"getMfaSecret"},

@@ -13,6 +13,7 @@ export interface OperationEntry {
   repeatWindowMs?: number;
   numericPath?: string[];
   page?: { in: 'query' | 'body'; maxLimit: number };
+  passwordFields?: string[];
 }
 
 const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent' | 'moneyMovement'> & { idempotent?: true; moneyMovement?: true }> = {
@@ -20,8 +21,8 @@ const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent
   "GET /public/v1/users/{id}": {"id":"getClient","idempotent":true},
   "GET /public/v1/users/{id}/details": {"id":"getClientRegistrationDetails","idempotent":true},
   "GET /public/v1/users/{id}/kyc": {"id":"getClientKycDetails","idempotent":true},
-  "POST /public/v1/users/validate": {"id":"validateClientCredentials"},
-  "POST /public/v1/users/create": {"id":"createClient","reconcileBy":"email"},
+  "POST /public/v1/users/validate": {"id":"validateClientCredentials","passwordFields":["password"]},
+  "POST /public/v1/users/create": {"id":"createClient","reconcileBy":"email","passwordFields":["password","repeat_password"]},
   "POST /public/v1/users/uplines": {"id":"getClientUplines","idempotent":true},
   "POST /public/v1/users/downlines": {"id":"getClientDownlines","idempotent":true},
   "POST /public/v1/users/{user_id}/profile/submit": {"id":"submitClientKyc"},
@@ -29,13 +30,13 @@ const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent
   "GET /public/v1/connections": {"id":"listTradingConnections","idempotent":true},
   "GET /public/v1/mt4/connection": {"id":"getMt4ConnectionInfo","idempotent":true},
   "GET /public/v1/mt4/accounts": {"id":"listMt4Accounts","page":{"in":"query","maxLimit":500},"idempotent":true},
-  "POST /public/v1/users/{user_id}/mt4/accounts": {"id":"createMt4Account"},
+  "POST /public/v1/users/{user_id}/mt4/accounts": {"id":"createMt4Account","passwordFields":["investor_password","master_password"]},
   "POST /public/v1/mt4/accounts/{login}/deposit": {"id":"depositToMt4Account","reconcileBy":"comment","repeatWindowMs":120000,"numericPath":["login"],"moneyMovement":true},
   "POST /public/v1/mt4/accounts/{login}/withdrawal": {"id":"withdrawFromMt4Account","reconcileBy":"comment","numericPath":["login"],"moneyMovement":true},
   "GET /public/v1/mt4/trades": {"id":"listMt4Trades","page":{"in":"query","maxLimit":500},"idempotent":true},
   "GET /public/v1/mt5/connection": {"id":"getMt5ConnectionInfo","idempotent":true},
   "GET /public/v1/mt5/accounts": {"id":"listMt5Accounts","page":{"in":"query","maxLimit":500},"idempotent":true},
-  "POST /public/v1/users/{user_id}/mt5/accounts": {"id":"createMt5Account"},
+  "POST /public/v1/users/{user_id}/mt5/accounts": {"id":"createMt5Account","passwordFields":["investor_password","master_password"]},
   "GET /public/v1/ctrader/connection": {"id":"getCtraderConnectionInfo","idempotent":true},
   "GET /public/v1/ctrader/accounts": {"id":"listCtraderAccounts","page":{"in":"query","maxLimit":500},"idempotent":true},
   "GET /public/v1/report/commissions/fixed": {"id":"getFixedCommissionReport","page":{"in":"query","maxLimit":500},"idempotent":true},
@@ -48,8 +49,8 @@ const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent
   "GET /public/v1/tradingCompetition/leaderboard": {"id":"getCompetitionLeaderboard","idempotent":true},
   "POST /public/v1/requests/withdrawal/approve": {"id":"approveWithdrawalRequest","reconcileBy":"id","moneyMovement":true},
   "POST /public/v1/requests/withdrawal/reject": {"id":"rejectWithdrawalRequest","reconcileBy":"id"},
-  "POST /public/v1/account/register/request": {"id":"sendRegistrationOtp"},
-  "POST /public/v1/account/register/multistep": {"id":"submitMultiStepRegistration"},
+  "POST /public/v1/account/register/request": {"id":"sendRegistrationOtp","passwordFields":["password","repeat_password"]},
+  "POST /public/v1/account/register/multistep": {"id":"submitMultiStepRegistration","passwordFields":["register.password","register.repeat_password"]},
   "GET /public/v1/configurations/countries": {"id":"getCountries","idempotent":true},
   "GET /public/v1/configurations/states": {"id":"getStates","idempotent":true},
   "GET /public/v1/configurations/cities": {"id":"getCities","idempotent":true},

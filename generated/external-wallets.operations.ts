@@ -13,6 +13,7 @@ export interface OperationEntry {
   repeatWindowMs?: number;
   numericPath?: string[];
   page?: { in: 'query' | 'body'; maxLimit: number };
+  passwordFields?: string[];
 }
 
 const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent' | 'moneyMovement'> & { idempotent?: true; moneyMovement?: true }> = {

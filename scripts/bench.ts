@@ -3,7 +3,7 @@
 // layer. The SDK is measured as it ships (bundled; see lib/bench-build.ts). `--json` also writes
 // .artifacts/bench.json.
 import { createHmac } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import createClient, { type Client } from 'openapi-fetch';
@@ -16,7 +16,7 @@ import { loadBenchSdk } from './lib/bench-build';
 import { runtimeSizes } from './lib/runtime-size';
 
 const sdkModule = loadBenchSdk();
-const { createCrmClient, signPayload } = sdkModule;
+const { createCrmClient, signPayload, memoryJournal, fileJournal } = sdkModule;
 
 const KEY = 'bench-api-key-0001';
 const page = JSON.stringify({ count: 1, records: [{ id: '3fA9kQ2z', name: 'Jane Doe', email: 'jane.doe@mail.test' }] });
@@ -36,6 +36,14 @@ bareSigned.use({
   },
 });
 
+// The intent journal's cost on a money call: the same deposit without a journal, with the memory store, and
+// with the file store (an append and an fdatasync before the call, an append after; compaction included).
+const journalFile = join(ROOT, '.artifacts', 'bench', 'journal.jsonl');
+rmSync(journalFile, { force: true });
+const sdkMemoryJournal = createCrmClient({ baseUrl: 'http://crm.bench', apiKey: KEY, fetch: memoryFetch, journal: memoryJournal() });
+const sdkFileJournal = createCrmClient({ baseUrl: 'http://crm.bench', apiKey: KEY, fetch: memoryFetch, journal: fileJournal(journalFile) });
+const deposit = { params: { path: { login: 200118 } }, body: { connection_id: 'Cn4Mt001', currency: 'USD', amount: '10.00', comment: 'bench-deposit' } };
+
 const list = { params: { query: { skip: 0, limit: 50 } } } as const;
 const lead = { body: { email: 'lee@mail.test', name: 'Lee' } };
 const kb1 = 'x'.repeat(1024);
@@ -48,6 +56,8 @@ const pairs: [string, () => unknown, string, () => unknown][] = [
   ['signPayload 1 kB', () => signPayload(kb1, KEY), 'node:crypto createHmac 1 kB', () => createHmac('sha256', KEY).update(kb1).digest('hex')],
   ['signPayload 64 kB', () => signPayload(kb64, KEY), 'node:crypto createHmac 64 kB', () => createHmac('sha256', KEY).update(kb64).digest('hex')],
   ['POST createLead, validation on', () => sdk.POST('/public/v1/leads', lead), 'POST createLead, validation off', () => sdkUnvalidated.POST('/public/v1/leads', lead)],
+  ['deposit with memoryJournal', () => sdkMemoryJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit), 'deposit without a journal', () => sdk.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
+  ['deposit with fileJournal (fdatasync)', () => sdkFileJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit), 'deposit without a journal', () => sdk.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

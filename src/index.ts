@@ -5,10 +5,16 @@ export type { SignatureVersion } from './rest/types';
 export { detectSignatureVersion } from './rest/detect-signature-version';
 export type { SignatureDetection, SignatureProbe, DetectOptions } from './rest/detect-signature-version';
 export { signPayload, verifySignature } from './core/signatures/hmac-sha256';
-export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmRedirectError, CrmUnreadableResponseError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmApiError } from './core/errors';
+export { CrmError, CrmValidationError, CrmConnectionError, CrmTimeoutError, CrmRedirectError, CrmUnreadableResponseError, CrmAmbiguousOutcomeError, CrmNotAppliedError, CrmJournalError, CrmApiError } from './core/errors';
 export type { Reconciliation, SentRequest } from './core/errors';
 export { reconcile } from './rest/reconcile/reconcile';
 export type { ReconcileOptions } from './rest/reconcile/reconcile';
+// The intent journal: money calls written down before they are sent, and settled after a crash.
+export { memoryJournal } from './rest/journal/memory-journal';
+export type { MemoryJournalOptions } from './rest/journal/memory-journal';
+export { recoverJournal } from './rest/journal/recover-journal';
+export type { RecoverJournalOptions, RecoveredIntent } from './rest/journal/recover-journal';
+export type { Journal, JournalIntent, JournalEntry, JournalSettlement, JournalOutcome } from './rest/journal/types';
 export { unwrap } from './http/throw-on-error';
 export { paginate } from './rest/paginate';
 export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from './rest/paginate';

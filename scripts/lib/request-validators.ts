@@ -37,11 +37,31 @@ function numericPathParams(bundle: Json, op: DocumentOperation): string[] {
     .map((p: Json) => p.name);
 }
 
+/**
+ * The body fields the spec marks `format: password`, as dotted paths (`register.password`; `[]` for an array's
+ * items), through `$ref`s and `allOf`/`anyOf`/`oneOf` branches: what the intent journal never writes down.
+ */
+function passwordFieldsOf(bundle: Json, op: DocumentOperation): string[] {
+  const found = new Set<string>();
+  const walk = (node: Json | undefined, at: string[], seen: Set<Json>) => {
+    const schema = node && deref(bundle, node);
+    if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+    const inside = new Set(seen).add(schema);
+    if (schema.format === 'password' && at.length > 0) found.add(at.join('.'));
+    for (const branch of [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch, at, inside);
+    for (const [name, property] of Object.entries((schema.properties ?? {}) as Json)) walk(property, [...at, name], inside);
+    if (schema.items) walk(schema.items, [...at, '[]'], inside);
+  };
+  walk(jsonBodyOf(bundle, op).schema, [], new Set());
+  return [...found].sort();
+}
+
 /** What the client needs to know of an operation, read from its spec extensions. */
 function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
   const { id, method, path, operation } = op;
   const page = pageOf(bundle, op);
   const numericPath = numericPathParams(bundle, op);
+  const passwordFields = passwordFieldsOf(bundle, op);
   return {
     id,
     method,
@@ -52,6 +72,7 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
     ...(operation['x-repeat-window-ms'] ? { repeatWindowMs: operation['x-repeat-window-ms'] } : {}),
     ...(page ? { page } : {}),
     ...(numericPath.length > 0 ? { numericPath } : {}),
+    ...(passwordFields.length > 0 ? { passwordFields } : {}),
   };
 }
 
@@ -178,6 +199,7 @@ const OPERATION_ENTRY_FIELDS = [
   'repeatWindowMs?: number;',
   'numericPath?: string[];',
   "page?: { in: 'query' | 'body'; maxLimit: number };",
+  'passwordFields?: string[];',
 ];
 
 export function operationsSource(bundle: Json): string {

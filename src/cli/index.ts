@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `crm-open-api` command.
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command';
+import { RECOVER_USAGE, recoverCommand } from './recover-command';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox-command';
 import { VERIFY_USAGE, verifyCommand } from './verify-command';
 
@@ -10,18 +11,21 @@ Commands:
   sandbox    a stateful local CRM for your integration tests (crm-open-api sandbox --help)
   doctor     which signature scheme your CRM checks, found out without side effects (crm-open-api doctor --help)
   verify     your CRM checked against the spec, operation by operation; read-only unless told (crm-open-api verify --help)
+  recover    settle the money calls a crash left open in a file journal (crm-open-api recover --help)
 
 ${SANDBOX_USAGE}
 
 ${DOCTOR_USAGE}
 
-${VERIFY_USAGE}`;
+${VERIFY_USAGE}
+${RECOVER_USAGE}`;
 
 async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   if (command === 'sandbox') return sandboxCommand(rest);
   if (command === 'doctor') return doctorCommand(rest);
   if (command === 'verify') return verifyCommand(rest);
+  if (command === 'recover') return recoverCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return;

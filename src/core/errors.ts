@@ -164,6 +164,21 @@ export class CrmNotAppliedError extends CrmError {
   }
 }
 
+/**
+ * The client's `journal` could not write down the intent of a call that moves money or creates something, so
+ * the call was NOT sent (the cause says why: a full disk, the store unreachable). It is safe to try again.
+ */
+export class CrmJournalError extends CrmError {
+  override name = 'CrmJournalError';
+  constructor(
+    message: string,
+    readonly operationId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** An HTTP error answer, thrown only with `throwOnError: true` or `unwrap()`. */
 export class CrmApiError extends CrmError {
   override name = 'CrmApiError';

@@ -1,18 +1,19 @@
-// crm-open-api/redis: a de-duplication store shared by every instance, over the official `redis` client
-// (node-redis, an optional peer dependency). Each operation is one atomic round trip.
+// crm-open-api/redis: stores shared by every instance, over the official `redis` client (node-redis, an
+// optional peer dependency): the receivers' de-duplication store, and the intent journal (redis-journal.ts).
+// Each operation is one atomic round trip.
 //
-// A claim is a lease: it holds `pending:<token>` for `ttlMs`, and the process that took it renews it every
-// third of that while it holds it, so a claim never lapses under work that is still running however long it
-// runs, and only a crashed process's claim lapses (within one lease). The token makes renewing and releasing
-// touch only this process's own claim, never one another process took after this one's lapsed.
+// A de-duplication claim is a lease: it holds `pending:<token>` for `ttlMs`, and the process that took it renews
+// it every third of that while it holds it, so a claim never lapses under work that is still running however
+// long it runs, and only a crashed process's claim lapses (within one lease). The token makes renewing and
+// releasing touch only this process's own claim, never one another process took after this one's lapsed.
 import type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
+import { requireCommander, type RedisCommander } from './commander';
 
 export type { ClaimResult, DedupeStore } from '../receivers/common/dedupe';
-
-/** The part of a node-redis client (v4 and later; also a cluster) this store uses. */
-export interface RedisCommander {
-  sendCommand(args: string[]): Promise<unknown>;
-}
+export type { RedisCommander } from './commander';
+export { redisJournal } from './redis-journal';
+export type { RedisJournalOptions } from './redis-journal';
+export type { Journal, JournalEntry, JournalIntent, JournalSettlement, JournalOutcome } from '../rest/journal/types';
 
 export interface RedisDedupeOptions {
   /** Prepended to every key (default `crm-open-api:dedupe:`). */
@@ -42,7 +43,7 @@ const newToken = () => `pending:${globalThis.crypto.randomUUID()}`;
  * `createExternalWalletHandler({ dedupe: … })` then drop duplicates across every instance sharing `client`'s server.
  */
 export function redisDedupeStore(client: RedisCommander, { prefix = 'crm-open-api:dedupe:', onError }: RedisDedupeOptions = {}): DedupeStore {
-  if (typeof client?.sendCommand !== 'function') throw new TypeError('redisDedupeStore: pass a connected node-redis client (createClient() from "redis", after connect())');
+  requireCommander(client, 'redisDedupeStore');
   const report = onError ?? ((error: unknown) => console.error(`crm-open-api redis dedupe: a claim could not be renewed: ${error instanceof Error ? error.message : String(error)}`));
   const ms = (ttlMs: number) => {
     if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new RangeError('ttlMs must be a positive integer');

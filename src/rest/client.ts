@@ -9,6 +9,8 @@ import { withoutEmptyParams } from '../core/signatures/sha1-params';
 import { requestValidators } from '../core/validation/request-validators';
 import { createRetryingFetch, DEFAULT_MAX_RESPONSE_BYTES } from '../http/transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
+import { createJournalingFetch } from './journal/journaling-fetch';
+import { registerRecoveryClient } from './journal/recovery-client';
 import type { CrmClient, CrmClientOptions } from './types';
 
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './types';
@@ -43,11 +45,21 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
   const signatureVersion = options.signatureVersion ?? 'v2';
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
+  const { journal } = options;
+  if (journal !== undefined && !['begin', 'claim', 'settle', 'entries'].every((step) => typeof (journal as unknown as Record<string, unknown>)?.[step] === 'function')) {
+    throw new TypeError('createCrmClient: option `journal` must be a Journal (begin, claim, settle, entries)');
+  }
+  const timeoutMs = nonNegativeInteger(options, 'timeoutMs', 30_000);
+  // The same client without journal or autoReconcile: what reconciliation and recovery call the CRM through,
+  // so that their own calls are neither journaled as new intents nor reconciled within a reconciliation. It
+  // does not throw on error answers: the strategies read `{ data, error }` (the caller's client still throws).
+  let plain: CrmClient | undefined;
+  const plainTwin = () => (plain ??= createCrmClient({ ...options, autoReconcile: false, journal: undefined, throwOnError: false }));
   let transport = createRetryingFetch({
     // `signature` is set here, once, just before the first attempt: over what is actually sent.
     prepare: createRequestSigner(signingSecret, signatureVersion),
     fetch: options.fetch,
-    timeoutMs: nonNegativeInteger(options, 'timeoutMs', 30_000),
+    timeoutMs,
     maxRetries: nonNegativeInteger(options, 'maxRetries', 2),
     backoff: options.backoff ?? {},
     logger: options.logger,
@@ -57,11 +69,11 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     secrets: [apiKey, signingSecret],
   });
   if (options.autoReconcile) {
-    // Reconciliation calls go through a twin of this client without autoReconcile, so they never recurse.
-    let reconciler: CrmClient | undefined;
     const settings = typeof options.autoReconcile === 'object' ? options.autoReconcile : {};
-    transport = createReconcilingFetch(transport, () => (reconciler ??= createCrmClient({ ...options, autoReconcile: false })), { ...settings, now: options.clock, logger: options.logger });
+    transport = createReconcilingFetch(transport, plainTwin, { ...settings, now: options.clock, logger: options.logger });
   }
+  // Outermost, so the outcome it records is the call's last word (autoReconcile's included).
+  if (journal) transport = createJournalingFetch(transport, journal, { clock: options.clock ?? Date.now, timeoutMs, logger: options.logger });
   // Validation happens as the Request is built, so nothing invalid is signed, let alone sent.
   const client = createOperationClient<paths>({
     baseUrl,
@@ -74,5 +86,6 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     setHeaders: (headers) => headers.set('key', apiKey),
   });
   if (options.throwOnError) client.use(throwOnErrorMiddleware());
+  registerRecoveryClient(client, { plain: journal || options.autoReconcile ? plainTwin : () => client, clock: options.clock, timeoutMs });
   return client;
 }

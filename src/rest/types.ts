@@ -4,6 +4,7 @@ import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/crm-rest';
 import type { CrmLogger } from '../core/logger';
 import type { BackoffOptions } from '../http/transport/backoff';
+import type { Journal } from './journal/types';
 
 export type { paths as CrmPaths, components as CrmComponents, operations as CrmOperations } from '../../generated/crm-rest';
 
@@ -65,6 +66,13 @@ export interface CrmClientOptions {
   autoReconcile?: boolean | ReconcileSettings;
   /** The clock (ms) that times a request for reconciliation; default Date.now (tests pass a virtual one). */
   clock?: () => number;
+  /**
+   * Where each call that moves money or creates something is written down before it is sent (its intent) and
+   * its outcome after, so that `recoverJournal` settles what a crash left open (README "Surviving a crash").
+   * A call whose intent cannot be written is not sent: it throws CrmJournalError. `memoryJournal()`,
+   * `fileJournal(path)` from crm-open-api/node, `redisJournal(redis)` from crm-open-api/redis, or your own.
+   */
+  journal?: Journal;
 }
 
 export type CrmClient = Client<paths, 'application/json'>;

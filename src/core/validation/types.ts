@@ -29,4 +29,6 @@ export interface OperationEntry {
   numericPath?: string[];
   /** A `skip`/`limit` list: where those go and the largest page the spec allows. */
   page?: { in: 'query' | 'body'; maxLimit: number };
+  /** Body fields the spec marks `format: password`, dotted (`register.password`; `[]` for array items): never journaled. */
+  passwordFields?: string[];
 }

@@ -8,6 +8,12 @@ import type { TransportRequest } from '../../http/outgoing-request';
 import { reconcile } from './reconcile';
 import type { ReconcileOptions } from './types';
 
+// The reconciliation behind each answer it made up, for the intent journal to record as the call's outcome.
+const settledBy = /* @__PURE__ */ new WeakMap<Response, Reconciliation>();
+
+/** How an answer of the reconciling fetch was settled; undefined for the CRM's own answer. */
+export const reconciliationOf = (response: Response): Reconciliation | undefined => settledBy.get(response);
+
 export function createReconcilingFetch(
   send: (request: TransportRequest) => Promise<Response>,
   reconciler: () => CrmClient,
@@ -30,7 +36,9 @@ export function createReconcilingFetch(
       if (found.outcome !== 'unknown' && found.result) {
         const { status, body } = found.result;
         const headers = { 'x-crm-reconciled': found.how, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-        return new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+        const answer = new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+        settledBy.set(answer, found);
+        return answer;
       }
       if (found.outcome === 'not_applied') {
         throw new CrmNotAppliedError(`${error.operationId}: the lost request did not take effect (${found.how}); it is safe to send again.`, error.operationId, error.reconcile, found);

@@ -1,20 +1,23 @@
 // reconcile(crm, error): settles a CrmAmbiguousOutcomeError with documented calls only. The one re-send it
 // ever makes is one the CRM de-duplicates (a deposit with the same comment inside its repeat window) or
 // one that cannot apply twice (approving or rejecting a request that is no longer pending is refused).
+// settleCall is the core both it and the intent journal's recovery use: a call read back into its parts.
 import { operations } from '../../../generated/crm-rest.operations';
 import type { CrmClient } from '../types';
 import { CrmAmbiguousOutcomeError, type Reconciliation } from '../../core/errors';
 import { compilePathTemplate } from '../../core/path-template';
-import type { OperationEntry } from '../../core/validation/types';
 import { STRATEGIES } from './strategies';
-import type { LostRequest, ReconcileOptions, Strategy } from './types';
+import type { LostRequest, ReconcileOptions, Strategy, UnsettledCall } from './types';
 
 export type { Reconciliation } from '../../core/errors';
-export type { ReconcileOptions } from './types';
+export type { ReconcileOptions, UnsettledCall } from './types';
 
 const byId = /* @__PURE__ */ (() => new Map(Object.values(operations).map((op) => [op.id, op])))();
 
 type AnyCall = (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** Thrown by a re-send the call cannot make (its body lacks what the journal never keeps). */
+const NOT_RESENDABLE = Symbol('not resendable');
 
 /**
  * Finds out what became of a request whose answer was lost, using documented calls only. Never applies a
@@ -23,30 +26,42 @@ type AnyCall = (path: string, init: object) => Promise<{ data?: unknown; error?:
 export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError, options: ReconcileOptions = {}): Promise<Reconciliation> {
   const operation = byId.get(error.operationId);
   const sent = error.request;
+  const path = operation && sent ? compilePathTemplate(operation.path)(new URL(sent.url).pathname) : undefined;
+  const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, ...(sent.body === undefined ? {} : { body: sent.body }) };
+  return settleCall(crm, call && { ...call, path: path ?? {} }, options);
+}
+
+/**
+ * The outcome of one call that may or may not have taken effect, by the strategy of its operation
+ * (strategies.ts). `undefined` (nothing known of what was sent) is `unknown`.
+ */
+export async function settleCall(crm: CrmClient, call: (UnsettledCall & { operationId: string }) | undefined, options: ReconcileOptions = {}): Promise<Reconciliation> {
+  const operationId = call?.operationId ?? '';
+  const operation = byId.get(operationId);
   const settings = { now: options.now ?? Date.now, safetyMarginMs: options.safetyMarginMs ?? 30_000, attempts: options.attempts ?? 3 };
   const log: LostRequest['log'] = (step, details = {}) =>
-    options.logger?.info?.(`crm reconcile: ${step}`, { operationId: error.operationId, method: sent?.method ?? '', path: operation?.path ?? '', attempt: 0, ...details });
+    options.logger?.info?.(`crm reconcile: ${step}`, { operationId, method: call?.method ?? '', path: operation?.path ?? '', attempt: 0, ...details });
   const strategy = operation && (STRATEGIES as Record<string, Strategy | undefined>)[operation.id];
-  if (!operation || !sent || !strategy) {
+  if (!operation || !call || !strategy) {
     log('no documented way to look this operation up');
-    return { outcome: 'unknown', how: 'none', evidence: { reason: `no documented look-up for ${error.operationId}` } };
+    return { outcome: 'unknown', how: 'none', evidence: { reason: `no documented look-up for ${operationId}` } };
   }
-  const url = new URL(sent.url);
-  const text = compilePathTemplate(operation.path)(url.pathname) ?? {};
-  const path = Object.fromEntries(Object.entries(text).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
-  const body = sent.body ? (JSON.parse(sent.body) as Record<string, unknown>) : {};
-  const call = (crm as unknown as Record<string, AnyCall>)[operation.method] as AnyCall;
+  // The path's parameters as the spec types them (a URL holds text).
+  const path = Object.fromEntries(Object.entries(call.path).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
+  const body = call.body ? (JSON.parse(call.body) as Record<string, unknown>) : {};
+  const send = (crm as unknown as Record<string, AnyCall>)[operation.method] as AnyCall;
   const lost: LostRequest = {
     operation,
-    sent,
+    sent: { method: call.method, sentAt: call.sentAt, ...(call.body === undefined ? {} : { body: call.body }) },
     path,
     body,
     crm,
     options: settings,
     log,
     async resend() {
+      if (call.resendable === false) throw NOT_RESENDABLE;
       try {
-        const result = await call(operation.path, { params: { path }, ...(sent.body ? { body } : {}) });
+        const result = await send(operation.path, { params: { path }, ...(call.body ? { body } : {}) });
         return { status: result.response.status, ...result };
       } catch (failure) {
         if (failure instanceof CrmAmbiguousOutcomeError) return undefined;
@@ -54,7 +69,13 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
       }
     },
   };
-  const result = await strategy(lost);
+  let result: Reconciliation;
+  try {
+    result = await strategy(lost);
+  } catch (failure) {
+    if (failure !== NOT_RESENDABLE) throw failure;
+    result = { outcome: 'unknown', how: 'none', evidence: { reason: `${operationId} is settled by a re-send, and what was kept of it leaves out fields a re-send needs (format: password)` } };
+  }
   log(`outcome ${result.outcome} (${result.how})`);
   return result;
 }

@@ -10,10 +10,23 @@ export interface ReconcileOptions extends ReconcileSettings {
   logger?: CrmLogger;
 }
 
+/** A call whose outcome is to be found out, read back into its parts: from a lost request, or a journal's intent. */
+export interface UnsettledCall {
+  method: string;
+  /** The path's parameters (text, as in a URL, or as the spec types them). */
+  path: Record<string, string | number>;
+  /** The body text sent, when there was one. */
+  body?: string;
+  /** When it was first sent, on the clock `now` reads (ms). */
+  sentAt: number;
+  /** False when the body kept lacks fields a re-send needs (the journal keeps no password): look-ups only. */
+  resendable?: boolean;
+}
+
 /** What a strategy gets: the lost request, read back into its parts, and a way to call the CRM. */
 export interface LostRequest {
   operation: OperationEntry;
-  sent: SentRequest;
+  sent: Pick<SentRequest, 'method' | 'body' | 'sentAt'>;
   path: Record<string, string | number>;
   body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The same call again, through the client (signed, validated); `undefined` when its answer was lost too. */
