@@ -2,6 +2,7 @@
 // parameters (to turn the strings of a URL into what the validators expect), its example answer (for cases
 // the state cannot derive) and the error types it documents (so the sandbox never answers an undocumented one).
 import { readFileSync } from 'node:fs';
+import { operations } from '../../../generated/crm-rest.operations';
 import { bundledSpecPath } from '../package-root';
 import { compilePathTemplate, type PathMatcher } from '../../core/path-template';
 
@@ -50,41 +51,42 @@ export function loadSandboxSpec(document?: Json): SandboxOperation[] {
   };
 
   const result: SandboxOperation[] = [];
-  for (const [path, item] of Object.entries<Json>(bundle.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
-      const op = item[method];
-      if (!op?.operationId) continue;
-      const params: SandboxOperation['params'] = { path: {}, query: {} };
-      for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
-        const parameter = deref(raw);
-        const schema = deref(parameter.schema ?? {});
-        const where = params[parameter.in as 'path' | 'query'];
-        if (where) where[parameter.name] = { type: schema.type ?? 'string', ...(schema.items ? { items: deref(schema.items).type } : {}) };
-      }
-      const [status, response] = Object.entries<Json>(op.responses).find(([code]) => code.startsWith('2')) ?? ['200', {}];
-      const media = deref(response)?.content?.['application/json'];
-      const firstExample = media?.examples ? deref(Object.values<Json>(media.examples)[0])?.value : undefined;
-      const requestMedia = deref(op.requestBody)?.content?.['application/json'];
-      const requestExample = requestMedia?.example ?? (requestMedia?.examples ? deref(Object.values<Json>(requestMedia.examples)[0])?.value : undefined);
-      const errors: SandboxOperation['errors'] = {};
-      for (const [code, raw] of Object.entries<Json>(op.responses)) {
-        if (Number(code) < 400) continue;
-        const schema = deref(raw)?.content?.['application/json']?.schema;
-        errors[Number(code)] = schema ? typeEnum(schema) : '*';
-      }
-      result.push({
-        id: op.operationId,
-        method: method.toUpperCase(),
-        path,
-        match: compilePathTemplate(path),
-        params,
-        hasBody: Boolean(op.requestBody),
-        requestExample,
-        example: { status: Number(status), body: media ? media.example ?? firstExample : undefined },
-        errors,
-        ...(op['x-repeat-window-ms'] ? { repeatWindowMs: op['x-repeat-window-ms'] } : {}),
-      });
+  // Which operations there are, their ids, routes and repeat windows: the generated table's; the bundle only
+  // for what the table does not hold (parameter types, examples, documented error types).
+  for (const entry of Object.values(operations)) {
+    const item = bundle.paths?.[entry.path];
+    const op = item?.[entry.method.toLowerCase()];
+    if (!op) continue;
+    const params: SandboxOperation['params'] = { path: {}, query: {} };
+    for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+      const parameter = deref(raw);
+      const schema = deref(parameter.schema ?? {});
+      const where = params[parameter.in as 'path' | 'query'];
+      if (where) where[parameter.name] = { type: schema.type ?? 'string', ...(schema.items ? { items: deref(schema.items).type } : {}) };
     }
+    const [status, response] = Object.entries<Json>(op.responses).find(([code]) => code.startsWith('2')) ?? ['200', {}];
+    const media = deref(response)?.content?.['application/json'];
+    const firstExample = media?.examples ? deref(Object.values<Json>(media.examples)[0])?.value : undefined;
+    const requestMedia = deref(op.requestBody)?.content?.['application/json'];
+    const requestExample = requestMedia?.example ?? (requestMedia?.examples ? deref(Object.values<Json>(requestMedia.examples)[0])?.value : undefined);
+    const errors: SandboxOperation['errors'] = {};
+    for (const [code, raw] of Object.entries<Json>(op.responses)) {
+      if (Number(code) < 400) continue;
+      const schema = deref(raw)?.content?.['application/json']?.schema;
+      errors[Number(code)] = schema ? typeEnum(schema) : '*';
+    }
+    result.push({
+      id: entry.id,
+      method: entry.method,
+      path: entry.path,
+      match: compilePathTemplate(entry.path),
+      params,
+      hasBody: Boolean(op.requestBody),
+      requestExample,
+      example: { status: Number(status), body: media ? media.example ?? firstExample : undefined },
+      errors,
+      ...(entry.repeatWindowMs ? { repeatWindowMs: entry.repeatWindowMs } : {}),
+    });
   }
   return result;
 }
