@@ -36,7 +36,9 @@ const logLines: string[] = [];
 /** The answer, as raw bytes on the socket: nothing Node's http server would tidy up for us. */
 function writeRaw(res: import('node:http').ServerResponse, _request: ReceivedRequest): void {
   const answer = current!;
-  const socket = res.socket!;
+  const socket = res.socket;
+  // The client may have given up (its deadline) before the request was read through: nothing to answer then.
+  if (!socket || socket.destroyed) return;
   const head = [`HTTP/1.1 ${answer.status} Whatever`, ...(answer.contentType ? [`Content-Type: ${answer.contentType}`] : []), ...(answer.location ? [`Location: ${answer.location}`] : [])];
   const body = Buffer.from(answer.body);
   switch (answer.framing) {
