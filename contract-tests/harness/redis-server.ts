@@ -2,6 +2,7 @@
 // `.ci/run` installs Debian's redis-server; where it could not, it sets CRM_REDIS_TESTS=skip and says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createClient, type RedisClientType } from 'redis';
 
 export const REDIS_SKIPPED = process.env.CRM_REDIS_TESTS === 'skip';
 export const REDIS_INSTALLED = spawnSync('redis-server', ['--version']).status === 0;
@@ -42,5 +43,30 @@ export async function startRedisServer(): Promise<RedisServer> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * One redis-server for a suite (started in beforeAll, stopped in afterAll) and `connect()`, a node-redis client
+ * to it that the suite's end quits.
+ */
+export function useRedisServer(): { connect(): Promise<RedisClientType> } {
+  let server: RedisServer | undefined;
+  const clients: RedisClientType[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.quit();
+    await server?.stop();
+  });
+  return {
+    async connect() {
+      const client: RedisClientType = createClient({ url: server!.url });
+      client.on('error', () => undefined);
+      await client.connect();
+      clients.push(client);
+      return client;
+    },
   };
 }

@@ -1,29 +1,13 @@
 // redisJournal (crm-open-api/redis) against a real redis-server on loopback: the rules every store keeps
 // (harness/journal-rules.ts), settled intents kept for `keepSettledMs`, and claims raced over two connections:
 // one winner each time.
-import { createClient } from 'redis';
 import { redisJournal } from '../../src/redis/index';
 import { itKeepsTheJournalRules, journalIntent as intent } from '../harness/journal-rules';
-import { REDIS_SKIPPED, startRedisServer, type RedisServer } from '../harness/redis-server';
+import { REDIS_SKIPPED, useRedisServer } from '../harness/redis-server';
 
 const suite = REDIS_SKIPPED ? describe.skip : describe;
 suite('redisJournal (real redis-server on 127.0.0.1)', () => {
-  let server: RedisServer;
-  const clients: { quit(): Promise<unknown> }[] = [];
-  const connect = async () => {
-    const client = createClient({ url: server.url });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const client of clients) await client.quit();
-    await server?.stop();
-  });
+  const { connect } = useRedisServer();
 
   itKeepsTheJournalRules(async () => redisJournal(await connect(), { prefix: '{rules}:' }));
 

@@ -3,11 +3,10 @@
 // instances (each with its own connection) sharing it: every event's handler runs exactly once; a duplicate is
 // acknowledged only once its event was handled.
 import { createHmac } from 'node:crypto';
-import { createClient } from 'redis';
 import { redisDedupeStore, type RedisCommander } from '../../src/redis/index';
 import { createWebhookHandler, type CrmWebhookEvent } from '../../src/receivers/webhooks';
 import { registerSecret } from '../harness/output-scan';
-import { REDIS_SKIPPED, startRedisServer, type RedisServer } from '../harness/redis-server';
+import { REDIS_SKIPPED, useRedisServer } from '../harness/redis-server';
 import { loadApi } from '../harness/spec';
 
 const SECRET = 'redis-webhook-secret-2';
@@ -24,22 +23,7 @@ function crashable(client: RedisCommander) {
   return { sendCommand: (args: string[]) => (alive ? client.sendCommand(args) : new Promise<never>(() => undefined)), crash: () => void (alive = false), revive: () => void (alive = true) };
 }
 suite('redisDedupeStore (real redis-server on 127.0.0.1)', () => {
-  let server: RedisServer;
-  const clients: { quit(): Promise<unknown> }[] = [];
-  const connect = async () => {
-    const client = createClient({ url: server.url });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const client of clients) await client.quit();
-    await server?.stop();
-  });
+  const { connect } = useRedisServer();
 
   it('claims once, reports pending and done, releases only an unfinished claim', async () => {
     const store = redisDedupeStore(await connect(), { prefix: 'semantics:' });
