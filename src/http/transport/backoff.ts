@@ -1,5 +1,6 @@
 // How long to wait before the next attempt: the server's Retry-After when it gives a sane one, otherwise
 // exponential back-off with jitter.
+import { retryAfterValueMs } from '../../core/retry-after';
 
 export interface BackoffOptions {
   /** First delay (default 500 ms); doubles per attempt. */
@@ -16,11 +17,7 @@ export function retryAfterMs(headers: Headers | undefined, now: () => number = D
   if (!headers) return undefined;
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   let wait = Number.isFinite(ms) ? ms : undefined;
-  const header = headers.get('retry-after');
-  if (wait === undefined && header !== null) {
-    const seconds = Number(header);
-    wait = header.trim() !== '' && Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now();
-  }
+  if (wait === undefined) wait = retryAfterValueMs(headers.get('retry-after'), now);
   return wait !== undefined && Number.isFinite(wait) && wait >= 0 && wait <= MAX_RETRY_AFTER_MS ? wait : undefined;
 }
 

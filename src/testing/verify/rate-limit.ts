@@ -3,6 +3,8 @@
 // A read is asked again after the wait (a bounded number of times); a write never is (rate limited, it may
 // still have been applied), but the wait still holds back the calls after it.
 
+import { retryAfterValueMs } from '../../core/retry-after';
+
 /** The longest single wait; a CRM that asks for more gets its operation reported unreachable instead. */
 export const MAX_WAIT_MS = 60_000;
 /** Re-sends of one read after a 429. */
@@ -10,17 +12,10 @@ export const MAX_RATE_LIMITED_RETRIES = 5;
 /** Without a Retry-After: 1 s, doubling. */
 const FIRST_WAIT_MS = 1_000;
 
-/**
- * The wait a 429 asks for, in ms: `Retry-After` as seconds or an HTTP date, else 1 s doubling per retry.
- * (The client's transport has its own reading of the header; the testing kit may not import the transport.)
- */
+/** The wait a 429 asks for, in ms: `Retry-After` as seconds or an HTTP date, else 1 s doubling per retry. */
 export function rateLimitWaitMs(retryAfter: string | undefined, retry: number, now: () => number): number {
-  if (retryAfter !== undefined && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now();
-    if (Number.isFinite(ms)) return Math.max(0, ms);
-  }
-  return FIRST_WAIT_MS * 2 ** retry;
+  const asked = retryAfterValueMs(retryAfter, now);
+  return asked === undefined ? FIRST_WAIT_MS * 2 ** retry : Math.max(0, asked);
 }
 
 export class RateGate {
