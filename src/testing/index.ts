@@ -1,5 +1,6 @@
 // crm-open-api/testing: a local CRM for your own tests and demos: the static mock (Prism answering from the
-// spec's examples) and the stateful sandbox; and verifyCrm, your real CRM checked against the spec. Re-exports only.
+// spec's examples) and the stateful sandbox; verifyCrm, your real CRM checked against the spec; and
+// checkReceiver, your own servers (webhooks, PSP /pay/url, rates, wallets) checked as the CRM calls them. Re-exports only.
 export { startMockCrm } from './mock/mock-crm';
 export type { MockCrm, MockCrmOptions, CapturedRequest } from './mock/mock-crm';
 export { startSandboxCrm } from './sandbox/server';
@@ -17,3 +18,7 @@ export { reportText as verifyReportText } from './verify/report-text';
 export { reportHtml as verifyReportHtml } from './verify/report-html';
 export { reportJunit as verifyReportJunit } from './verify/report-junit';
 export { reportIssue as verifyReportIssue } from './verify/report-issue';
+export { checkReceiver, CRM_TIMEOUT_MS } from './receiver-check/check-receiver';
+export { CheckAbortedError } from './receiver-check/types';
+export type { CheckReceiverOptions, ConformanceReport, CaseResult as CheckCaseResult, CaseVerdict as CheckVerdict, CaseGroup as CheckCaseGroup, KitSurface as CheckSurface } from './receiver-check/types';
+export { checkReportText, checkReportJunit } from './receiver-check/report';
