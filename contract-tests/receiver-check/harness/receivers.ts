@@ -8,6 +8,7 @@ import { createExternalWalletHandler, type ExternalWallet } from '../../../src/r
 import { toNodeHandler } from '../../../src/receivers/node-handler';
 import { createPaymentUrlHandler } from '../../../src/receivers/psp/payment-url-handler';
 import { createWebhookHandler } from '../../../src/receivers/webhooks';
+import type { DedupeStore } from '../../../src/receivers/common/dedupe';
 import type { KitSurface } from '../../../src/testing/receiver-check/types';
 
 export const KIT_SECRETS = { webhookSecret: 'kit-webhook-secret-0123', crmPayToken: 'kit-crm-pay-token-0123', apiKey: 'kit-api-key-0123' } as const;
@@ -25,15 +26,33 @@ export function memoryWallets(startCents = 10_000) {
   return { cents, wallet };
 }
 
+/** What a broken variant of the handlers changes (each default is the package's own behaviour). */
+export interface HandlerVariant {
+  /** createPaymentUrlHandler's `sign` (default 'require', so the kit's unsigned-body case runs). */
+  pspSign?: 'require' | 'if-present' | 'ignore';
+  /** The webhook receiver's body limit. */
+  webhookMaxBodyBytes?: number;
+  /** The rate API's body limit. */
+  ratesMaxBodyBytes?: number;
+  /** The wallet service's de-duplication store. */
+  walletDedupe?: DedupeStore;
+  /** The tenant's debit lets the balance go below zero. */
+  debitIgnoresBalance?: boolean;
+}
+
+/** A store that never remembers: every claim succeeds, so a repeated order_id moves money again. */
+export const forgetfulStore: DedupeStore = { claim: async () => 'claimed', complete: async () => undefined, release: async () => undefined };
+
 /** The four handlers with working tenant code; `wallets.cents` shows the test user's balance. */
-export function ownHandlers() {
+export function ownHandlers(variant: HandlerVariant = {}) {
   const wallets = memoryWallets();
   const handlers: Record<KitSurface, Fetch> = {
-    webhooks: createWebhookHandler({ secret: KIT_SECRETS.webhookSecret, on: { 'crm.webhooks.users.create': () => undefined, 'crm.webhooks.requests.withdrawal.reject': () => undefined } }),
-    psp: createPaymentUrlHandler({ crmPayToken: KIT_SECRETS.crmPayToken, getPaymentUrl: (request) => `https://psp.invalid/pay/${encodeURIComponent(request.order_no)}` }),
-    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.apiKey, getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
+    webhooks: createWebhookHandler({ secret: KIT_SECRETS.webhookSecret, ...(variant.webhookMaxBodyBytes ? { maxBodyBytes: variant.webhookMaxBodyBytes } : {}), on: { 'crm.webhooks.users.create': () => undefined, 'crm.webhooks.requests.withdrawal.reject': () => undefined } }),
+    psp: createPaymentUrlHandler({ crmPayToken: KIT_SECRETS.crmPayToken, sign: variant.pspSign ?? 'require', onError: () => undefined, getPaymentUrl: (request) => `https://psp.invalid/pay/${encodeURIComponent(request.order_no)}` }),
+    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.apiKey, ...(variant.ratesMaxBodyBytes ? { maxBodyBytes: variant.ratesMaxBodyBytes } : {}), getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
     'external-wallets': createExternalWalletHandler({
       apiKey: KIT_SECRETS.apiKey,
+      ...(variant.walletDedupe ? { dedupe: variant.walletDedupe } : {}),
       listWallets: ({ external_user_id }) => {
         const data = (external_user_id ?? []).map((user) => wallets.wallet(user, 'USD')).filter((w): w is ExternalWallet => w !== undefined);
         return { data, count: data.length };
@@ -49,7 +68,7 @@ export function ownHandlers() {
         const key = `${t.external_user_id}:${t.currency}`;
         const held = wallets.cents.get(key);
         if (held === undefined) return 'wallet_not_found';
-        if (held < Math.round(t.amount * 100)) return 'insufficient_funds';
+        if (held < Math.round(t.amount * 100) && !variant.debitIgnoresBalance) return 'insufficient_funds';
         wallets.cents.set(key, held - Math.round(t.amount * 100));
         return wallets.wallet(t.external_user_id, t.currency)!;
       },
@@ -64,8 +83,8 @@ export interface Served {
 }
 
 /** A fetch-style handler behind toNodeHandler on 127.0.0.1, a free port. */
-export async function serve(handler: Fetch): Promise<Served> {
-  const server: Server = createServer(toNodeHandler(handler, { onError: () => undefined }));
+export async function serve(handler: Fetch, nodeOptions: { maxBodyBytes?: number } = {}): Promise<Served> {
+  const server: Server = createServer(toNodeHandler(handler, { ...nodeOptions, onError: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
