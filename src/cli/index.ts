@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `crm-open-api` command.
+import { CHECK_USAGE, checkCommand } from './check-command';
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command';
 import { RECOVER_USAGE, recoverCommand } from './recover-command';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox-command';
@@ -12,13 +13,16 @@ Commands:
   doctor     which signature scheme your CRM checks, found out without side effects (crm-open-api doctor --help)
   verify     your CRM checked against the spec, operation by operation; read-only unless told (crm-open-api verify --help)
   recover    settle the money calls a crash left open in a file journal (crm-open-api recover --help)
+  check      your own server (webhooks, PSP /pay/url, rates, wallets) checked as the CRM calls it (crm-open-api check --help)
 
 ${SANDBOX_USAGE}
 
 ${DOCTOR_USAGE}
 
 ${VERIFY_USAGE}
-${RECOVER_USAGE}`;
+${RECOVER_USAGE}
+
+${CHECK_USAGE}`;
 
 async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
@@ -26,6 +30,7 @@ async function main(argv: string[]): Promise<number | void> {
   if (command === 'doctor') return doctorCommand(rest);
   if (command === 'verify') return verifyCommand(rest);
   if (command === 'recover') return recoverCommand(rest);
+  if (command === 'check') return checkCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return;
