@@ -270,3 +270,58 @@ describe('`npx crm-open-api verify`, installed from the tarball with openapi-fet
     }
   }, 90_000);
 });
+
+// The tenant's check of its own receivers, from the tarball: the package's webhook handler (imported from the
+// installed package, mounted with toNodeHandler) passes; one that accepts unsigned deliveries fails, named.
+describe('`npx crm-open-api check`, installed from the tarball', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project('module', 'check-only', { prism: false });
+    linkBin(dir);
+  });
+
+  it('exits 0 against createWebhookHandler behind toNodeHandler, and 1 against a receiver that accepts unsigned deliveries, naming the case', async () => {
+    writeFileSync(
+      join(dir, 'receivers.mjs'),
+      `import { createServer } from 'node:http';
+import { createWebhookHandler, toNodeHandler } from 'crm-open-api';
+const handler = createWebhookHandler({ secret: 'pack-check-secret', on: {} });
+const unsigned = (request) => (request.headers.get('x-crm-signature') ? handler(request) : Promise.resolve(new Response(null, { status: 204 })));
+const listen = (fetchHandler) => new Promise((resolve) => { const server = createServer(toNodeHandler(fetchHandler)); server.listen(0, '127.0.0.1', () => resolve(server.address().port)); });
+const [good, bad] = await Promise.all([listen(handler), listen(unsigned)]);
+console.log(JSON.stringify({ good: 'http://127.0.0.1:' + good, bad: 'http://127.0.0.1:' + bad }));
+`,
+    );
+    const servers = spawn(process.execPath, ['receivers.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => servers.on('exit', resolve));
+    try {
+      const urls = await new Promise<{ good: string; bad: string }>((resolve, reject) => {
+        let output = '';
+        servers.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]!));
+        });
+        servers.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        servers.on('exit', () => reject(new Error(`the receivers exited early:\n${output}`)));
+      });
+      const check = (url: string) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn('npx', ['--no-install', 'crm-open-api', 'check', 'webhooks', '--url', url, '--webhook-secret', 'pack-check-secret'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('exit', (status) => resolve({ status, stdout, stderr }));
+        });
+      const [good, bad] = await Promise.all([check(urls.good), check(urls.bad)]);
+      expect({ status: good.status, stderr: good.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(good.stdout).toContain('21 cases: passed 21 · failed 0 · skipped 0');
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(/^FAILED \(critical\)\s+auth\.unsigned\s+204\s.*accepted an unsigned delivery/m);
+      expect(bad.stdout).toContain('failed 1 ·');
+    } finally {
+      servers.kill('SIGTERM');
+      await exited;
+    }
+  }, 90_000);
+});
