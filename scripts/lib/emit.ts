@@ -24,13 +24,17 @@ export function bundleAll(dir: string): void {
   }
 }
 
-/** The APIs `crm-open-api verify` checks a CRM's answers of: the REST API (the others call the tenant, or need a user). */
-const VERIFIED_APIS = new Set(['crm-rest']);
+/**
+ * The APIs whose answers are checked, with example inputs to call them with: the REST API (`crm-open-api
+ * verify` checks a CRM's answers), and the four the tenant serves and the CRM calls (the sandbox, `trigger` and
+ * `check` play the CRM and check the tenant's answers; the PSP bundle also holds the CRM's own callback).
+ */
+const VERIFIED_APIS = new Set(['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets']);
 
 /**
  * Generates, from the bundles already in `dir`: openapi-typescript types `<api>.ts` and, for every API with
  * paths, the schemas of its requests (the client checks what it sends; the tenant handlers check what they
- * get) and its operation table; for the REST API also the schemas of its answers and its example inputs
+ * get) and its operation table; for the VERIFIED_APIS also the schemas of its answers and its example inputs
  * (what `crm-open-api verify` calls a CRM with and checks its answers against).
  */
 export async function generateAll(dir: string): Promise<void> {
@@ -45,7 +49,7 @@ export async function generateAll(dir: string): Promise<void> {
     }
     if (VERIFIED_APIS.has(api.name)) {
       writeFileSync(join(dir, `${api.name}.response-schemas.ts`), HEADER + responseSchemasSource(document));
-      writeFileSync(join(dir, `${api.name}.example-inputs.ts`), HEADER + exampleInputsSource(document));
+      writeFileSync(join(dir, `${api.name}.example-inputs.ts`), HEADER + exampleInputsSource(document, api.name));
     }
   }
 }

@@ -1,4 +1,5 @@
-// The response schemas `crm-open-api verify` checks a CRM's answers with, read from a bundle at build time:
+// The response schemas `crm-open-api verify` checks a CRM's answers with (and the sandbox and `trigger` check
+// a tenant's answers to the CRM's calls with), read from a bundle at build time:
 // per operation and documented status the JSON Schema of the body, stripped to what validation reads (the
 // request schemas' stripping, so the same guard refuses a keyword the interpreter does not implement), each
 // guessed field marked `x-guess`, and whether the operation itself is a guess (`x-inferred`).
@@ -8,11 +9,14 @@ import { validationSchema } from './request-validators';
 
 const STATUS = /^[1-5][0-9]{2}$/;
 
+/** The operations of a bundle, its webhooks (the CRM's calls to the tenant) too. */
+export const operationsAndWebhooks = (bundle: Json) => [...listOperations(bundle), ...listOperations({ paths: bundle.webhooks ?? {} })];
+
 export function responseSchemas(bundle: Json): ResponseSchemas {
   const refs = new Set<string>();
   const strip = (schema: Json) => validationSchema(schema, refs, { markGuesses: true });
   const operations: ResponseSchemas['operations'] = {};
-  for (const op of listOperations(bundle)) {
+  for (const op of operationsAndWebhooks(bundle)) {
     const responses: OperationResponses['responses'] = {};
     for (const [status, raw] of Object.entries((op.operation.responses ?? {}) as Json)) {
       // The verifier matches an answer's status exactly: a range (`4XX`) or `default` would need a rule of its own.

@@ -41,9 +41,9 @@ export interface CallSettings {
 }
 
 /** Deeper than any answer the spec documents (a referral tree 20 levels down is about 60). */
-const MAX_DEPTH = 256;
+export const MAX_DEPTH = 256;
 
-function tooDeep(value: unknown): boolean {
+export function tooDeep(value: unknown): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [at, depth] = stack.pop()!;
@@ -55,7 +55,7 @@ function tooDeep(value: unknown): boolean {
 }
 
 /** The body's bytes, up to `max`; undefined when there are more. */
-async function readBounded(response: Response, max: number): Promise<Uint8Array | undefined> {
+export async function readBounded(response: Response, max: number): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel();
@@ -102,7 +102,7 @@ async function readAnswer(response: Response, maxBodyBytes: number): Promise<Ans
 }
 
 /** A failure as a sentence naming its kind and cause code, never a message that could quote a header. */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   const codes: string[] = [];
   for (let at: unknown = error, depth = 0; at && typeof at === 'object' && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
     const code = (at as { code?: unknown }).code;
