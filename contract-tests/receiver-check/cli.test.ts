@@ -51,11 +51,11 @@ it('exits 1 against a receiver that accepts unsigned deliveries, naming the case
 });
 
 it('external-wallets: without --allow-writes lists the money cases as skipped; with it and --test-user runs them', async () => {
-  const read = await run(['external-wallets', '--url', wallets.url, '--wallets-key', KIT_SECRETS.apiKey]);
+  const read = await run(['external-wallets', '--url', wallets.url, '--wallets-key', KIT_SECRETS.walletsKey]);
   expect(read.status).toBe(0);
   expect(read.out).toMatch(/^skipped\s+once\.order-id-repeat\s+moves money in your wallet service: runs only with allowWrites \(--allow-writes\) and testUser \(--test-user\)$/m);
   expect(read.out).toContain('PASSED: every case that ran passed (5 skipped: see why above).');
-  const writes = await run(['external-wallets', '--url', wallets.url, '--wallets-key', KIT_SECRETS.apiKey, '--allow-writes', '--test-user', TEST_USER]);
+  const writes = await run(['external-wallets', '--url', wallets.url, '--wallets-key', KIT_SECRETS.walletsKey, '--allow-writes', '--test-user', TEST_USER]);
   expect(writes.status).toBe(0);
   expect(writes.out).toMatch(/^passed\s+once\.order-id-repeat\s+422\s/m);
 });

@@ -297,8 +297,8 @@ const BROKEN: Broken[] = [
 
   // exchange-rates
   { surface: 'exchange-rates', breaks: 'operation.getExternalRate', how: 'answers the rate as a string', rule: (s) => reshaped(s.forward(), (body) => ({ ...body, rate: String(body.rate) })) },
-  { surface: 'exchange-rates', breaks: 'auth.missing-key', how: 'takes a missing key for the right one', rule: (s) => (s.request.headers.get('key') ? undefined : s.forward({ headers: { key: KIT_SECRETS.apiKey } })) },
-  { surface: 'exchange-rates', breaks: 'auth.wrong-key', how: 'accepts any key that is not empty', rule: (s) => (s.request.headers.get('key') ? s.forward({ headers: { key: KIT_SECRETS.apiKey } }) : undefined) },
+  { surface: 'exchange-rates', breaks: 'auth.missing-key', how: 'takes a missing key for the right one', rule: (s) => (s.request.headers.get('key') ? undefined : s.forward({ headers: { key: KIT_SECRETS.ratesKey } })) },
+  { surface: 'exchange-rates', breaks: 'auth.wrong-key', how: 'accepts any key that is not empty', rule: (s) => (s.request.headers.get('key') ? s.forward({ headers: { key: KIT_SECRETS.ratesKey } }) : undefined) },
   { surface: 'exchange-rates', breaks: 'robust.missing-parameter', how: 'crashes (500) without `to`', rule: (s) => (new URL(s.request.url).searchParams.has('to') ? undefined : CRASHED()) },
   { surface: 'exchange-rates', breaks: 'robust.malformed-parameter', how: 'crashes (500) on a currency that is not a code', rule: (s) => (/^[A-Z]{3}$/.test(new URL(s.request.url).searchParams.get('from') ?? 'USD') ? undefined : CRASHED()) },
   { surface: 'exchange-rates', breaks: 'robust.oversize-body', how: "never bounds a GET's body (its and toNodeHandler's limits raised to 8 MiB)", nodeMaxBodyBytes: 8 * 1024 * 1024, variant: { ratesMaxBodyBytes: 8 * 1024 * 1024 } },
@@ -309,17 +309,17 @@ const BROKEN: Broken[] = [
   { surface: 'external-wallets', breaks: 'operation.getExternalWallet', how: 'answers a wallet without its id', rule: (s) => (s.path === '/wallets/getOne' ? reshaped(s.forward(), ({ id: _id, ...wallet }) => wallet) : undefined) },
   { surface: 'external-wallets', breaks: 'operation.creditExternalWallet', how: 'answers a credit with the wallet without its id', rule: (s) => (s.path === '/wallets/credit' ? reshaped(s.forward(), ({ id: _id, ...wallet }) => wallet) : undefined) },
   { surface: 'external-wallets', breaks: 'operation.debitExternalWallet', how: 'answers a debit with the wallet without its id', rule: (s) => (s.path === '/wallets/debit' ? reshaped(s.forward(), ({ id: _id, ...wallet }) => wallet) : undefined) },
-  { surface: 'external-wallets', breaks: 'auth.missing-key', how: 'takes a missing key for the right one', rule: (s) => (s.request.headers.get('key') ? undefined : s.forward({ headers: { key: KIT_SECRETS.apiKey } })) },
+  { surface: 'external-wallets', breaks: 'auth.missing-key', how: 'takes a missing key for the right one', rule: (s) => (s.request.headers.get('key') ? undefined : s.forward({ headers: { key: KIT_SECRETS.walletsKey } })) },
   {
     surface: 'external-wallets',
     breaks: 'auth.wrong-key',
     how: 'trusts any key whose signature verifies under that same key',
     rule: async (s) => {
       const key = s.request.headers.get('key');
-      if (!key || key === KIT_SECRETS.apiKey) return undefined;
+      if (!key || key === KIT_SECRETS.walletsKey) return undefined;
       const body = jsonOf(s.bytes);
       if (s.request.method === 'POST' && (!body || s.request.headers.get('signature') !== (await sha1ParamsSignature(body, key)))) return undefined;
-      return s.forward({ headers: { key: KIT_SECRETS.apiKey, ...(body ? { signature: await sha1ParamsSignature(body, KIT_SECRETS.apiKey) } : {}) } });
+      return s.forward({ headers: { key: KIT_SECRETS.walletsKey, ...(body ? { signature: await sha1ParamsSignature(body, KIT_SECRETS.walletsKey) } : {}) } });
     },
   },
   {
@@ -328,7 +328,7 @@ const BROKEN: Broken[] = [
     how: 'checks the signature only when one is sent',
     rule: async (s) => {
       const body = jsonOf(s.bytes);
-      return s.request.method === 'POST' && body && !s.request.headers.get('signature') ? s.forward({ headers: { signature: await sha1ParamsSignature(body, KIT_SECRETS.apiKey) } }) : undefined;
+      return s.request.method === 'POST' && body && !s.request.headers.get('signature') ? s.forward({ headers: { signature: await sha1ParamsSignature(body, KIT_SECRETS.walletsKey) } }) : undefined;
     },
   },
   {
@@ -343,7 +343,7 @@ const BROKEN: Broken[] = [
     how: "accepts a signature over another request's parameters",
     rule: async (s) => {
       const body = jsonOf(s.bytes);
-      return body && s.request.headers.get('signature') === (await sha1ParamsSignature({ ...body, external_user_id: [OTHER_USER_ID] }, KIT_SECRETS.apiKey)) ? Response.json({ data: [], count: 0 }) : undefined;
+      return body && s.request.headers.get('signature') === (await sha1ParamsSignature({ ...body, external_user_id: [OTHER_USER_ID] }, KIT_SECRETS.walletsKey)) ? Response.json({ data: [], count: 0 }) : undefined;
     },
   },
   { surface: 'external-wallets', breaks: 'robust.malformed-json', how: 'crashes (500) on a body that is not JSON', rule: (s) => (s.request.method === 'POST' && !isJson(s.bytes) ? CRASHED() : undefined) },
@@ -360,7 +360,7 @@ const BROKEN: Broken[] = [
       const body = jsonOf(s.bytes);
       if (s.path !== '/wallets/credit' || !body || Math.round((body.amount as number) * 100) === (body.amount as number) * 100) return undefined;
       const rounded = { ...body, amount: Math.ceil((body.amount as number) * 100) / 100 };
-      return s.forward({ body: JSON.stringify(rounded), headers: { signature: await sha1ParamsSignature(rounded, KIT_SECRETS.apiKey) } });
+      return s.forward({ body: JSON.stringify(rounded), headers: { signature: await sha1ParamsSignature(rounded, KIT_SECRETS.walletsKey) } });
     },
   },
   { surface: 'external-wallets', breaks: 'timing.within-timeout', how: `takes ${SLOW_BY_MS} ms over a body that is not JSON`, kit: SLOW, rule: async (s) => (s.request.method === 'POST' && !isJson(s.bytes) ? (await sleep(SLOW_BY_MS), undefined) : undefined) },

@@ -12,7 +12,7 @@ import type { DedupeStore } from '../../../src/receivers/common/dedupe';
 import type { KitSurface } from '../../../src/testing/receiver-check/types';
 import { registerSecret } from '../../harness/output-scan';
 
-export const KIT_SECRETS = { webhookSecret: 'kit-webhook-secret-0123', crmPayToken: 'kit-crm-pay-token-0123', apiKey: 'kit-api-key-0123' } as const;
+export const KIT_SECRETS = { webhookSecret: 'kit-webhook-secret-0123', crmPayToken: 'kit-crm-pay-token-0123', ratesKey: 'kit-rates-key-0123', walletsKey: 'kit-wallets-key-0123' } as const;
 // No report, line or file of the kit may hold one of them (checked after each test file).
 for (const secret of Object.values(KIT_SECRETS)) registerSecret(secret);
 export const TEST_USER = 'kit-test-user';
@@ -52,9 +52,9 @@ export function ownHandlers(variant: HandlerVariant = {}) {
   const handlers: Record<KitSurface, Fetch> = {
     webhooks: createWebhookHandler({ secret: KIT_SECRETS.webhookSecret, ...(variant.webhookMaxBodyBytes ? { maxBodyBytes: variant.webhookMaxBodyBytes } : {}), on: { 'crm.webhooks.users.create': () => undefined, 'crm.webhooks.requests.withdrawal.reject': () => undefined } }),
     psp: createPaymentUrlHandler({ crmPayToken: KIT_SECRETS.crmPayToken, sign: variant.pspSign ?? 'require', onError: () => undefined, getPaymentUrl: (request) => `https://psp.invalid/pay/${encodeURIComponent(request.order_no)}` }),
-    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.apiKey, ...(variant.ratesMaxBodyBytes ? { maxBodyBytes: variant.ratesMaxBodyBytes } : {}), getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
+    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.ratesKey, ...(variant.ratesMaxBodyBytes ? { maxBodyBytes: variant.ratesMaxBodyBytes } : {}), getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
     'external-wallets': createExternalWalletHandler({
-      apiKey: KIT_SECRETS.apiKey,
+      apiKey: KIT_SECRETS.walletsKey,
       ...(variant.walletDedupe ? { dedupe: variant.walletDedupe } : {}),
       listWallets: ({ external_user_id }) => {
         const data = (external_user_id ?? []).map((user) => wallets.wallet(user, 'USD')).filter((w): w is ExternalWallet => w !== undefined);

@@ -1,7 +1,7 @@
 // One case of the kit: what it sends and what it expects of the answers, judged by small shared rules (a
 // refusal must be a 4xx, a documented call must answer what the spec documents), every exchange recorded
 // so the run can say how long each answer took.
-import type { Violation } from '../verify/types';
+import { tooDeep } from '../verify/call';
 import type { Answered, Exchange, KitRequest } from './send';
 import type { CaseGroup, CaseResult } from './types';
 
@@ -11,10 +11,10 @@ export interface CaseContext<Call> {
   /** The well-formed, signed request of a call of the surface (the spec's example, `overrides` applied). */
   build(call: Call): Promise<KitRequest>;
   /** What is wrong with an answer to `operationId` against the spec (none: it is documented and validates). */
-  judge(operationId: string, exchange: Answered): Violation[];
+  judge(operationId: string, exchange: Answered): string[];
 }
 
-export type CaseOutcome = Pick<CaseResult, 'verdict' | 'violations'> & Partial<Pick<CaseResult, 'severity' | 'reason' | 'status'>>;
+export type CaseOutcome = Pick<CaseResult, 'verdict' | 'problems'> & Partial<Pick<CaseResult, 'severity' | 'reason' | 'status'>>;
 
 export interface KitCase<Call> {
   id: string;
@@ -25,11 +25,22 @@ export interface KitCase<Call> {
   run(context: CaseContext<Call>): Promise<CaseOutcome>;
 }
 
-export const passed = (status?: number): CaseOutcome => ({ verdict: 'passed', violations: [], ...(status === undefined ? {} : { status }) });
-export const failed = (reason: string, more: Partial<CaseOutcome> = {}): CaseOutcome => ({ verdict: 'failed', violations: [], reason, ...more });
+export const passed = (status?: number): CaseOutcome => ({ verdict: 'passed', problems: [], ...(status === undefined ? {} : { status }) });
+export const failed = (reason: string, more: Partial<CaseOutcome> = {}): CaseOutcome => ({ verdict: 'failed', problems: [], reason, ...more });
 
 /** The exchange as a status, or the failure that there was none (no case passes without an answer). */
 export const answered = (exchange: Exchange): exchange is Answered => 'status' in exchange;
+
+/** The answer's JSON body; undefined when it has none, is not JSON, or nests deeper than any documented answer. */
+export function answerJson(exchange: Answered): unknown {
+  try {
+    const value: unknown = JSON.parse(exchange.body);
+    return tooDeep(value) ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
 
 /**
  * A call the CRM never sends must be refused with a 4xx: a 2xx accepted it (the most serious failure: a forged
@@ -46,9 +57,9 @@ export function expectRefused(exchange: Exchange, what: string, { critical }: { 
 /** An answer to a well-formed call: one of `accept`, and its body as the spec documents it. */
 export function expectDocumented(context: Pick<CaseContext<unknown>, 'judge'>, operationId: string, exchange: Exchange, accept: (status: number) => boolean, what: string): CaseOutcome {
   if (!answered(exchange)) return failed(exchange.failure);
-  const violations = context.judge(operationId, exchange);
-  if (!accept(exchange.status)) return failed(`answered ${exchange.status} to ${what}`, { status: exchange.status, violations });
-  if (violations.length) return failed(`the answer breaks the spec of ${operationId}`, { status: exchange.status, violations });
+  const problems = context.judge(operationId, exchange);
+  if (!accept(exchange.status)) return failed(`answered ${exchange.status} to ${what}`, { status: exchange.status, problems });
+  if (problems.length) return failed(`the answer breaks the spec of ${operationId}`, { status: exchange.status, problems });
   return passed(exchange.status);
 }
 

@@ -3,26 +3,21 @@
 // sends, hostile bodies, repeats, and every answer measured against the CRM's timeout. No case passes on a
 // server that does not answer; a run passes only when every case that ran passed.
 import { randomUUID } from 'node:crypto';
-import { judge } from '../verify/verdict';
-import { responseValidators } from '../verify/response-validators';
-import type { Violation } from '../verify/types';
+import { DEFAULT_CRM_TIMEOUT_MS, judgeAnswer } from '../crm-calls';
 import { failed, type CaseContext, type KitCase } from './case';
-import { sendKitRequest, type Answered } from './send';
+import { sendKitRequest } from './send';
 import { exchangeRateCases } from './surfaces/exchange-rates';
 import { walletCases } from './surfaces/external-wallets';
 import { pspCases } from './surfaces/psp';
 import { webhookCases } from './surfaces/webhooks';
 import { CheckAbortedError, KIT_SURFACES, type CaseResult, type CaseVerdict, type CheckReceiverOptions, type ConformanceReport, type KitSecrets, type KitSurface } from './types';
-import { buildCall, surfaceSpec, type CrmCall } from './well-formed-call';
+import { buildCall, type CrmCall } from './well-formed-call';
 
-/**
- * The CRM's timeout for each of the four calls. Webhooks: the page's 5 s (it also says 10; the shorter is
- * kept). PSP, rates, wallets: no page gives one; decided as 5 s, the CRM's documented timeout for its calls.
- */
-export const CRM_TIMEOUT_MS = 5000;
+/** The CRM's timeout for each of the four calls: crm-calls' decision (5 s; the webhook page's, taken for the others). */
+export const CRM_TIMEOUT_MS = DEFAULT_CRM_TIMEOUT_MS;
 
-/** Which secret each surface needs, by option name (and flag). */
-export const SURFACE_SECRET: Record<KitSurface, keyof KitSecrets> = { webhooks: 'webhookSecret', psp: 'crmPayToken', 'exchange-rates': 'apiKey', 'external-wallets': 'apiKey' };
+/** Which secret each surface needs, by option name. */
+export const SURFACE_SECRET: Record<KitSurface, keyof KitSecrets> = { webhooks: 'webhookSecret', psp: 'crmPayToken', 'exchange-rates': 'ratesKey', 'external-wallets': 'walletsKey' };
 
 function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall>[] {
 
@@ -46,17 +41,6 @@ function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall
   }
 }
 
-/** The answer against the spec's documented answers of `operationId`, as verify judges the REST answers. */
-function judgeAgainst(surface: KitSurface): (operationId: string, exchange: Answered) => Violation[] {
-  const spec = surfaceSpec(surface);
-  const validators = responseValidators(spec.responses);
-  return (operationId, exchange) => {
-    const judged = judge(operationId, spec.responses.operations[operationId]?.inferred === true, { answer: { status: exchange.status, body: exchange.body } }, validators);
-    if (judged.verdict === 'conforms' || judged.verdict === 'confirmed-guess') return [];
-    if (judged.violations.length) return judged.violations;
-    return [{ path: '$', rule: judged.reason ?? `status ${exchange.status} is not documented`, expected: `one of ${validators.statuses(operationId).join(', ')}`, came: String(exchange.status), guess: false }];
-  };
-}
 
 const originOf = (url: string) => {
   try {
@@ -80,7 +64,6 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
   const now = options.now ?? Date.now;
   const ranAt = new Date(now()).toISOString();
   const secrets: KitSecrets = { [secretName]: secret };
-  const judgeAnswer = judgeAgainst(surface);
 
   const results: CaseResult[] = [];
   /** Every answer's duration and the case it belongs to, for the timing case. */
@@ -91,7 +74,7 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
   };
 
   for (const kase of casesOf(options, secret)) {
-    const base = { id: kase.id, group: kase.group, title: kase.title, violations: [] };
+    const base = { id: kase.id, group: kase.group, title: kase.title, problems: [] };
     if (kase.skip) {
       tell({ ...base, verdict: 'skipped', reason: kase.skip });
       continue;
@@ -106,7 +89,7 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
         return exchange;
       },
       build: (call) => buildCall(surface, url, secrets, call),
-      judge: judgeAnswer,
+      judge: (operationId, exchange) => judgeAnswer(surface, operationId, exchange).problems,
     };
     let outcome;
     try {
@@ -124,7 +107,7 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
     id: 'timing.within-timeout',
     group: 'timing',
     title: `every answer within the CRM's timeout (${timeoutMs} ms)`,
-    violations: [],
+    problems: [],
     ...(!answeredAny
       ? { verdict: 'failed', reason: 'no answer came to any call' }
       : late.length

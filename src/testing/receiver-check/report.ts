@@ -1,13 +1,13 @@
 // The kit's run for the terminal (a table: verdict, case, status, ms, why) and for a CI (JUnit XML, one test
 // case a case), through verify's table and JUnit document.
-import { textTable, violationText } from '../verify/report-text';
+import { textTable } from '../verify/report-text';
 import { junitXml } from '../verify/report-junit';
 import type { CaseResult, ConformanceReport } from './types';
 
 /** What is worth saying about a result besides its verdict: why, then where the answer breaks the spec. */
 export function caseDetail(result: CaseResult, most = Infinity): string {
-  const shown = result.violations.slice(0, most).map((v) => violationText(v, { withValue: true }));
-  if (result.violations.length > most) shown.push(`… and ${result.violations.length - most} more`);
+  const shown = result.problems.slice(0, most);
+  if (result.problems.length > most) shown.push(`… and ${result.problems.length - most} more`);
   return [...(result.reason ? [result.reason] : []), ...shown].join('; ');
 }
 

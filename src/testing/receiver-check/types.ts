@@ -1,10 +1,10 @@
 // The check kit's shapes, a leaf: what a run of `checkReceiver` is asked, and the report every renderer reads.
-import type { Violation } from '../verify/types';
+import { CRM_SURFACES, type CrmCallSecrets, type CrmSurface } from '../crm-calls';
 
 /** The four surfaces where the tenant writes the server and the CRM calls it. */
-export type KitSurface = 'webhooks' | 'psp' | 'exchange-rates' | 'external-wallets';
+export type KitSurface = CrmSurface;
 
-export const KIT_SURFACES: readonly KitSurface[] = ['webhooks', 'psp', 'exchange-rates', 'external-wallets'];
+export const KIT_SURFACES: readonly KitSurface[] = CRM_SURFACES;
 
 /**
  * What a case is about: `operation` (a documented call with the spec's example, its answer validated),
@@ -36,8 +36,8 @@ export interface CaseResult {
   durationMs?: number;
   /** Why it failed or was skipped (never a secret or a body). */
   reason?: string;
-  /** Where the answer breaks the spec. */
-  violations: Violation[];
+  /** Where the answer breaks the spec (crm-calls' judgeAnswer: `path: rule (expected …, came …)`). */
+  problems: string[];
 }
 
 export interface ConformanceReport {
@@ -53,17 +53,14 @@ export interface ConformanceReport {
   passed: boolean;
 }
 
-/** The secrets a surface is called with, as set in the back office. */
-export interface KitSecrets {
-  /** webhooks: the webhook's secret token (`X-Crm-Signature` is its HMAC-SHA256). */
-  webhookSecret?: string;
-  /** psp: the `crm-pay-token` (also the key of the body's `sign`). */
-  crmPayToken?: string;
-  /** exchange-rates and external-wallets: the API key (`key` header; the wallets' `signature` is keyed by it). */
-  apiKey?: string;
-}
+/**
+ * The secrets a surface is called with, as set in the back office (crm-calls' names): `webhookSecret`
+ * (`X-Crm-Signature` is its HMAC-SHA256), `crmPayToken` (a header, and the key of the body's `sign`),
+ * `ratesKey` (the `key` header), `walletsKey` (the `key` header, and the key of the `signature`).
+ */
+export type KitSecrets = CrmCallSecrets;
 
-export interface CheckReceiverOptions extends KitSecrets {
+export interface CheckReceiverOptions extends CrmCallSecrets {
   surface: KitSurface;
   /**
    * The URL the CRM is configured with: the webhook URL, the PSP's APP_URL (the kit calls `{url}/pay/url`),

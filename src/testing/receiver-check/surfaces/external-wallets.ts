@@ -4,7 +4,7 @@
 // only with `allowWrites` and a `testUser` the tenant names, in the smallest unit of that user's wallet, and
 // each credit is taken back by a debit of the same amount.
 import { sha1ParamsSignature } from '../../../core/signatures/sha1-params';
-import { answered, expectDocumented, expectRefused, failed, passed, type CaseContext, type CaseOutcome, type KitCase } from '../case';
+import { answerJson, answered, expectDocumented, expectRefused, failed, passed, type CaseContext, type CaseOutcome, type KitCase } from '../case';
 import type { Exchange, KitRequest } from '../send';
 import { WRONG_SECRET, bodyValue, deepBody, malformedBody, oversizeBody, tamperedBody, withBody, withHeaders, withoutHeader } from '../variations';
 import type { CrmCall } from '../well-formed-call';
@@ -46,7 +46,7 @@ export function walletCases(options: WalletCaseOptions): KitCase<CrmCall>[] {
   async function readWallet(context: CaseContext<CrmCall>): Promise<Wallet | CaseOutcome> {
     const exchange = await context.send(await context.build(getOne));
     if (!answered(exchange)) return failed(`reading the balance through getOne: ${exchange.failure}`);
-    const wallet = exchange.body.kind === 'json' ? (exchange.body.value as Partial<Wallet> | null) : null;
+    const wallet = answerJson(exchange) as Partial<Wallet> | null | undefined;
     if (exchange.status !== 200 || typeof wallet?.amount !== 'number' || !Number.isInteger(wallet.decimals) || wallet.decimals! < 0 || wallet.decimals! > 12) {
       return failed(`reading the balance through getOne: answered ${exchange.status}, not a wallet with a numeric amount and integer decimals`, { status: exchange.status });
     }
@@ -59,7 +59,7 @@ export function walletCases(options: WalletCaseOptions): KitCase<CrmCall>[] {
   });
   const expectType = (exchange: Exchange, status: number, type: string, what: string): CaseOutcome => {
     if (!answered(exchange)) return failed(`${what}: ${exchange.failure}`);
-    const got = exchange.body.kind === 'json' ? (exchange.body.value as { type?: unknown } | null)?.type : undefined;
+    const got = (answerJson(exchange) as { type?: unknown } | null | undefined)?.type;
     if (exchange.status !== status || got !== type) return failed(`${what} was answered ${exchange.status}${typeof got === 'string' ? ` ${got}` : ''}; expected ${status} ${type}`, { status: exchange.status });
     return passed(status);
   };

@@ -4,7 +4,7 @@
 // `sign` cases follow the mode the tenant's receiver is configured with (`pspSign`, as createPaymentUrlHandler's
 // `sign` option), and say so when skipped.
 import { sha1ParamsSignature } from '../../../core/signatures/sha1-params';
-import { answered, expectDocumented, expectRefused, failed, passed, type KitCase } from '../case';
+import { answerJson, answered, expectDocumented, expectRefused, failed, passed, type KitCase } from '../case';
 import type { KitRequest } from '../send';
 import { WRONG_SECRET, bodyValue, deepBody, malformedBody, oversizeBody, tamperedBody, withBody, withHeaders, withoutHeader } from '../variations';
 import type { CrmCall } from '../well-formed-call';
@@ -64,7 +64,7 @@ export function pspCases(token: string, mode: 'require' | 'if-present' | 'ignore
         for (const which of ['first', 'repeat']) {
           const exchange = await context.send(request);
           if (!answered(exchange)) return failed(`the ${which} request: ${exchange.failure}`);
-          const result = exchange.body.kind === 'json' ? (exchange.body.value as { result?: unknown } | null)?.result : undefined;
+          const result = (answerJson(exchange) as { result?: unknown } | undefined)?.result;
           if (exchange.status !== 200 || result !== true) return failed(`the ${which} request for one order_no was answered ${exchange.status}${result === false ? ' with result false' : ''}; the CRM may ask again for the same payment, and needs a page each time`, { status: exchange.status });
         }
         return passed(200);

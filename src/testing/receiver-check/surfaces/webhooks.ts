@@ -66,7 +66,7 @@ export function webhookCases(secret: string): KitCase<CrmCall>[] {
         const first = await send(request);
         if (!answered(first)) return failed(`the first delivery: ${first.failure}`);
         // Refused the first time: operation.receiveWithdrawalRejected fails for it, and no repeat can be judged.
-        if (!is2xx(first.status)) return { verdict: 'skipped', violations: [], status: first.status, reason: `the first delivery was answered ${first.status} (see operation.receiveWithdrawalRejected): there is no acknowledged delivery to repeat` };
+        if (!is2xx(first.status)) return { verdict: 'skipped', problems: [], status: first.status, reason: `the first delivery was answered ${first.status} (see operation.receiveWithdrawalRejected): there is no acknowledged delivery to repeat` };
         const second = await send(request);
         if (!answered(second)) return failed(`the repeat: ${second.failure}`);
         if (!is2xx(second.status)) return failed(`the repeat of an acknowledged delivery was answered ${second.status}; it must be acknowledged (2xx) again, without handling it twice`, { status: second.status });
