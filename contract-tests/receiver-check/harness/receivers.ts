@@ -35,8 +35,6 @@ export interface HandlerVariant {
   pspSign?: 'require' | 'if-present' | 'ignore';
   /** The webhook receiver's body limit. */
   webhookMaxBodyBytes?: number;
-  /** The rate API's body limit. */
-  ratesMaxBodyBytes?: number;
   /** The wallet service's de-duplication store. */
   walletDedupe?: DedupeStore;
   /** The tenant's debit lets the balance go below zero. */
@@ -52,7 +50,7 @@ export function ownHandlers(variant: HandlerVariant = {}) {
   const handlers: Record<KitSurface, Fetch> = {
     webhooks: createWebhookHandler({ secret: KIT_SECRETS.webhookSecret, ...(variant.webhookMaxBodyBytes ? { maxBodyBytes: variant.webhookMaxBodyBytes } : {}), on: { 'crm.webhooks.users.create': () => undefined, 'crm.webhooks.requests.withdrawal.reject': () => undefined } }),
     psp: createPaymentUrlHandler({ crmPayToken: KIT_SECRETS.crmPayToken, sign: variant.pspSign ?? 'require', onError: () => undefined, getPaymentUrl: (request) => `https://psp.invalid/pay/${encodeURIComponent(request.order_no)}` }),
-    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.ratesKey, ...(variant.ratesMaxBodyBytes ? { maxBodyBytes: variant.ratesMaxBodyBytes } : {}), getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
+    'exchange-rates': createExchangeRateHandler({ apiKey: KIT_SECRETS.ratesKey, getRate: ({ from, to }) => (from === 'USD' && to === 'EUR' ? 0.92 : undefined) }),
     'external-wallets': createExternalWalletHandler({
       apiKey: KIT_SECRETS.walletsKey,
       ...(variant.walletDedupe ? { dedupe: variant.walletDedupe } : {}),
@@ -86,8 +84,8 @@ export interface Served {
 }
 
 /** A fetch-style handler behind toNodeHandler on 127.0.0.1, a free port. */
-export async function serve(handler: Fetch, nodeOptions: { maxBodyBytes?: number } = {}): Promise<Served> {
-  const server: Server = createServer(toNodeHandler(handler, { ...nodeOptions, onError: () => undefined }));
+export async function serve(handler: Fetch): Promise<Served> {
+  const server: Server = createServer(toNodeHandler(handler, { onError: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -10,9 +10,6 @@ export const DEEP_BODY_LEVELS = 5000;
 /** Past the 1 MiB every receiver of this package accepts. */
 export const OVERSIZE_BODY_BYTES = 1024 * 1024 + 1024;
 
-const encode = (text: string) => new TextEncoder().encode(text);
-const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
-
 export const withHeaders = (request: KitRequest, headers: Record<string, string>): KitRequest => ({ ...request, headers: { ...request.headers, ...headers } });
 
 export function withoutHeader(request: KitRequest, name: string): KitRequest {
@@ -20,10 +17,10 @@ export function withoutHeader(request: KitRequest, name: string): KitRequest {
   return { ...request, headers };
 }
 
-export const withBody = (request: KitRequest, body: Uint8Array | string): KitRequest => ({ ...request, body: typeof body === 'string' ? encode(body) : body });
+export const withBody = (request: KitRequest, body: string): KitRequest => ({ ...request, body });
 
 /** The JSON value of a request's body (the kit's own bodies are always JSON). */
-export const bodyValue = (request: KitRequest): Record<string, unknown> => JSON.parse(decode(request.body)) as Record<string, unknown>;
+export const bodyValue = (request: KitRequest): Record<string, unknown> => JSON.parse(request.body ?? '{}') as Record<string, unknown>;
 
 const nextCharacter = (c: string) => (/\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'z' ? 'y' : c === 'Z' ? 'Y' : String.fromCharCode(c.charCodeAt(0) + 1));
 
@@ -31,8 +28,7 @@ const nextCharacter = (c: string) => (/\d/.test(c) ? String((Number(c) + 1) % 10
  * The body with exactly one byte changed, still JSON: the first character of the first string value (or,
  * without one, the last digit of the first number), so that only a signature can tell.
  */
-export function tamperedBody(body: Uint8Array): Uint8Array {
-  const text = decode(body);
+export function tamperedBody(text: string): string {
   const inString = /":\[?"[A-Za-z0-9]/.exec(text);
   const inNumber = /[:,[]-?\d*\d(?=[,}\]])/.exec(text);
   const at = inString ? inString.index + inString[0].length - 1 : inNumber ? inNumber.index + inNumber[0].length - 1 : -1;
@@ -40,23 +36,23 @@ export function tamperedBody(body: Uint8Array): Uint8Array {
   const c = text[at]!;
   // In a number, 9 becomes 8 (never a leading zero made of the last digit); anywhere else, the next character.
   const changed = /\d/.test(c) && !inString ? (c === '9' ? '8' : String(Number(c) + 1)) : nextCharacter(c);
-  return encode(text.slice(0, at) + changed + text.slice(at + 1));
+  return text.slice(0, at) + changed + text.slice(at + 1);
 }
 
 /** The same JSON value in other bytes (indented): a receiver that checks a re-serialisation accepts a signature over the compact bytes. */
-export const reformattedBody = (body: Uint8Array): Uint8Array => encode(JSON.stringify(JSON.parse(decode(body)), null, 2));
+export const reformattedBody = (text: string): string => JSON.stringify(JSON.parse(text), null, 2);
 
 /** Not JSON: the body cut short by its last byte. */
-export const malformedBody = (body: Uint8Array): Uint8Array => body.slice(0, Math.max(0, body.byteLength - 1));
+export const malformedBody = (text: string): string => text.slice(0, -1);
 
 /** The JSON object's text with one member more (`"name":value`). */
-function withMember(body: Uint8Array, member: string): Uint8Array {
-  const text = decode(body).trim();
-  return encode(`${text.slice(0, -1)}${text === '{}' ? '' : ','}${member}}`);
+function withMember(text: string, member: string): string {
+  const trimmed = text.trim();
+  return `${trimmed.slice(0, -1)}${trimmed === '{}' ? '' : ','}${member}}`;
 }
 
 /** The body with one member more holding `levels` nested arrays. */
-export const deepBody = (body: Uint8Array, levels = DEEP_BODY_LEVELS): Uint8Array => withMember(body, `"deep":${'['.repeat(levels)}${']'.repeat(levels)}`);
+export const deepBody = (text: string, levels = DEEP_BODY_LEVELS): string => withMember(text, `"deep":${'['.repeat(levels)}${']'.repeat(levels)}`);
 
-/** The body with one member more padding it to `bytes`. */
-export const oversizeBody = (body: Uint8Array, bytes = OVERSIZE_BODY_BYTES): Uint8Array => withMember(body, `"padding":"${'x'.repeat(Math.max(0, bytes - body.byteLength))}"`);
+/** The body with one member more padding it to `bytes` (the kit's bodies are ASCII: a character is a byte). */
+export const oversizeBody = (text: string, bytes = OVERSIZE_BODY_BYTES): string => withMember(text, `"padding":"${'x'.repeat(Math.max(0, bytes - text.length))}"`);

@@ -1,5 +1,5 @@
 // The kit's well-formed calls: crm-calls' buildCrmCall (the spec's example, signed as the CRM signs), with a
-// few members of the example's body or query replaced or dropped, as bytes the kit's variations can change.
+// few members of the example's body or query replaced or dropped.
 import { buildCrmCall, resolveOperation, type CrmCallSecrets, type CrmSurface } from '../crm-calls';
 import { isPlainObject } from '../../core/plain-object';
 import type { KitRequest } from './send';
@@ -21,5 +21,5 @@ export async function buildCall(surface: CrmSurface, url: string, secrets: CrmCa
   const built = await buildCrmCall({ surface, operation: call.operationId, baseUrl: url, secrets, ...(body ? { body } : {}), ...(params ? { params } : {}) });
   const target = new URL(built.url);
   for (const [name, value] of Object.entries(call.query ?? {})) if (value === undefined) target.searchParams.delete(name);
-  return { method: built.method as KitRequest['method'], url: target.href, headers: built.headers, ...(built.body === undefined ? {} : { body: new TextEncoder().encode(built.body) }) };
+  return { ...built, url: target.href };
 }

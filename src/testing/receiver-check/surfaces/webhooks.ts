@@ -27,7 +27,7 @@ const SIGNATURE = 'x-crm-signature';
 export const REPEATED_DELIVERY_ID = 'crm-open-api-check-repeated-delivery';
 
 /** The request with its body signed over exactly the bytes it carries. */
-const signed = async (request: KitRequest, secret: string, bytes: Uint8Array = request.body!): Promise<KitRequest> => withHeaders(request, { [SIGNATURE]: await signPayload(bytes, secret) });
+const signed = async (request: KitRequest, secret: string, bytes: string = request.body!): Promise<KitRequest> => withHeaders(request, { [SIGNATURE]: await signPayload(bytes, secret) });
 
 export function webhookCases(secret: string): KitCase<CrmCall>[] {
   const example: CrmCall = { operationId: 'receiveUserCreated' };
