@@ -31,7 +31,7 @@ function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall
     case 'external-wallets': {
       const moneySkip = !options.allowWrites ? 'moves money in your wallet service: runs only with allowWrites (--allow-writes) and testUser (--test-user)' : !options.testUser ? 'moves money: allowWrites needs testUser (--test-user), the user whose wallet it may use' : undefined;
       return walletCases({
-        apiKey: secret,
+        walletsKey: secret,
         currency: options.currency ?? 'USD',
         ...(options.testUser ? { testUser: options.testUser } : {}),
         ...(moneySkip ? { moneySkip } : { moneyUser: options.testUser! }),

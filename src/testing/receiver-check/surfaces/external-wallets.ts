@@ -13,7 +13,7 @@ import type { CrmCall } from '../well-formed-call';
 export const OTHER_USER_ID = 'crm-open-api-check-other-user';
 
 export interface WalletCaseOptions {
-  apiKey: string;
+  walletsKey: string;
   /** Set only with allowWrites: the money cases run on this user's wallet. */
   moneyUser?: string;
   /** Why the money cases are skipped, when they are. */
@@ -33,7 +33,7 @@ const fromUnits = (units: number, decimals: number) => Number((units / 10 ** dec
 type Wallet = { amount: number; decimals: number };
 
 export function walletCases(options: WalletCaseOptions): KitCase<CrmCall>[] {
-  const { apiKey, currency } = options;
+  const { walletsKey, currency } = options;
   const user = options.moneyUser ?? options.testUser;
   const list: CrmCall = { operationId: 'listExternalWallets', ...(user ? { body: { external_user_id: [user] } } : {}) };
   const getOne: CrmCall = { operationId: 'getExternalWallet', query: { ...(user ? { external_user_id: user } : {}), currency } };
@@ -126,10 +126,10 @@ export function walletCases(options: WalletCaseOptions): KitCase<CrmCall>[] {
     keyRefusal('auth.wrong-key', 'another key (the signature keyed by it), on both: refused with a 4xx', async (r) => withHeaders(r.body ? await signedWith(r, WRONG_SECRET) : r, { key: WRONG_SECRET }), 'a call with another key'),
     refusal('auth.unsigned', 'the right key, no signature header on POST /wallets: refused with a 4xx', list, (r) => withoutHeader(r, 'signature'), 'an unsigned body', 'authentication'),
     refusal('auth.tampered-body', 'one byte of the signed body changed: refused with a 4xx', list, (r) => withBody(r, tamperedBody(r.body!)), 'a tampered body', 'authentication'),
-    refusal('auth.signed-other-bytes', "the signature computed over another request's parameters: refused with a 4xx", list, (r) => signedWith(r, apiKey, { ...bodyValue(r), external_user_id: [OTHER_USER_ID] }), 'a signature over other parameters than the body', 'authentication'),
+    refusal('auth.signed-other-bytes', "the signature computed over another request's parameters: refused with a 4xx", list, (r) => signedWith(r, walletsKey, { ...bodyValue(r), external_user_id: [OTHER_USER_ID] }), 'a signature over other parameters than the body', 'authentication'),
     refusal('robust.malformed-json', 'the right key, a body that is not JSON: a 4xx', list, (r) => withBody(r, malformedBody(r.body!)), 'a body that is not JSON', 'robustness'),
     refusal('robust.wrong-content-type', 'the signed JSON body sent as text/plain: a 4xx', list, (r) => withHeaders(r, { 'content-type': 'text/plain' }), 'a body sent as text/plain', 'robustness'),
-    refusal('robust.oversize-body', 'a signed body over 1 MiB: a 4xx', list, async (r) => signedWith(withBody(r, oversizeBody(r.body!)), apiKey), 'a body over 1 MiB', 'robustness'),
+    refusal('robust.oversize-body', 'a signed body over 1 MiB: a 4xx', list, async (r) => signedWith(withBody(r, oversizeBody(r.body!)), walletsKey), 'a body over 1 MiB', 'robustness'),
     refusal('robust.deep-body', 'a body nested 5000 levels deep: a 4xx', list, (r) => withBody(r, deepBody(r.body!)), 'a body nested 5000 levels deep', 'robustness'),
     {
       id: 'once.order-id-repeat',
