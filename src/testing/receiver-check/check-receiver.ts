@@ -20,7 +20,6 @@ export const CRM_TIMEOUT_MS = DEFAULT_CRM_TIMEOUT_MS;
 export const SURFACE_SECRET: Record<KitSurface, keyof KitSecrets> = { webhooks: 'webhookSecret', psp: 'crmPayToken', 'exchange-rates': 'ratesKey', 'external-wallets': 'walletsKey' };
 
 function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall>[] {
-
   switch (options.surface) {
     case 'webhooks':
       return webhookCases(secret);

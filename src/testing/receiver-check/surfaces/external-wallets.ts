@@ -20,7 +20,7 @@ export interface WalletCaseOptions {
   moneySkip?: string;
   testUser?: string;
   currency: string;
-  /** A fresh order_id per transfer (the runner's, so a test can predict none and a repeat is exact). */
+  /** A fresh order_id per transfer (random: never one the service has seen; a repeat reuses the request itself). */
   orderId: () => string;
 }
 
