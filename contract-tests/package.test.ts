@@ -1,11 +1,13 @@
-// The package as other teams get it: `npm pack`, unpacked into blank ESM and CJS projects (TypeScript strict),
-// type-checked against correct and wrong calls, and run against the mock CRM (with the Node entry's file
-// journal). No registry access: the tarball is unpacked by hand and its dependencies are linked from this checkout.
+// The package as other teams get it: `npm pack` (whose prepack builds dist/), unpacked into blank ESM and CJS
+// projects (TypeScript strict), type-checked against correct and wrong calls, and run against the mock CRM (with
+// the Node entry's file journal); the same tarball goes through the packaging linters (attw, publint) and the
+// size budgets (size-limit, .size-limit.cjs). No registry access: the tarball is unpacked by hand and its
+// dependencies are linked from this checkout.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { packageReadme } from '../scripts/lib/package-readme';
 import { startDriftedCrm } from './verify/harness/drifted-crm';
 
 const ROOT = join(__dirname, '..');
@@ -15,18 +17,33 @@ let tarball: { file: string; size: number; files: string[] };
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'crm-pack-'));
-  execFileSync(bin('tsup'), { cwd: ROOT, stdio: 'pipe' });
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; size: number; files: { path: string }[] }[];
+  // The prepack script builds dist/ (`tsup --silent`, so stdout is npm's JSON only): what `npm publish` ships.
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; size: number; files: { path: string }[] }[];
   tarball = { file: join(work, packed!.filename), size: packed!.size, files: packed!.files.map((f) => f.path) };
   process.stdout.write(`npm pack: ${tarball.files.length} files, ${tarball.size} bytes packed\n`);
-}, 120_000);
+}, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-it('holds dist/, the generated types and bundled specs, README and package.json only', () => {
+it('holds dist/, the generated types and bundled specs, README, CHANGELOG and package.json only', () => {
   const tops = [...new Set(tarball.files.map((f) => f.split('/')[0]))].sort();
-  expect(tops).toEqual(['README.md', 'dist', 'generated', 'package.json']);
+  expect(tops).toEqual(['CHANGELOG.md', 'README.md', 'dist', 'generated', 'package.json']);
   expect(tarball.files.filter((f) => /\.test\.|fixture|\.artifacts|contract-tests|^spec\//.test(f))).toEqual([]);
   for (const api of ['crm-rest', 'crm-webhooks', 'psp', 'exchange-rates', 'external-wallets']) expect(tarball.files).toContain(`generated/${api}.openapi.json`);
+});
+
+// The README on npm speaks to someone who installed the package; the repository's set-up stays in the repository.
+it('ships a README without repository-only commands, naming install, the hosted docs and the repository', () => {
+  const shipped = execFileSync('tar', ['-xzf', tarball.file, '-O', 'package/README.md'], { encoding: 'utf8' });
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; repository: { url: string } };
+  expect(shipped.match(/npm start|npm run\b|npm test|\bspec\/|repository-only/g)).toBeNull();
+  expect(shipped).toContain('npm install crm-open-api');
+  expect(shipped).toContain(manifest.homepage);
+  expect(shipped).toContain(manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''));
+  // One text: the package README is the repository's less its repository-only block, which postpack put back.
+  const repository = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  expect(shipped).toBe(packageReadme(repository));
+  expect(repository.split('\n').slice(0, 12).join('\n')).toMatch(/^npm start\b[\s\S]*^npm test\b/m);
+  expect(existsSync(join(ROOT, '.artifacts', 'README.repository.md'))).toBe(false);
 });
 
 /** The files of dist/ that ESM `entries` load (following relative imports) and the packages they import. */
@@ -47,8 +64,8 @@ function esmGraph(...entries: string[]): { files: Set<string>; packages: Set<str
   return { files, packages };
 }
 
-it('the root and redis ESM entries import no Node built-in: only openapi-fetch and their own chunks', () => {
-  const { files, packages } = esmGraph('index.mjs', 'redis/index.mjs');
+it('the root, redis and oauth ESM entries import no Node built-in: only openapi-fetch and their own chunks', () => {
+  const { files, packages } = esmGraph('index.mjs', 'redis/index.mjs', 'oauth/index.mjs');
   expect([...packages]).toEqual(['openapi-fetch']);
   expect(files.size).toBeGreaterThan(1);
 });
@@ -60,21 +77,32 @@ it('the root ESM entry, with the chunks it imports, is at most 250 KB', () => {
   expect(bytes).toBeLessThanOrEqual(250 * 1024);
 });
 
-// A worker that imports one receiver helper from the package bundles only what that helper needs.
-it.each(['verifyWebhook', 'pspSign', 'createWebhookHandler'])('a consumer importing only %s bundles (esbuild, minified, for the browser) under 10 KB', async (name) => {
-  const result = await build({
-    stdin: { contents: `export { ${name} } from ${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))};`, resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  });
-  const bytes = result.outputFiles[0]!.contents.length;
-  process.stdout.write(`only ${name}: ${bytes} bytes minified\n`);
-  expect(bytes).toBeLessThan(10 * 1024);
-});
+// What each use costs a bundle (.size-limit.cjs: min+gz, esbuild for the browser, openapi-fetch not counted), on
+// the dist/ the prepack just built. size-limit exits 1 when any budget is exceeded.
+it('every size budget holds (size-limit)', () => {
+  const result = spawnSync(bin('size-limit'), ['--json'], { cwd: ROOT, encoding: 'utf8' });
+  const rows = JSON.parse(result.stdout) as { name: string; passed: boolean; size: number; sizeLimit: number }[];
+  for (const row of rows) process.stdout.write(`size: ${row.name}: ${row.size} B (budget ${row.sizeLimit} B)\n`);
+  expect(rows.filter((row) => !row.passed)).toEqual([]);
+  expect(rows.length).toBeGreaterThanOrEqual(7);
+  expect(result.status).toBe(0);
+}, 60_000);
+
+// Types resolve for every entry in every resolution mode (node10 through typesVersions), and the manifest is clean.
+it('@arethetypeswrong/cli finds no problem in any profile, node10 included, for any entry', () => {
+  const result = spawnSync(bin('attw'), [tarball.file, '--format', 'ascii'], { encoding: 'utf8' });
+  process.stdout.write(`attw:\n${result.stdout}${result.stderr}\n`);
+  expect(result.stdout).toContain('No problems found');
+  for (const entry of ['crm-open-api', 'crm-open-api/testing', 'crm-open-api/redis', 'crm-open-api/oauth', 'crm-open-api/node']) expect(result.stdout).toContain(`"${entry}"`);
+  expect(result.status).toBe(0);
+}, 60_000);
+
+it('publint reports nothing, not even a suggestion', () => {
+  const result = spawnSync(bin('publint'), ['run', tarball.file, '--level', 'suggestion'], { encoding: 'utf8' });
+  process.stdout.write(`publint:\n${result.stdout}${result.stderr}\n`);
+  expect(result.stdout).toContain('All good!');
+  expect(result.status).toBe(0);
+}, 60_000);
 
 /** A blank project with the tarball installed (unpacked) and its dependencies linked (`prism`: the optional peer too). */
 function project(kind: 'module' | 'commonjs', name: string = kind, { prism = true } = {}): string {
