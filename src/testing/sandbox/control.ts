@@ -1,5 +1,6 @@
 // The sandbox's control API under /__sandbox/ (loopback callers only), and the same actions for the JS API:
-// reset, seed, clock, faults, deliveries, state, withdrawal requests, KYC decisions, webhook target.
+// reset, seed, clock, faults, deliveries, state, withdrawal requests, KYC decisions, webhook target; and the
+// sandbox's calls to the tenant's servers (outward-actions.ts) and their record.
 import { crmTimestamp } from './clock';
 import type { SandboxEngine } from './engine';
 import type { FaultRule } from './faults';
@@ -7,6 +8,7 @@ import { checkWithdrawalRequest } from './fixture-check';
 import type { SandboxAnswer } from './operations/context';
 import { addWithdrawalRequest, stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
 import { unitsText } from './money';
+import { askRate, fireWebhook, OutwardRefusal, pspDeposit, syncExternalWallets, transferExternalWallet } from './outward-actions';
 
 export type KycDecision = { user_id: string; decision: 'approve' | 'reject' };
 
@@ -67,6 +69,19 @@ export async function handleControl(engine: SandboxEngine, method: string, route
         return ok(createWithdrawalRequest(engine, body), 201);
       case 'POST kyc-decisions':
         return ok(decideKyc(engine, body), 201);
+      case 'GET calls':
+        await engine.outward.settled();
+        return ok(engine.outward.list());
+      case 'POST webhooks':
+        return ok(await fireWebhook(engine, body?.event, body?.data), 201);
+      case 'POST psp/deposits':
+        return ok(await pspDeposit(engine, body), 201);
+      case 'POST rates/ask':
+        return ok(await askRate(engine, body));
+      case 'POST external-wallets/sync':
+        return ok(await syncExternalWallets(engine, body));
+      case 'POST external-wallets/transfer':
+        return ok(await transferExternalWallet(engine, body), 201);
       case 'POST webhook':
         engine.webhooks.configure(body?.url ? { url: String(body.url), secret: String(body.secret ?? '') } : undefined);
         return ok({ configured: engine.webhooks.configured });
@@ -74,6 +89,8 @@ export async function handleControl(engine: SandboxEngine, method: string, route
         return { status: 404, body: { type: 'not_found', detail: `no control call ${method} /__sandbox/${route}` } };
     }
   } catch (error) {
+    // The tenant's server gave no usable answer: nothing followed from it (the call says what came).
+    if (error instanceof OutwardRefusal) return { status: 502, body: { type: error.type, detail: error.message, ...(error.call ? { call: error.call } : {}) } };
     if (error instanceof RangeError || error instanceof TypeError) return { status: 400, body: { type: 'invalid_control_request', detail: error.message } };
     throw error;
   }

@@ -15,8 +15,12 @@ import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';
 import { stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
 import type { SandboxDelivery, WebhookTarget } from './webhook-delivery';
+import type { CrmCallRecord } from '../crm-calls';
+import type { OutwardTargets } from './outward-calls';
+import { askRate, fireWebhook, pspDeposit, syncExternalWallets, transferExternalWallet } from './outward-actions';
+import { PSP_CALLBACK_PATHS, receivePspCallback } from './psp-callback';
 
-export interface SandboxCrmOptions extends EngineOptions {
+export interface SandboxCrmOptions extends EngineOptions, OutwardTargets {
   /** The API key the sandbox accepts (and, as the CRM does, the key of the body signature). */
   apiKey: string;
   /** Key of the body signature when it is not the API key. */
@@ -59,6 +63,20 @@ export interface SandboxCrm {
   decideKyc(decision: KycDecision): { id: string; kyc_status: string };
   /** Sets (or, with undefined, removes) where webhooks are delivered. */
   configureWebhook(target: WebhookTarget | undefined): void;
+  /** Every call the sandbox made to the tenant's servers (webhooks, PSP, rates, wallets), with its verdict, once all are answered. */
+  calls(): Promise<CrmCallRecord[]>;
+  /** Fires any of the 11 webhook events (the spec's example, `data` shallow-merged); resolves once it was answered. */
+  fireWebhook(event: string, data?: Record<string, unknown>): Promise<{ delivery: SandboxDelivery; call?: CrmCallRecord }>;
+  /** The CRM_Callback_URL to give `createPspCallbackClient` (`/pay/callback` is appended by it). */
+  readonly pspCallbackUrl: string;
+  /** A deposit through the tenant's PSP (POST /__sandbox/psp/deposits): the `/pay/url` call (and the rate, if the currencies differ). */
+  pspDeposit(input: { user_id: string; amount: number | string; currency: string; wallet_currency?: string }): ReturnType<typeof pspDeposit>;
+  /** Asks the tenant's rate API (POST /__sandbox/rates/ask). */
+  askRate(input: { from: string; to: string }): ReturnType<typeof askRate>;
+  /** Lists and reads a user's wallets from the tenant's wallet service (POST /__sandbox/external-wallets/sync). */
+  syncExternalWallets(input: { external_user_id: string }): ReturnType<typeof syncExternalWallets>;
+  /** A credit or debit of the tenant's wallet, a fresh order_id unless given (POST /__sandbox/external-wallets/transfer). */
+  transferExternalWallet(input: { external_user_id: string; currency: string; amount: number | string; direction: 'credit' | 'debit'; order_id?: string }): ReturnType<typeof transferExternalWallet>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +113,8 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
         return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), read.value, reset));
       }
       log.add(captured);
+      // The CRM's PSP callback is authenticated by the crm-pay-token and `sign`, not by the REST key.
+      if (PSP_CALLBACK_PATHS.has(captured.path)) return send(response, await receivePspCallback(engine, captured.method, captured.headers, captured.body));
       if (oauth.handles(captured.path)) {
         const answer = oauth.handle(captured);
         const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
@@ -134,9 +154,20 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     createWithdrawalRequest: (input) => createWithdrawalRequest(engine, input),
     decideKyc: (decision) => decideKyc(engine, decision),
     configureWebhook: (target) => engine.webhooks.configure(target),
+    calls: async () => {
+      await engine.outward.settled();
+      return engine.outward.list();
+    },
+    fireWebhook: (event, data) => fireWebhook(engine, event, data),
+    pspCallbackUrl: `${listening.url}/api/psp`,
+    pspDeposit: (input) => pspDeposit(engine, input),
+    askRate: (input) => askRate(engine, input),
+    syncExternalWallets: (input) => syncExternalWallets(engine, input),
+    transferExternalWallet: (input) => transferExternalWallet(engine, input),
     stop: async () => {
       for (const socket of stalled) socket.destroy();
       await engine.webhooks.settled();
+      await engine.outward.settled();
       await listening.stop();
     },
   };
