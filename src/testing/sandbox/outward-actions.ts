@@ -6,7 +6,7 @@ import type { CrmCallRecord } from '../crm-calls';
 import { resolveOperation, webhookBody } from '../crm-calls';
 import { isPlainObject } from '../../core/plain-object';
 import type { SandboxEngine } from './engine';
-import { toUnits, unitsNumber, type Units } from './money';
+import { toUnits, unitsNumber, unitsText, type Units } from './money';
 import type { SandboxExternalTransfer, SandboxExternalWallet, SandboxPspOrder } from './state';
 import type { SandboxDelivery } from './webhook-delivery';
 
@@ -85,7 +85,11 @@ export class OutwardRefusal extends Error {
  * payer's currency is not the wallet's, then the `/pay/url` call. The order is kept pending whatever the
  * answer (the PSP may have created the payment even when its answer was lost); the callback settles it.
  */
-export async function pspDeposit(engine: SandboxEngine, body: unknown): Promise<{ order: SandboxPspOrder; payment_url?: string; calls: CrmCallRecord[] }> {
+/** An order as JSON: its amounts as decimal strings, as the state's snapshot shows them. */
+export type PspOrderView = Omit<SandboxPspOrder, 'amount' | 'credit_amount'> & { amount: string; credit_amount: string };
+const orderView = (order: SandboxPspOrder): PspOrderView => ({ ...order, amount: unitsText(order.amount), credit_amount: unitsText(order.credit_amount) });
+
+export async function pspDeposit(engine: SandboxEngine, body: unknown): Promise<{ order: PspOrderView; payment_url?: string; calls: CrmCallRecord[] }> {
   const input = objectInput(body);
   const userId = text(input, 'user_id');
   const client = engine.state.clients.get(userId);
@@ -118,7 +122,7 @@ export async function pspDeposit(engine: SandboxEngine, body: unknown): Promise<
   calls.push(record);
   const answer = json as { result?: unknown; data?: { url?: unknown } } | undefined;
   if (outcome.answer?.status === 200 && record.verdict.ok && answer?.result === true && typeof answer.data?.url === 'string') order.payment_url = answer.data.url;
-  return { order, ...(order.payment_url ? { payment_url: order.payment_url } : {}), calls };
+  return { order: orderView(order), ...(order.payment_url ? { payment_url: order.payment_url } : {}), calls };
 }
 
 /** Reads the user's wallets from the tenant's service (the list, then each one) into the sandbox's state. */

@@ -63,6 +63,8 @@ export interface SandboxCrm {
   decideKyc(decision: KycDecision): { id: string; kyc_status: string };
   /** Sets (or, with undefined, removes) where webhooks are delivered. */
   configureWebhook(target: WebhookTarget | undefined): void;
+  /** Sets (or, with a key given as undefined, removes) the tenant's PSP, rate API and wallet service the sandbox calls. */
+  configureCalls(targets: Omit<OutwardTargets, 'webhook'>): void;
   /** Every call the sandbox made to the tenant's servers (webhooks, PSP, rates, wallets), with its verdict, once all are answered. */
   calls(): Promise<CrmCallRecord[]>;
   /** Fires any of the 11 webhook events (the spec's example, `data` shallow-merged); resolves once it was answered. */
@@ -154,6 +156,11 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     createWithdrawalRequest: (input) => createWithdrawalRequest(engine, input),
     decideKyc: (decision) => decideKyc(engine, decision),
     configureWebhook: (target) => engine.webhooks.configure(target),
+    configureCalls: (targets) => {
+      if ('psp' in targets) engine.outward.configure('psp', targets.psp);
+      if ('rates' in targets) engine.outward.configure('exchange-rates', targets.rates);
+      if ('wallets' in targets) engine.outward.configure('external-wallets', targets.wallets);
+    },
     calls: async () => {
       await engine.outward.settled();
       return engine.outward.list();
