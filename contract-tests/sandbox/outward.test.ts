@@ -110,6 +110,32 @@ describe('webhooks', () => {
     expect(events.slice(before).map((e) => e.source.event)).toEqual(['crm.webhooks.users.create', 'crm.webhooks.requests.withdrawal.approve.node.1', 'crm.webhooks.requests.kyc.reject']);
   });
 
+  it('fires from back-office decisions on transfer and prop-trading requests: each approval node, the final status, a rejection', async () => {
+    const before = events.length;
+    const transfer = box.sandbox.createBackOfficeRequest({ type: 'transfer', user_id: USER, steps: 2 });
+    expect(box.sandbox.decideBackOfficeRequest({ id: transfer.id, decision: 'approve' })).toMatchObject({ status: 'pending', approved_nodes: 1 });
+    expect(box.sandbox.decideBackOfficeRequest({ id: transfer.id, decision: 'approve' })).toMatchObject({ status: 'approved', approved_nodes: 2 });
+    const challenge = (await control('back-office-requests', { type: 'propTrading', user_id: USER })).body;
+    expect(await control('back-office-requests/decisions', { id: challenge.id, decision: 'reject' })).toMatchObject({ status: 201, body: { status: 'rejected' } });
+    const live = box.sandbox.createBackOfficeRequest({ type: 'propTradingLive', user_id: USER });
+    box.sandbox.decideBackOfficeRequest({ id: live.id, decision: 'approve' });
+    await box.sandbox.deliveries();
+    const fired = events.slice(before);
+    expect(fired.map((e) => [e.source.event, (e.data as { id: string }).id, (e.data as { status: string }).status])).toEqual([
+      ['crm.webhooks.requests.transfer.approve.node.1', transfer.id, 'pending'],
+      ['crm.webhooks.requests.transfer.approve.node.2', transfer.id, 'approved'],
+      ['crm.webhooks.requests.propTrading.reject', challenge.id, 'rejected'],
+      ['crm.webhooks.requests.propTradingLive.approve.node.1', live.id, 'approved'],
+    ]);
+    const spec = loadApi('crm-webhooks');
+    for (const event of fired) {
+      const op = spec.operations.find((o) => event.source.event.startsWith(o.operation.requestBody.content['application/json'].example.source.event.replace(/\.node\.\d+$/, '')))!;
+      expect(spec.requestSchemaErrors(op.id, event)).toEqual([]);
+    }
+    expect(await control('back-office-requests/decisions', { id: transfer.id, decision: 'reject' })).toMatchObject({ status: 400, body: { detail: 'id: the request is approved, no longer pending' } });
+    expect(await control('back-office-requests', { type: 'loan', user_id: USER })).toMatchObject({ status: 400, body: { detail: 'type: must be one of transfer, propTrading, propTradingLive' } });
+  });
+
   it('refuses an unknown event and a data that is not an object, naming the field', async () => {
     expect(await control('webhooks', { event: 'users.delete' })).toMatchObject({ status: 400, body: { type: 'invalid_control_request', detail: expect.stringMatching(/^event: must be a webhook event/) } });
     expect(await control('webhooks', { event: 'users.create', data: [1] })).toMatchObject({ status: 400, body: { detail: 'data: must be a JSON object' } });

@@ -7,7 +7,8 @@ import type { SignatureVersion } from '../../rest/types';
 import { createAuthCheck } from '../mock/gate';
 import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
 import { readJson } from '../json-body';
-import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { createBackOfficeRequest, createWithdrawalRequest, decideBackOfficeRequest, decideKyc, handleControl, type BackOfficeDecision, type BackOfficeRequestInput, type KycDecision } from './control';
+import type { SandboxBackOfficeRequest } from './state';
 import { controlRefusal } from './control-access';
 import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
@@ -61,6 +62,10 @@ export interface SandboxCrm {
   createWithdrawalRequest(input: WithdrawalRequestInput): { id: string; status: string; amount: string };
   /** A back-office KYC decision for a client; fires the KYC webhook. */
   decideKyc(decision: KycDecision): { id: string; kyc_status: string };
+  /** A pending transfer or prop-trading request (POST /__sandbox/back-office-requests). */
+  createBackOfficeRequest(input: BackOfficeRequestInput): SandboxBackOfficeRequest;
+  /** Approves one node of it, or rejects it, as the back office does; fires its webhook (POST /__sandbox/back-office-requests/decisions). */
+  decideBackOfficeRequest(decision: BackOfficeDecision): SandboxBackOfficeRequest;
   /** Sets (or, with undefined, removes) where webhooks are delivered. */
   configureWebhook(target: WebhookTarget | undefined): void;
   /** Sets (or, with a key given as undefined, removes) the tenant's PSP, rate API and wallet service the sandbox calls. */
@@ -156,6 +161,8 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     createWithdrawalRequest: (input) => createWithdrawalRequest(engine, input),
     decideKyc: (decision) => decideKyc(engine, decision),
     configureWebhook: (target) => engine.webhooks.configure(target),
+    createBackOfficeRequest: (input) => createBackOfficeRequest(engine, input),
+    decideBackOfficeRequest: (decision) => decideBackOfficeRequest(engine, decision),
     configureCalls: (targets) => {
       if ('psp' in targets) engine.outward.configure('psp', targets.psp);
       if ('rates' in targets) engine.outward.configure('exchange-rates', targets.rates);

@@ -118,6 +118,21 @@ export interface SandboxWithdrawalRequest {
   atMs: number;
 }
 
+/** The kinds of back-office request whose decisions the CRM sends as webhooks, besides withdrawals and KYC. */
+export const BACK_OFFICE_REQUEST_TYPES = ['transfer', 'propTrading', 'propTradingLive'] as const;
+export type BackOfficeRequestType = (typeof BACK_OFFICE_REQUEST_TYPES)[number];
+
+/** A transfer or prop-trading request, decided node by node in the back office (control API). */
+export interface SandboxBackOfficeRequest {
+  id: string;
+  type: BackOfficeRequestType;
+  user_id: string;
+  status: 'pending' | 'approved' | 'rejected';
+  steps: number;
+  approved_nodes: number;
+  atMs: number;
+}
+
 /** A deposit through the tenant's PSP: asked for with `/pay/url`, settled by the PSP's callback (once). */
 export interface SandboxPspOrder {
   order_no: string;
@@ -172,6 +187,8 @@ export interface SandboxState {
   withdrawalRequests: Map<string, SandboxWithdrawalRequest>;
   /** When each deposit comment was last deposited, by `${connection_id}|${login}|${comment}`: the repeat window. */
   depositComments: Map<string, number>;
+  /** Transfer and prop-trading requests, by id. */
+  backOfficeRequests: Map<string, SandboxBackOfficeRequest>;
   /** Deposits through the tenant's PSP, by order_no. */
   pspOrders: Map<string, SandboxPspOrder>;
   /** Rates the tenant's rate API answered, by `FROM/TO`. */
@@ -222,6 +239,7 @@ export function emptyState(seed: number): SandboxState {
     walletOrders: new Map(),
     withdrawalRequests: new Map(),
     depositComments: new Map(),
+    backOfficeRequests: new Map(),
     pspOrders: new Map(),
     rates: new Map(),
     externalWallets: new Map(),
@@ -331,6 +349,7 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
     wallets: state.wallets,
     walletOrders: [...state.walletOrders.values()],
     withdrawalRequests: [...state.withdrawalRequests.values()],
+    backOfficeRequests: [...state.backOfficeRequests.values()],
     pspOrders: [...state.pspOrders.values()],
     rates: state.rates,
     externalWallets: new Map([...state.externalWallets].map(([user, wallets]) => [user, [...wallets.values()]])),
