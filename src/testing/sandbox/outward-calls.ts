@@ -47,6 +47,9 @@ function checkUrl(url: unknown, flag: string): string {
   return url;
 }
 
+/** The calls remembered (oldest dropped first), as the request log remembers 1000 requests. */
+const MAX_RECORDS = 1000;
+
 export class OutwardCalls {
   readonly records: CrmCallRecord[] = [];
   private nextId = 1;
@@ -92,6 +95,7 @@ export class OutwardCalls {
     const outcome = await pending.finally(() => this.inFlight.delete(pending));
     const record = recordCrmCall(id, sent, outcome);
     this.records.push(record);
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
     let json: unknown;
     try {
       json = outcome.answer && outcome.answer.body.trim() !== '' ? JSON.parse(outcome.answer.body) : undefined;
