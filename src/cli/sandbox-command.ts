@@ -14,6 +14,12 @@ export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
   --signature-version V    the signature scheme checked: v2 (default) or v1
   --webhook-url URL        deliver webhooks there ...
   --webhook-secret W       ... signed with this secret (X-Crm-Signature)
+  --psp-url URL            your PSP integration: POST /__sandbox/psp/deposits calls its /pay/url ...
+  --psp-token T            ... with this crm-pay-token (and sign); its callback goes to <url>/api/psp/pay/callback
+  --rates-url URL          your exchange-rate API, asked for a deposit in another currency and on POST /__sandbox/rates/ask ...
+  --rates-key K            ... with this key
+  --wallets-url URL        your External Wallets service: POST /__sandbox/external-wallets/sync and /transfer ...
+  --wallets-key K          ... with this API key (key header and signature)
   --seed N                 seed of the id generator (default 1)
   --fixture FILE           a JSON fixture loaded on top of the spec's examples
   --empty                  start without the spec's example data
@@ -30,6 +36,12 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       'signature-version': { type: 'string', default: 'v2' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'psp-url': { type: 'string' },
+      'psp-token': { type: 'string' },
+      'rates-url': { type: 'string' },
+      'rates-key': { type: 'string' },
+      'wallets-url': { type: 'string' },
+      'wallets-key': { type: 'string' },
       seed: { type: 'string', default: '1' },
       fixture: { type: 'string' },
       empty: { type: 'boolean', default: false },
@@ -44,7 +56,10 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
-  if (Boolean(values['webhook-url']) !== Boolean(values['webhook-secret'])) throw new Error('--webhook-url and --webhook-secret go together');
+  for (const [url, secret] of [['webhook-url', 'webhook-secret'], ['psp-url', 'psp-token'], ['rates-url', 'rates-key'], ['wallets-url', 'wallets-key']] as const) {
+    if (Boolean(values[url]) !== Boolean(values[secret])) throw new Error(`--${url} and --${secret} go together`);
+    if (values[url] && !/^https?:\/\/[^\s]+$/.test(values[url])) throw new Error(`--${url} must be an http(s) URL`);
+  }
   const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
   if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)) throw new Error('--max-body-bytes must be a non-negative integer');
   const apiKey = values['api-key'] as string;
@@ -61,6 +76,9 @@ export async function sandboxCommand(args: string[]): Promise<void> {
     maxBodyBytes,
     ...(values.fixture ? { fixture: JSON.parse(readFileSync(values.fixture, 'utf8')) } : {}),
     ...(values['webhook-url'] ? { webhook: { url: values['webhook-url'], secret: values['webhook-secret'] as string } } : {}),
+    ...(values['psp-url'] ? { psp: { url: values['psp-url'], crmPayToken: values['psp-token'] as string } } : {}),
+    ...(values['rates-url'] ? { rates: { url: values['rates-url'], apiKey: values['rates-key'] as string } } : {}),
+    ...(values['wallets-url'] ? { wallets: { url: values['wallets-url'], apiKey: values['wallets-key'] as string } } : {}),
   });
   // Listening for the signals before the banner: whoever reads it may stop us at once.
   const stopped = untilSignal();
@@ -74,12 +92,23 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       more: [
         `Control API (this machine only; a body as application/json): ${sandbox.url}/__sandbox/state, /__sandbox/deliveries; POST /__sandbox/reset, /seed, /clock, /faults, /withdrawal-requests, /kyc-decisions`,
         `Client OAuth: client id ${SANDBOX_OAUTH_CLIENT.clientId}, secret ${SANDBOX_OAUTH_CLIENT.clientSecret}, sign-in page /login, MFA code ${SANDBOX_MFA_OTP} (README: "Sign your clients in")`,
-        values['webhook-url'] ? `Webhooks go to ${values['webhook-url']}` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',
+        values['webhook-url'] ? `Webhooks go to ${values['webhook-url']} (any event on demand: POST /__sandbox/webhooks {event, data?})` : 'No webhook URL: events are not delivered (--webhook-url, --webhook-secret).',
+        ...outwardLines(values, sandbox.pspCallbackUrl),
       ],
     }),
   );
   await stopped;
   await sandbox.stop();
+}
+
+/** The banner's lines about the tenant's servers the sandbox calls (every call recorded: GET /__sandbox/calls). */
+function outwardLines(values: Record<string, unknown>, callbackUrl: string): string[] {
+  const lines: string[] = [];
+  if (values['psp-url']) lines.push(`PSP: POST /__sandbox/psp/deposits calls ${values['psp-url']}/pay/url; CRM_Callback_URL for your integration: ${callbackUrl}`);
+  if (values['rates-url']) lines.push(`Exchange rates asked from ${values['rates-url']} (POST /__sandbox/rates/ask)`);
+  if (values['wallets-url']) lines.push(`External wallets at ${values['wallets-url']} (POST /__sandbox/external-wallets/sync, /transfer)`);
+  if (lines.length) lines.push('Every call to your servers, with its verdict against the spec: GET /__sandbox/calls');
+  return lines;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -19,7 +19,8 @@ import { seedFromExamples } from './seed-examples';
 import { coerceParam, loadSandboxSpec, type ParamType, type SandboxOperation } from './spec-index';
 import { checkFixture } from './fixture-check';
 import { applyFixture, emptyState, type SandboxFixture, type SandboxState } from './state';
-import { WebhookDeliverer, type WebhookTarget } from './webhook-delivery';
+import { OutwardCalls, type OutwardTargets } from './outward-calls';
+import { WebhookDeliverer } from './webhook-delivery';
 import { eventBody, type SandboxEvent } from './webhook-events';
 
 const HANDLERS: Record<string, OperationHandler> = {
@@ -31,14 +32,15 @@ const HANDLERS: Record<string, OperationHandler> = {
   ...lookupOperations,
 };
 
-export interface EngineOptions {
+export interface EngineOptions extends OutwardTargets {
   /** Seed of the id generator (default 1). */
   seed?: number;
   /** A fixture loaded on top of the spec's examples, at start and at every reset. */
   fixture?: SandboxFixture;
   /** Start without the spec's example data (default false). */
   empty?: boolean;
-  webhook?: WebhookTarget;
+  /** The timeout of every call to the tenant's servers (default 5000 ms, the CRM's). */
+  callTimeoutMs?: number;
   /** Virtual clock start (ms since the epoch); default 2024-05-10 12:00:00 UTC. */
   epochMs?: number;
 }
@@ -56,6 +58,8 @@ export class SandboxEngine {
   readonly clock: VirtualClock;
   readonly faults = new FaultTable();
   readonly webhooks: WebhookDeliverer;
+  /** Every call to the tenant's servers (webhooks, PSP, rates, wallets), recorded with its verdict. */
+  readonly outward: OutwardCalls;
   state: SandboxState;
   private readonly validators: Record<string, RequestValidator> = requestValidators(requestSchemas);
 
@@ -65,7 +69,9 @@ export class SandboxEngine {
     const missing = this.spec.filter((op) => !HANDLERS[op.id] && !EXAMPLE_ONLY.has(op.id)).map((op) => op.id);
     if (missing.length > 0) throw new Error(`sandbox: no handler for ${missing.join(', ')}`);
     this.clock = new VirtualClock(options.epochMs);
-    this.webhooks = new WebhookDeliverer(options.webhook);
+    // The webhook target is the deliverer's to set (it configures the calls too).
+    this.outward = new OutwardCalls({ psp: options.psp, rates: options.rates, wallets: options.wallets }, options.callTimeoutMs);
+    this.webhooks = new WebhookDeliverer(this.outward, options.webhook);
     this.state = this.initialState();
   }
 
@@ -84,13 +90,14 @@ export class SandboxEngine {
     this.clock.reset();
     this.faults.clear();
     this.webhooks.reset();
+    this.outward.reset();
     this.state = this.initialState();
   }
 
   hasOperation = (id: string): boolean => this.spec.some((op) => op.id === id);
 
   emit(event: SandboxEvent): void {
-    this.webhooks.deliver(eventBody(event, this.clock.now()) as { source: { event: string } }, this.clock.now());
+    void this.webhooks.deliver(eventBody(event, this.clock.now()) as { source: { event: string } }, this.clock.now());
   }
 
   /** One REST call, already past the key/signature gate. */

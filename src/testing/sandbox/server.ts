@@ -7,7 +7,8 @@ import type { SignatureVersion } from '../../rest/types';
 import { createAuthCheck } from '../mock/gate';
 import { answerJson, createHost, listen, RequestLog, type CapturedRequest } from '../http-host';
 import { readJson } from '../json-body';
-import { createWithdrawalRequest, decideKyc, handleControl, type KycDecision } from './control';
+import { createBackOfficeRequest, createWithdrawalRequest, decideBackOfficeRequest, decideKyc, handleControl, type BackOfficeDecision, type BackOfficeRequestInput, type KycDecision } from './control';
+import type { SandboxBackOfficeRequest } from './state';
 import { controlRefusal } from './control-access';
 import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
@@ -15,8 +16,12 @@ import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';
 import { stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
 import type { SandboxDelivery, WebhookTarget } from './webhook-delivery';
+import type { CrmCallRecord } from '../crm-calls';
+import type { OutwardTargets } from './outward-calls';
+import { askRate, fireWebhook, pspDeposit, syncExternalWallets, transferExternalWallet } from './outward-actions';
+import { PSP_CALLBACK_PATHS, receivePspCallback } from './psp-callback';
 
-export interface SandboxCrmOptions extends EngineOptions {
+export interface SandboxCrmOptions extends EngineOptions, OutwardTargets {
   /** The API key the sandbox accepts (and, as the CRM does, the key of the body signature). */
   apiKey: string;
   /** Key of the body signature when it is not the API key. */
@@ -57,8 +62,28 @@ export interface SandboxCrm {
   createWithdrawalRequest(input: WithdrawalRequestInput): { id: string; status: string; amount: string };
   /** A back-office KYC decision for a client; fires the KYC webhook. */
   decideKyc(decision: KycDecision): { id: string; kyc_status: string };
+  /** A pending transfer or prop-trading request (POST /__sandbox/back-office-requests). */
+  createBackOfficeRequest(input: BackOfficeRequestInput): SandboxBackOfficeRequest;
+  /** Approves one node of it, or rejects it, as the back office does; fires its webhook (POST /__sandbox/back-office-requests/decisions). */
+  decideBackOfficeRequest(decision: BackOfficeDecision): SandboxBackOfficeRequest;
   /** Sets (or, with undefined, removes) where webhooks are delivered. */
   configureWebhook(target: WebhookTarget | undefined): void;
+  /** Sets (or, with a key given as undefined, removes) the tenant's PSP, rate API and wallet service the sandbox calls. */
+  configureCalls(targets: Omit<OutwardTargets, 'webhook'>): void;
+  /** Every call the sandbox made to the tenant's servers (webhooks, PSP, rates, wallets), with its verdict, once all are answered. */
+  calls(): Promise<CrmCallRecord[]>;
+  /** Fires any of the 11 webhook events (the spec's example, `data` shallow-merged); resolves once it was answered. */
+  fireWebhook(event: string, data?: Record<string, unknown>): Promise<{ delivery: SandboxDelivery; call?: CrmCallRecord }>;
+  /** The CRM_Callback_URL to give `createPspCallbackClient` (`/pay/callback` is appended by it). */
+  readonly pspCallbackUrl: string;
+  /** A deposit through the tenant's PSP (POST /__sandbox/psp/deposits): the `/pay/url` call (and the rate, if the currencies differ). */
+  pspDeposit(input: { user_id: string; amount: number | string; currency: string; wallet_currency?: string }): ReturnType<typeof pspDeposit>;
+  /** Asks the tenant's rate API (POST /__sandbox/rates/ask). */
+  askRate(input: { from: string; to: string }): ReturnType<typeof askRate>;
+  /** Lists and reads a user's wallets from the tenant's wallet service (POST /__sandbox/external-wallets/sync). */
+  syncExternalWallets(input: { external_user_id: string }): ReturnType<typeof syncExternalWallets>;
+  /** A credit or debit of the tenant's wallet, a fresh order_id unless given (POST /__sandbox/external-wallets/transfer). */
+  transferExternalWallet(input: { external_user_id: string; currency: string; amount: number | string; direction: 'credit' | 'debit'; order_id?: string }): ReturnType<typeof transferExternalWallet>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +120,8 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
         return send(response, await handleControl(engine, captured.method, captured.path.slice('/__sandbox/'.length), read.value, reset));
       }
       log.add(captured);
+      // The CRM's PSP callback is authenticated by the crm-pay-token and `sign`, not by the REST key.
+      if (PSP_CALLBACK_PATHS.has(captured.path)) return send(response, await receivePspCallback(engine, captured.method, captured.headers, captured.body));
       if (oauth.handles(captured.path)) {
         const answer = oauth.handle(captured);
         const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
@@ -134,9 +161,27 @@ export async function startSandboxCrm(options: SandboxCrmOptions): Promise<Sandb
     createWithdrawalRequest: (input) => createWithdrawalRequest(engine, input),
     decideKyc: (decision) => decideKyc(engine, decision),
     configureWebhook: (target) => engine.webhooks.configure(target),
+    createBackOfficeRequest: (input) => createBackOfficeRequest(engine, input),
+    decideBackOfficeRequest: (decision) => decideBackOfficeRequest(engine, decision),
+    configureCalls: (targets) => {
+      if ('psp' in targets) engine.outward.configure('psp', targets.psp);
+      if ('rates' in targets) engine.outward.configure('exchange-rates', targets.rates);
+      if ('wallets' in targets) engine.outward.configure('external-wallets', targets.wallets);
+    },
+    calls: async () => {
+      await engine.outward.settled();
+      return engine.outward.list();
+    },
+    fireWebhook: (event, data) => fireWebhook(engine, event, data),
+    pspCallbackUrl: `${listening.url}/api/psp`,
+    pspDeposit: (input) => pspDeposit(engine, input),
+    askRate: (input) => askRate(engine, input),
+    syncExternalWallets: (input) => syncExternalWallets(engine, input),
+    transferExternalWallet: (input) => transferExternalWallet(engine, input),
     stop: async () => {
       for (const socket of stalled) socket.destroy();
       await engine.webhooks.settled();
+      await engine.outward.settled();
       await listening.stop();
     },
   };

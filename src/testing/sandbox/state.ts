@@ -118,6 +118,62 @@ export interface SandboxWithdrawalRequest {
   atMs: number;
 }
 
+/** The kinds of back-office request whose decisions the CRM sends as webhooks, besides withdrawals and KYC. */
+export const BACK_OFFICE_REQUEST_TYPES = ['transfer', 'propTrading', 'propTradingLive'] as const;
+export type BackOfficeRequestType = (typeof BACK_OFFICE_REQUEST_TYPES)[number];
+
+/** A transfer or prop-trading request, decided node by node in the back office (control API). */
+export interface SandboxBackOfficeRequest {
+  id: string;
+  type: BackOfficeRequestType;
+  user_id: string;
+  status: 'pending' | 'approved' | 'rejected';
+  steps: number;
+  approved_nodes: number;
+  atMs: number;
+}
+
+/** A deposit through the tenant's PSP: asked for with `/pay/url`, settled by the PSP's callback (once). */
+export interface SandboxPspOrder {
+  order_no: string;
+  user_id: string;
+  /** What the payer pays, in `currency`. */
+  amount: Units;
+  currency: string;
+  /** The wallet credited, and by how much (the amount converted at `rate` when the currencies differ). */
+  wallet_currency: string;
+  credit_amount: Units;
+  rate?: number;
+  status: 'pending' | 'success' | 'failed';
+  /** The page the tenant answered for the payer. */
+  payment_url?: string;
+  transaction_id?: string;
+  atMs: number;
+}
+
+/** The tenant's wallets as the sandbox last read them (sync) or as a transfer answered them. */
+export interface SandboxExternalWallet {
+  id: string;
+  external_user_id: string;
+  amount: number;
+  currency: string;
+  decimals: number;
+}
+
+/** A credit or debit the sandbox sent to the tenant's wallet service, and what became of it. */
+export interface SandboxExternalTransfer {
+  order_id: string;
+  external_user_id: string;
+  currency: string;
+  amount: number;
+  direction: 'credit' | 'debit';
+  /** `done`: the tenant answered the wallet after it; `refused`: a documented refusal (`refusal` says which); `unknown`: no usable answer. */
+  status: 'done' | 'refused' | 'unknown';
+  refusal?: string;
+  callId: number;
+  atMs: number;
+}
+
 export interface SandboxState {
   clients: Map<string, SandboxClient>;
   leads: Map<string, SandboxLead>;
@@ -131,6 +187,15 @@ export interface SandboxState {
   withdrawalRequests: Map<string, SandboxWithdrawalRequest>;
   /** When each deposit comment was last deposited, by `${connection_id}|${login}|${comment}`: the repeat window. */
   depositComments: Map<string, number>;
+  /** Transfer and prop-trading requests, by id. */
+  backOfficeRequests: Map<string, SandboxBackOfficeRequest>;
+  /** Deposits through the tenant's PSP, by order_no. */
+  pspOrders: Map<string, SandboxPspOrder>;
+  /** Rates the tenant's rate API answered, by `FROM/TO`. */
+  rates: Map<string, number>;
+  /** external_user_id → currency → wallet. */
+  externalWallets: Map<string, Map<string, SandboxExternalWallet>>;
+  externalTransfers: SandboxExternalTransfer[];
   /** Registration OTPs sent, by e-mail. */
   otps: Map<string, string>;
   /** Client OAuth: codes, tokens, MFA steps and MFA settings (see sandbox/oauth.ts). */
@@ -174,6 +239,11 @@ export function emptyState(seed: number): SandboxState {
     walletOrders: new Map(),
     withdrawalRequests: new Map(),
     depositComments: new Map(),
+    backOfficeRequests: new Map(),
+    pspOrders: new Map(),
+    rates: new Map(),
+    externalWallets: new Map(),
+    externalTransfers: [],
     otps: new Map(),
     oauth: emptyOAuthState(),
     ids: new IdGenerator(seed),
@@ -279,6 +349,11 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
     wallets: state.wallets,
     walletOrders: [...state.walletOrders.values()],
     withdrawalRequests: [...state.withdrawalRequests.values()],
+    backOfficeRequests: [...state.backOfficeRequests.values()],
+    pspOrders: [...state.pspOrders.values()],
+    rates: state.rates,
+    externalWallets: new Map([...state.externalWallets].map(([user, wallets]) => [user, [...wallets.values()]])),
+    externalTransfers: state.externalTransfers,
   }) as Record<string, unknown>;
 }
 

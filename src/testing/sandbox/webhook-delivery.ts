@@ -1,12 +1,10 @@
-// Delivering events to the tenant's webhook URL as the CRM does: a POST of the JSON body with
-// `X-Crm-Signature: sha256=<hex HMAC-SHA256 of the exact bytes under the webhook secret>`, a 5-second
-// timeout, no automatic retry (the CRM documents none), and every delivery and its answer recorded.
-import { signPayload } from '../../core/signatures/hmac-sha256';
+// Delivering events to the tenant's webhook URL as the CRM does (src/testing/crm-calls/): a POST of the JSON
+// body with `X-Crm-Signature: sha256=<hex HMAC-SHA256 of the exact bytes under the webhook secret>`, the CRM's
+// 5-second timeout, no automatic retry (the CRM documents none), each delivery and its answer recorded (here,
+// and with its verdict among the sandbox's calls).
+import type { OutwardCalls, WebhookTarget } from './outward-calls';
 
-export interface WebhookTarget {
-  url: string;
-  secret: string;
-}
+export type { WebhookTarget } from './outward-calls';
 
 export interface SandboxDelivery {
   /** Sequence number, from 1. */
@@ -21,6 +19,8 @@ export interface SandboxDelivery {
   error?: string;
   /** The time on the sandbox's clock when it was sent. */
   sentAtMs: number;
+  /** Its entry in the sandbox's calls (`GET /__sandbox/calls`). */
+  callId?: number;
 }
 
 /** Ordered delivery: one at a time, in the order the events happened. */
@@ -28,50 +28,45 @@ export class WebhookDeliverer {
   readonly deliveries: SandboxDelivery[] = [];
   private queue: Promise<void> = Promise.resolve();
   private nextId = 1;
+  private target: WebhookTarget | undefined;
 
   constructor(
-    private target: WebhookTarget | undefined,
-    private readonly timeoutMs = 5000,
-  ) {}
+    private readonly calls: OutwardCalls,
+    target: WebhookTarget | undefined,
+  ) {
+    this.configure(target);
+  }
 
   configure(target: WebhookTarget | undefined): void {
     this.target = target;
+    this.calls.configure('webhooks', target);
   }
 
   get configured(): boolean {
     return this.target !== undefined;
   }
 
-  /** Queues one delivery of `body` (nothing when no URL is configured). */
-  deliver(body: { source: { event: string } }, nowMs: number): void {
+  /** Queues one delivery of `body` (nothing when no URL is configured); resolves when it was answered or failed. */
+  deliver(body: { source: { event: string } }, nowMs: number): Promise<SandboxDelivery | undefined> {
     const target = this.target;
-    if (!target) return;
+    if (!target) return Promise.resolve(undefined);
     const text = JSON.stringify(body);
-    const delivery: SandboxDelivery = {
-      id: this.nextId++,
-      event: body.source.event,
-      url: target.url,
-      body: text,
-      // Signed with the package's own HMAC as it is queued; the tests check it with an independent copy.
-      signature: '',
-      sentAtMs: nowMs,
-    };
+    const delivery: SandboxDelivery = { id: this.nextId++, event: body.source.event, url: target.url, body: text, signature: '', sentAtMs: nowMs };
     this.deliveries.push(delivery);
-    this.queue = this.queue.then(async () => {
-      delivery.signature = await signPayload(text, target.secret);
+    const done = this.queue.then(async () => {
       try {
-        const answer = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-crm-signature': delivery.signature },
-          body: text,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        delivery.status = answer.status;
-        await answer.body?.cancel();
+        const { sent, outcome, record } = await this.calls.call('webhooks', body.source.event, { body });
+        delivery.signature = sent.headers['x-crm-signature']!;
+        delivery.callId = record.id;
+        if (outcome.answer) delivery.status = outcome.answer.status;
+        else delivery.error = `${outcome.error}: ${outcome.errorDetail ?? ''}`.trim();
       } catch (error) {
         delivery.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       }
+      return delivery;
     });
+    this.queue = done.then(() => undefined);
+    return done;
   }
 
   /** Resolves when every queued delivery has been answered or has failed. */

@@ -1,13 +1,16 @@
 // The webhook events the sandbox fires, built in the shapes of the webhooks spec (and checked against it by
-// the tests): a user created, each approval node or the rejection of a withdrawal request, a KYC decision.
+// the tests): a user created, each approval node or the rejection of a withdrawal request, a KYC decision, and
+// of a transfer or prop-trading request (those from the spec's example of the event, with the request's fields).
 import { crmTimestamp } from './clock';
 import { unitsText } from './money';
-import type { SandboxClient, SandboxWithdrawalRequest } from './state';
+import { webhookBody } from '../crm-calls';
+import type { SandboxBackOfficeRequest, SandboxClient, SandboxWithdrawalRequest } from './state';
 
 export type SandboxEvent =
   | { kind: 'user-created'; client: SandboxClient; creationType: 'admin_created' | 'self_registration' }
   | { kind: 'withdrawal'; request: SandboxWithdrawalRequest; decision: 'approve' | 'reject'; node: number }
-  | { kind: 'kyc'; client: SandboxClient; requestId: string; decision: 'approve' | 'reject' };
+  | { kind: 'kyc'; client: SandboxClient; requestId: string; decision: 'approve' | 'reject' }
+  | { kind: 'back-office'; request: SandboxBackOfficeRequest; decision: 'approve' | 'reject'; node: number };
 
 const envelope = (service: string, group: string, event: string, target: string, data: object) => ({
   source: { service, group: `crm.webhooks.groups.${group}`, event: `crm.webhooks.${event}` },
@@ -18,6 +21,12 @@ const envelope = (service: string, group: string, event: string, target: string,
 
 /** The delivery body of an event, at `nowMs` on the sandbox's clock. */
 export function eventBody(event: SandboxEvent, nowMs: number): object {
+  if (event.kind === 'back-office') {
+    const r = event.request;
+    const slug = event.decision === 'approve' ? `requests.${r.type}.approve.node.${event.node}` : `requests.${r.type}.reject`;
+    // The fields the sandbox knows; the rest (amounts, accounts, challenge details) as the spec's example shows them.
+    return webhookBody(slug, { id: r.id, user_id: r.user_id, status: r.status, request_time: crmTimestamp(r.atMs) });
+  }
   if (event.kind === 'user-created') {
     const c = event.client;
     return envelope('admin-api', 'users.create', 'users.create', 'Sandbox user created', {
