@@ -7,7 +7,7 @@ import { resolveOperation } from './surfaces';
 import type { BuildCrmCallInput, CrmCallRequest, CrmCallSecrets, CrmSurface } from './types';
 
 /** The secret a surface's calls are signed with, by its option name (what an error names). */
-const SECRET_OF: Record<CrmSurface, keyof CrmCallSecrets> = {
+export const SECRET_OF: Record<CrmSurface, keyof CrmCallSecrets> = {
   webhooks: 'webhookSecret',
   psp: 'crmPayToken',
   'exchange-rates': 'ratesKey',

@@ -3,7 +3,7 @@
 // sends, hostile bodies, repeats, and every answer measured against the CRM's timeout. No case passes on a
 // server that does not answer; a run passes only when every case that ran passed.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_CRM_TIMEOUT_MS, judgeAnswer } from '../crm-calls';
+import { DEFAULT_CRM_TIMEOUT_MS, judgeAnswer, SECRET_OF } from '../crm-calls';
 import { failed, type CaseContext, type KitCase } from './case';
 import { sendKitRequest } from './send';
 import { exchangeRateCases } from './surfaces/exchange-rates';
@@ -16,8 +16,8 @@ import { buildCall, type CrmCall } from './well-formed-call';
 /** The CRM's timeout for each of the four calls: crm-calls' decision (5 s; the webhook page's, taken for the others). */
 export const CRM_TIMEOUT_MS = DEFAULT_CRM_TIMEOUT_MS;
 
-/** Which secret each surface needs, by option name. */
-export const SURFACE_SECRET: Record<KitSurface, keyof KitSecrets> = { webhooks: 'webhookSecret', psp: 'crmPayToken', 'exchange-rates': 'ratesKey', 'external-wallets': 'walletsKey' };
+/** Which secret each surface needs, by option name: the one crm-calls signs with. */
+export const SURFACE_SECRET: Record<KitSurface, keyof KitSecrets> = SECRET_OF;
 
 function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall>[] {
   switch (options.surface) {
