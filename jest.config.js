@@ -1,6 +1,11 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Two workers on the 2-core CI machine (jest's default there is one): most suites wait on servers, child
+  // processes and a browser as much as they compute, so one worker left a core idle for much of the run.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/contract-tests', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: {

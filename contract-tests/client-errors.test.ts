@@ -30,6 +30,11 @@ describe('HTTP error answers', () => {
     expect(error).toMatchObject({ status: 400, type: 'mt4_account_not_found', body: { type: 'mt4_account_not_found' }, operationId: 'depositToMt4Account' });
     expect((error as Error).message).toBe('depositToMt4Account: the CRM answered 400 mt4_account_not_found');
     expect(mock.requestCount()).toBeGreaterThan(0);
+    // The same through client.request (method in lower case, as openapi-fetch allows).
+    const viaRequest = await client
+      .request('post', '/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: deposit, headers: prefer(400, 'mt4_account_not_found') })
+      .catch((e: unknown) => e);
+    expect(viaRequest).toMatchObject({ status: 400, type: 'mt4_account_not_found', operationId: 'depositToMt4Account' });
   });
 
   it('throwOnError leaves successes alone', async () => {

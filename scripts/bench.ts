@@ -2,6 +2,12 @@
 // next to its baseline: with an in-memory fetch (no network), over a loopback node:http server, and layer by
 // layer. The SDK is measured as it ships (bundled; see lib/bench-build.ts). `--json` also writes
 // .artifacts/bench.json.
+//
+// A figure that repeats itself on a shared 2-core machine: the contenders of a case take turns in rounds (at
+// least 30; BENCH_ROUNDS), call by call, in an order shuffled anew for each pass by a seeded PRNG (BENCH_SEED),
+// after a tinybench warm-up; each call is timed by this process's CPU clock. A round's ratio compares
+// contenders that ran moments apart, so a slow phase of the machine slows each alike; the figure is the median
+// of the per-round ratios, printed with their interquartile range and min–max.
 import { createHmac } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,6 +17,7 @@ import { Bench } from 'tinybench';
 import type { paths } from '../generated/crm-rest';
 import { listen } from '../src/testing/http-host';
 import { startSandboxCrm } from '../src/testing/sandbox/server';
+import { mulberry32 } from '../src/testing/sandbox/ids';
 import { ROOT } from './lib/apis';
 import { loadBenchSdk } from './lib/bench-build';
 import { runtimeSizes } from './lib/runtime-size';
@@ -49,148 +56,255 @@ const lead = { body: { email: 'lee@mail.test', name: 'Lee' } };
 const kb1 = 'x'.repeat(1024);
 const kb64 = 'x'.repeat(64 * 1024);
 
-/** [case, candidate, baseline]: the ratio is candidate ops/s over baseline ops/s (1.00 = as fast). */
-const pairs: [string, () => unknown, string, () => unknown][] = [
-  ['GET listClients via createCrmClient', () => sdk.GET('/public/v1/users', list), 'bare openapi-fetch GET', () => bare.GET('/public/v1/users', list)],
-  ['signed POST createLead via createCrmClient', () => sdk.POST('/public/v1/leads', lead), 'bare openapi-fetch POST + createHmac', () => bareSigned.POST('/public/v1/leads', lead)],
-  ['signPayload 1 kB', () => signPayload(kb1, KEY), 'node:crypto createHmac 1 kB', () => createHmac('sha256', KEY).update(kb1).digest('hex')],
-  ['signPayload 64 kB', () => signPayload(kb64, KEY), 'node:crypto createHmac 64 kB', () => createHmac('sha256', KEY).update(kb64).digest('hex')],
-  ['POST createLead, validation on', () => sdk.POST('/public/v1/leads', lead), 'POST createLead, validation off', () => sdkUnvalidated.POST('/public/v1/leads', lead)],
-  ['deposit with memoryJournal', () => sdkMemoryJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit), 'deposit without a journal', () => sdk.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
-  ['deposit with fileJournal (fdatasync)', () => sdkFileJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit), 'deposit without a journal', () => sdk.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
-];
+type Run = () => unknown;
+/** A case: its contenders (the first is the baseline) and the ratios printed (candidate over baseline ops/s). */
+interface Case {
+  name: string;
+  /** How long a round takes (ms, all contenders together); default BENCH_ROUND_MS. */
+  roundMs?: number;
+  /** How many rounds; default BENCH_ROUNDS. */
+  rounds?: number;
+  contenders: [string, Run][];
+  /** [candidate, baseline] indexes into contenders; default: each one against the first. */
+  ratios?: [number, number][];
+}
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ROUNDS = Math.max(30, Number(process.env.BENCH_ROUNDS ?? 40));
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 60); // how long a round takes, all its contenders together
+const SEED = Number(process.env.BENCH_SEED ?? 20261203);
 
-/** Ops/s of a case and its baseline: 3 rounds of the pair alone (order alternating), median of each. */
-async function measurePair(run: () => unknown, baseRun: () => unknown): Promise<[number, number]> {
-  const time = Number(process.env.BENCH_TIME_MS ?? 700);
-  const cases: number[] = [];
-  const bases: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    const bench = new Bench({ time, warmup: true });
-    if (round % 2 === 0) bench.add('case', run).add('base', baseRun);
-    else bench.add('base', baseRun).add('case', run);
-    await bench.run();
-    const ops = (name: string) => {
-      const result = bench.getTask(name)?.result;
-      return result && 'throughput' in result ? result.throughput.mean : Number.NaN;
-    };
-    cases.push(ops('case'));
-    bases.push(ops('base'));
+const quantile = (sorted: number[], q: number) => {
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low]! + (sorted[Math.ceil(at)]! - sorted[low]!) * (at - low);
+};
+const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+/**
+ * A contender's figure in a round: the mean of its calls between the round's quartiles. Under load a few calls
+ * take ten times the rest (a collection, a page fault, a moment of another process's on our core that the
+ * CPU clock still sees); with them in, a round's mean is set by where they fell, and two runs' medians differ
+ * by 0.1. So the bench sees the cost of a typical call, not of the garbage it leaves for later.
+ */
+const interquartileMean = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
+  return middle.reduce((a, b) => a + b, 0) / middle.length;
+};
+
+function shuffle(order: number[], next: () => number): number[] {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  return [median(cases), median(bases)];
+  return order;
 }
 
 /**
- * The sandbox over loopback: a simple read through its gate (key check, routing, validation, state) against a
- * bare node:http server answering the same bytes, both called with fetch (keep-alive) from this process.
+ * The clock: this process's CPU time (user + system, all its threads), in ms, to the µs. Other helpers'
+ * processes take our core at random moments, for milliseconds: wall time would charge those to the call that
+ * was running, CPU time does not. The loopback servers run in this process, so their side is counted too.
+ * Reading it costs about a µs, the same for every contender (so a ratio is, if anything, nearer 1.00).
  */
-async function sandboxPair() {
-  const started = performance.now();
-  const sandbox = await startSandboxCrm({ apiKey: KEY });
-  const startMs = performance.now() - started;
-  const url = `${sandbox.url}/public/v1/mt4/accounts?connection_id=Cn4Mt001&skip=0&limit=10`;
-  const bytes = await (await fetch(url, { headers: { key: KEY } })).text();
-  const bareServer = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)));
-  const pair: [string, () => unknown, string, () => unknown] = [
-    'sandbox GET listMt4Accounts over loopback (gate, validation, state)',
-    async () => (await fetch(url, { headers: { key: KEY } })).text(),
-    'bare node:http answering the same bytes',
-    async () => (await fetch(bareServer.url, { headers: { key: KEY } })).text(),
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * One round: `passes` passes, each calling every contender once in a freshly shuffled order; the ms each
+ * contender's calls took in all. Contenders alternate call by call, so a moment the machine is slow (another
+ * process on our core) slows each of them alike instead of whichever had its turn; a collection of garbage
+ * lands in the call that allocated the last byte, so each pays it in proportion to what it allocates.
+ */
+async function round(contenders: [string, Run][], passes: number, next: () => number): Promise<number[]> {
+  const spent: number[][] = contenders.map(() => []);
+  const order = contenders.map((_, index) => index);
+  for (let pass = 0; pass < passes; pass++) {
+    for (const index of shuffle(order, next)) {
+      const started = cpuNow();
+      const result = contenders[index]![1]();
+      if (result instanceof Promise) await result; // a synchronous contender is not charged a microtask
+      spent[index]!.push(cpuNow() - started);
+    }
+  }
+  return spent.map(interquartileMean);
+}
+
+/** Warm-up, not kept (JIT, keep-alive sockets, validators compiled): tinybench, ~150 ms each; ms per call. */
+async function warmUp(contenders: [string, Run][]): Promise<number[]> {
+  const bench = new Bench({ time: 150, warmup: true, throws: true });
+  for (const [name, run] of contenders) bench.add(name, run);
+  await bench.run();
+  return contenders.map(([name]) => {
+    const result = bench.getTask(name)?.result;
+    if (!result || !('period' in result)) throw new Error(`bench: ${name} did not complete its warm-up`);
+    return result.period;
+  });
+}
+
+interface Measured {
+  case: string;
+  rounds: number;
+  callsPerRound: number;
+  microsecondsPerCall: Record<string, number>;
+  ratios: { candidate: string; baseline: string; median: number; q1: number; q3: number; min: number; max: number }[];
+}
+
+async function measure({ name, contenders, roundMs = ROUND_MS, rounds = ROUNDS, ratios = contenders.slice(1).map((_, i) => [i + 1, 0]) }: Case, next: () => number): Promise<Measured> {
+  const warm = await warmUp(contenders);
+  const passes = Math.max(8, Math.round(roundMs / warm.reduce((a, b) => a + b, 0)));
+  const periods: number[][] = [];
+  for (let r = 0; r < rounds; r++) periods.push(await round(contenders, passes, next));
+  const microsecondsPerCall = Object.fromEntries(contenders.map(([contender], index) => [contender, Number((median(periods.map((p) => p[index]!)) * 1000).toFixed(2))]));
+  return {
+    case: name,
+    rounds,
+    callsPerRound: passes,
+    microsecondsPerCall,
+    ratios: ratios.map(([candidate, baseline]) => {
+      const perRound = periods.map((p) => p[baseline]! / p[candidate]!).sort((a, b) => a - b);
+      const fixed = (value: number) => Number(value.toFixed(3));
+      return { candidate: contenders[candidate]![0], baseline: contenders[baseline]![0], median: fixed(quantile(perRound, 0.5)), q1: fixed(quantile(perRound, 0.25)), q3: fixed(quantile(perRound, 0.75)), min: fixed(perRound[0]!), max: fixed(perRound.at(-1)!) };
+    }),
+  };
+}
+
+const inMemoryCases: Case[] = [
+  { name: 'GET listClients, in-memory fetch', contenders: [['bare openapi-fetch GET', () => bare.GET('/public/v1/users', list)], ['createCrmClient GET', () => sdk.GET('/public/v1/users', list)]] },
+  { name: 'signed POST createLead, in-memory fetch', contenders: [['bare openapi-fetch POST + createHmac', () => bareSigned.POST('/public/v1/leads', lead)], ['createCrmClient POST', () => sdk.POST('/public/v1/leads', lead)]] },
+  { name: 'signPayload 1 kB', contenders: [['node:crypto createHmac', () => createHmac('sha256', KEY).update(kb1).digest('hex')], ['signPayload', () => signPayload(kb1, KEY)]] },
+  { name: 'signPayload 64 kB', contenders: [['node:crypto createHmac', () => createHmac('sha256', KEY).update(kb64).digest('hex')], ['signPayload', () => signPayload(kb64, KEY)]] },
+  { name: 'request validation, POST createLead', contenders: [['validation off', () => sdkUnvalidated.POST('/public/v1/leads', lead)], ['validation on', () => sdk.POST('/public/v1/leads', lead)]] },
+  {
+    name: 'the intent journal on a deposit',
+    contenders: [
+      ['no journal', () => sdk.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
+      ['memoryJournal', () => sdkMemoryJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
+      ['fileJournal (fdatasync)', () => sdkFileJournal.POST('/public/v1/mt4/accounts/{login}/deposit', deposit)],
+    ],
+  },
+];
+
+/**
+ * The GET of the first case built up one layer at a time, each row against the bare client: what each layer
+ * of createCrmClient costs.
+ */
+function layerCase(): Case {
+  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations } = sdkModule;
+  const validators = requestValidators(requestSchemas);
+  const transport = (signed = false) => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined, ...(signed ? { prepare: createRequestSigner(KEY) } : {}) });
+  const layers: [string, { GET: Client<paths>['GET'] }][] = [
+    ['bare openapi-fetch GET', bare],
+    ['+ transport (timeout, retry rules)', createClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY } })],
+    ['+ operation context', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations })],
+    ['+ request validation', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations, validators })],
+    ['+ key and signature (all of createCrmClient)', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(true), operations, validators, setHeaders: (headers) => headers.set('key', KEY) })],
   ];
-  return { pair, startMs, stop: () => Promise.all([sandbox.stop(), bareServer.stop()]) };
+  return { name: 'createCrmClient layer by layer, in-memory GET', contenders: layers.map(([layer, client]) => [layer, () => client.GET('/public/v1/users', list)]) };
 }
 
 /**
  * Clients against one local node:http server answering the list page (keep-alive, the global fetch): what the
- * SDK adds to a real HTTP call. Calls over loopback vary by ±10% from one moment to the next, so the clients
- * take turns: 80 rounds of 150 calls each, in alternating order, and each client's median time per call.
- * Next to them, bare openapi-fetch given only an abortable timeout (its own AbortController and timer): the
- * least any client with a real timeout can cost.
+ * SDK adds to a real HTTP call. Next to bare openapi-fetch, bare openapi-fetch given only an abortable timeout
+ * (its own AbortController and timer): the least any client with a real timeout can cost.
  */
-async function loopbackRows() {
+async function loopbackCase() {
   const server = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(page)));
-  const timed = (fetch: (request: Request, init: RequestInit) => Promise<Response>) => async (request: Request) => {
+  const timed = async (request: Request) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 30_000);
     try {
-      return await fetch(request, { signal: controller.signal });
+      return await globalThis.fetch(request, { signal: controller.signal });
     } finally {
       clearTimeout(timer);
     }
   };
   const clients: [string, { GET: Client<paths>['GET'] }][] = [
     ['bare openapi-fetch GET', createClient<paths>({ baseUrl: server.url, headers: { key: KEY } })],
-    ['bare openapi-fetch GET + an abortable timeout', createClient<paths>({ baseUrl: server.url, headers: { key: KEY }, fetch: timed((request: Request, init: RequestInit) => globalThis.fetch(request, init)) })],
-    ['GET listClients via createCrmClient', createCrmClient({ baseUrl: server.url, apiKey: KEY })],
+    ['bare openapi-fetch GET + an abortable timeout', createClient<paths>({ baseUrl: server.url, headers: { key: KEY }, fetch: timed })],
+    ['createCrmClient GET', createCrmClient({ baseUrl: server.url, apiKey: KEY })],
   ];
-  const rounds = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 80);
-  const perRound = 150;
-  const times: number[][] = clients.map(() => []);
-  const round = async (index: number) => {
-    const { GET } = clients[index]![1];
-    const started = performance.now();
-    for (let call = 0; call < perRound; call++) await GET('/public/v1/users', list);
-    times[index]!.push((performance.now() - started) / perRound);
+  const loopback: Case = {
+    name: 'GET listClients over loopback HTTP',
+    contenders: clients.map(([client, { GET }]) => [client, () => GET('/public/v1/users', list)]),
+    ratios: [[1, 0], [2, 0], [2, 1]],
+    // A loopback call takes ten times an in-memory one: longer rounds, for as many calls per round; and three
+    // times the rounds, since the targets are about these ratios and loopback calls vary most (the socket
+    // work is the kernel's, on a core other processes share).
+    roundMs: 4 * ROUND_MS,
+    rounds: 3 * ROUNDS,
   };
-  for (let index = 0; index < clients.length; index++) await round(index); // warm-up, not kept
-  times.forEach((list) => (list.length = 0));
-  for (let r = 0; r < rounds; r++) {
-    const order = clients.map((_, index) => index);
-    if (r % 2) order.reverse();
-    for (const index of order) await round(index);
-  }
-  await server.stop();
-  const medians = times.map(median);
-  return clients.map(([name], index) => ({ client: name, microsecondsPerCall: Number((medians[index]! * 1000).toFixed(1)), ratio: Number((medians[0]! / medians[index]!).toFixed(3)) }));
+  return { loopback, stop: () => server.stop() };
 }
 
 /**
- * The GET of the first case built up one layer at a time, each row against the bare client: what each layer
- * of createCrmClient costs, in ops/s and in microseconds per call.
+ * The sandbox over loopback: a simple read through its gate (key check, routing, validation, state) against a
+ * bare node:http server answering the same bytes, both called with fetch (keep-alive) from this process.
  */
-async function layerRows() {
-  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations } = sdkModule;
-  const validators = requestValidators(requestSchemas);
-  const transport = (signed = false) => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined, ...(signed ? { prepare: createRequestSigner(KEY) } : {}) });
-  const layers: [string, { GET: Client<paths>['GET'] }][] = [
-    ['+ transport (timeout, retry rules)', createClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY } })],
-    ['+ operation context', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations })],
-    ['+ request validation', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY }, operations, validators })],
-    ['+ key and signature (all of createCrmClient)', createOperationClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(true), operations, validators, setHeaders: (headers) => headers.set('key', KEY) })],
-  ];
-  const rows = [];
-  for (const [name, client] of layers) {
-    const [ops, baseline] = await measurePair(() => client.GET('/public/v1/users', list), () => bare.GET('/public/v1/users', list));
-    rows.push({ layer: name, opsPerSecond: Math.round(ops), ratio: Number((ops / baseline).toFixed(3)), addedMicroseconds: Number((1e6 / ops - 1e6 / baseline).toFixed(2)) });
-  }
-  return rows;
+async function sandboxCase() {
+  const started = performance.now();
+  const sandbox = await startSandboxCrm({ apiKey: KEY });
+  const startMs = performance.now() - started;
+  const url = `${sandbox.url}/public/v1/mt4/accounts?connection_id=Cn4Mt001&skip=0&limit=10`;
+  const bytes = await (await fetch(url, { headers: { key: KEY } })).text();
+  const bareServer = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)));
+  const read: Case = {
+    name: 'sandbox GET listMt4Accounts over loopback (gate, validation, state)',
+    contenders: [
+      ['bare node:http answering the same bytes', async () => (await fetch(bareServer.url, { headers: { key: KEY } })).text()],
+      ['the sandbox', async () => (await fetch(url, { headers: { key: KEY } })).text()],
+    ],
+    roundMs: 4 * ROUND_MS,
+  };
+  return { read, startMs, stop: () => Promise.all([sandbox.stop(), bareServer.stop()]) };
 }
 
+/** The decisions of issue 30 on these figures (medians of the per-round ratios). */
+const TARGETS: { case: string; candidate: string; baseline: string; atLeast: number }[] = [
+  { case: 'GET listClients over loopback HTTP', candidate: 'createCrmClient GET', baseline: 'bare openapi-fetch GET + an abortable timeout', atLeast: 0.97 },
+  { case: 'GET listClients over loopback HTTP', candidate: 'createCrmClient GET', baseline: 'bare openapi-fetch GET', atLeast: 0.93 },
+  { case: 'GET listClients, in-memory fetch', candidate: 'createCrmClient GET', baseline: 'bare openapi-fetch GET', atLeast: 0.85 },
+];
+
 async function main(): Promise<void> {
-  const sandbox = await sandboxPair();
-  const rows = [];
-  for (const [name, run, baseName, baseRun] of [...pairs, sandbox.pair]) {
-    const [ops, baseline] = await measurePair(run, baseRun);
-    rows.push({ case: name, opsPerSecond: Math.round(ops), baseline: baseName, baselineOpsPerSecond: Math.round(baseline), ratio: Number((ops / baseline).toFixed(3)) });
+  const next = mulberry32(SEED);
+  const { loopback, stop: stopLoopback } = await loopbackCase();
+  const sandbox = await sandboxCase();
+  const only = process.env.BENCH_ONLY; // a part of a case's name: run only those cases
+  const results: Measured[] = [];
+  for (const item of [loopback, ...inMemoryCases, layerCase(), sandbox.read].filter((c) => !only || c.name.includes(only))) {
+    results.push(await measure(item, next));
+    process.stderr.write(`measured: ${item.name}\n`);
   }
-  await sandbox.stop();
-  const loopback = await loopbackRows();
-  const layers = await layerRows();
-  console.log(`sandbox start: ${sandbox.startMs.toFixed(0)} ms (no Prism)`);
+  await Promise.all([stopLoopback(), sandbox.stop()]);
   const sizes = await runtimeSizes();
-  console.table(rows.map((r) => ({ case: r.case, 'ops/s': r.opsPerSecond, baseline: r.baseline, 'baseline ops/s': r.baselineOpsPerSecond, ratio: r.ratio.toFixed(2) })));
-  console.log('over loopback HTTP (median µs per call; ratio = bare / this):');
-  console.table(loopback.map((r) => ({ client: r.client, 'µs per call': r.microsecondsPerCall.toFixed(1), ratio: r.ratio.toFixed(2) })));
-  console.log('createCrmClient layer by layer (in-memory fetch; each against bare openapi-fetch):');
-  console.table(layers.map((r) => ({ layer: r.layer, 'ops/s': r.opsPerSecond, ratio: r.ratio.toFixed(2), 'µs added per call': r.addedMicroseconds.toFixed(2) })));
+  console.log(`${ROUNDS} rounds per case (the loopback GET: ${3 * ROUNDS}; seed ${SEED}), contenders call by call in a shuffled order; ratio = candidate ops/s over baseline ops/s, median of the per-round ratios (1.00 = as fast)`);
+  console.table(
+    results.flatMap((r) =>
+      r.ratios.map((x) => ({
+        case: r.case,
+        candidate: x.candidate,
+        baseline: x.baseline,
+        'µs/call': r.microsecondsPerCall[x.candidate]!.toFixed(2),
+        'baseline µs/call': r.microsecondsPerCall[x.baseline]!.toFixed(2),
+        ratio: x.median.toFixed(3),
+        IQR: `${x.q1.toFixed(3)}–${x.q3.toFixed(3)}`,
+        'min–max': `${x.min.toFixed(2)}–${x.max.toFixed(2)}`,
+      })),
+    ),
+  );
+  const targets = TARGETS.map((t) => {
+    const ratio = results.find((r) => r.case === t.case)?.ratios.find((x) => x.candidate === t.candidate && x.baseline === t.baseline)?.median ?? Number.NaN;
+    return { ...t, ratio, met: ratio >= t.atLeast };
+  }).filter((t) => !Number.isNaN(t.ratio));
+  for (const t of targets) console.log(`${t.met ? 'met   ' : 'MISSED'} ${t.case}: ${t.candidate} ${t.ratio.toFixed(3)} of ${t.baseline} (target ≥ ${t.atLeast})`);
+  console.log(`sandbox start: ${sandbox.startMs.toFixed(0)} ms (no Prism)`);
   for (const size of sizes) console.log(`${size.name}: ${size.minGzBytes} B min+gz`);
   if (process.argv.includes('--json')) {
     const dir = join(ROOT, '.artifacts');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'bench.json');
-    writeFileSync(file, `${JSON.stringify({ node: process.version, rows, loopback, layers, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ node: process.version, rounds: ROUNDS, seed: SEED, results, targets, sizes, sandboxStartMs: Math.round(sandbox.startMs) }, null, 2)}\n`);
     console.log(`written ${file}`);
   }
 }

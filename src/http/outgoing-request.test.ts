@@ -69,6 +69,14 @@ describe('a call no middleware sees', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('with throwOnError too: the option wraps the methods, it is no middleware (which would build a Request)', async () => {
+    const spy = jest.spyOn(globalThis, 'fetch');
+    const crm = createCrmClient({ baseUrl: server.url, apiKey: KEY, throwOnError: true });
+    await crm.GET('/public/v1/users', list);
+    await crm.request('post', '/public/v1/leads', { body: { email: 'lee@mail.test' } });
+    expect(spy.mock.calls.map(([input]) => typeof input)).toEqual(['string', 'string']);
+  });
+
   it('shows no body text and no key in util.inspect', () => {
     const headers = new Headers({ key: KEY });
     const outgoing = new OutgoingRequest(`${server.url}/public/v1/leads`, { method: 'POST', headers, body: '{"password":"Secret-Pa55"}' }, { operation: undefined, schemaPath: '/public/v1/leads', bodyText: '{"password":"Secret-Pa55"}' });

@@ -1,7 +1,5 @@
 // Turning an HTTP error answer into a thrown CrmApiError: the `throwOnError` option and the `unwrap()` helper.
-import type { Middleware } from 'openapi-fetch';
 import { CrmApiError } from '../core/errors';
-import { getRequestContext } from './outgoing-request';
 
 export function toApiError(status: number, body: unknown, operationId: string | undefined): CrmApiError {
   const type = typeof body === 'object' && body !== null && typeof (body as { type?: unknown }).type === 'string' ? (body as { type: string }).type : undefined;
@@ -9,23 +7,25 @@ export function toApiError(status: number, body: unknown, operationId: string | 
   return new CrmApiError(message, status, type, body, operationId);
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+type Answer = { error?: unknown; response: Response };
 
-/** Middleware of `throwOnError: true`: any non-2xx answer is thrown. */
-export function throwOnErrorMiddleware(): Middleware {
-  return {
-    async onResponse({ request, response }) {
-      if (response.ok) return undefined;
-      throw toApiError(response.status, await readBody(response), getRequestContext(request)?.operation?.id);
-    },
-  };
+/**
+ * `throwOnError: true`: the client's methods, wrapped, throw any non-2xx answer (its body as openapi-fetch read
+ * it into `error`). A wrapper, not a middleware: a middleware would make openapi-fetch build every Request
+ * for it and await it twice per call, on successes too (the slow path of operation-client.ts).
+ */
+export function throwOnErrorAnswers<C extends object>(client: C, operations: Record<string, { id: string }>): C {
+  const methods = client as unknown as Record<string, (...args: unknown[]) => Promise<Answer>>;
+  const throwing = (send: (...args: unknown[]) => Promise<Answer>, operationKey: (args: unknown[]) => string) =>
+    async (...args: unknown[]) => {
+      const answer = await send(...args);
+      if (!answer.response.ok) throw toApiError(answer.response.status, answer.error, operations[operationKey(args)]?.id);
+      return answer;
+    };
+  for (const method of METHODS) methods[method] = throwing(methods[method]!, (args) => `${method} ${String(args[0])}`);
+  methods.request = throwing(methods.request!, (args) => `${String(args[0]).toUpperCase()} ${String(args[1])}`);
+  return client;
 }
 
 /**

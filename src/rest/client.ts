@@ -1,7 +1,7 @@
 import type { paths } from '../../generated/crm-rest';
 import { operations } from '../../generated/crm-rest.operations';
 import { requestSchemas } from '../../generated/crm-rest.request-schemas';
-import { throwOnErrorMiddleware } from '../http/throw-on-error';
+import { throwOnErrorAnswers } from '../http/throw-on-error';
 import { createOperationClient } from '../http/operation-client';
 import { createRequestSigner } from './request-signing';
 import { isPlainObject } from '../core/plain-object';
@@ -85,7 +85,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     ...(signatureVersion === 'v1' ? { prepareBody: (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) } : {}),
     setHeaders: (headers) => headers.set('key', apiKey),
   });
-  if (options.throwOnError) client.use(throwOnErrorMiddleware());
+  if (options.throwOnError) throwOnErrorAnswers(client, operations);
   registerRecoveryClient(client, { plain: journal || options.autoReconcile ? plainTwin : () => client, clock: options.clock, timeoutMs });
   return client;
 }
