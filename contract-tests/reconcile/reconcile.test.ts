@@ -49,6 +49,19 @@ describe('deposit', () => {
     expect(transactions(`dep-${fault}`)).toHaveLength(1);
   });
 
+  // Issue 29: without `now`, the window and the report's range are read on the clock the call was sent on.
+  it('without `now`: the clock of the client given, else of the client that threw', async () => {
+    const inside = await lose('depositToMt4Account', 'reset-after-commit', deposit('dep-clock-1'));
+    box.sandbox.advanceClock(60_000);
+    expect(await reconcile(client(), inside)).toMatchObject({ outcome: 'applied', how: 'resent-within-repeat-window' });
+    const late = await lose('depositToMt4Account', 'reset-after-commit', deposit('dep-clock-2'));
+    box.sandbox.advanceClock(90_000);
+    // A client given no clock: the error's (the sending client's) is used, so the report is searched around 2024.
+    expect(await reconcile(box.client({ timeoutMs: 250, maxRetries: 0 }), late)).toMatchObject({ outcome: 'applied', how: 'transactions-report' });
+    expect(transactions('dep-clock-1')).toHaveLength(1);
+    expect(transactions('dep-clock-2')).toHaveLength(1);
+  });
+
   it('outside the window less the safety margin it never re-sends: the report finds an applied one, else unknown', async () => {
     const applied = await lose('depositToMt4Account', 'reset-after-commit', deposit('dep-late-1'));
     const notApplied = await lose('depositToMt4Account', 'reset-before-commit', deposit('dep-late-2'));

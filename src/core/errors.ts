@@ -104,6 +104,8 @@ export interface SentRequest {
   body?: string;
   /** When the first attempt started, on the client's clock (ms). */
   sentAt: number;
+  /** That clock, when the client was given one (`clock`): `reconcile` reads the window on it. */
+  clock?: () => number;
 }
 
 /** What reconciliation found out about a request whose answer was lost (see `reconcile`). */
