@@ -270,3 +270,32 @@ describe('`npx crm-open-api verify`, installed from the tarball with openapi-fet
     }
   }, 90_000);
 });
+
+// Issue 29: `require('crm-open-api')` and `import('crm-open-api')` of one install load two builds, each with its
+// own classes; `instanceof` must still recognise the other build's errors (a Symbol.hasInstance brand check).
+it('error classes are recognised by instanceof across the CJS and ESM builds of one install', () => {
+  const dir = project('commonjs', 'dual-build', { prism: false });
+  writeFileSync(
+    join(dir, 'dual.cjs'),
+    `const cjs = require('crm-open-api');
+import('crm-open-api').then((esm) => {
+  const names = Object.keys(cjs).filter((name) => /Error$/.test(name) && typeof cjs[name] === 'function');
+  const seen = {};
+  for (const name of names) {
+    const fromEsm = new esm[name]('m', 'x', undefined, 0, 'op');
+    const fromCjs = new cjs[name]('m', 'x', undefined, 0, 'op');
+    seen[name] = {
+      twoClasses: cjs[name] !== esm[name],
+      esmIsCjs: fromEsm instanceof cjs[name] && fromEsm instanceof cjs.CrmError && fromEsm instanceof Error,
+      cjsIsEsm: fromCjs instanceof esm[name] && fromCjs instanceof esm.CrmError,
+      notASibling: !(fromEsm instanceof cjs[name === 'CrmApiError' ? 'CrmTimeoutError' : 'CrmApiError']) && !({ name } instanceof cjs[name]),
+    };
+  }
+  console.log(JSON.stringify(seen));
+});
+`,
+  );
+  const seen = JSON.parse(execFileSync(process.execPath, [join(dir, 'dual.cjs')], { cwd: dir, encoding: 'utf8' }).trim()) as Record<string, object>;
+  expect(Object.keys(seen).length).toBeGreaterThanOrEqual(14);
+  for (const [name, checks] of Object.entries(seen)) expect({ name, ...checks }).toEqual({ name, twoClasses: true, esmIsCjs: true, cjsIsEsm: true, notASibling: true });
+}, 60_000);
