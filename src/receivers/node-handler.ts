@@ -9,8 +9,8 @@ import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
  * `@types/node` (a worker project has none); Node's, Express's and Fastify's raw requests fit.
  */
 export interface IncomingMessage extends AsyncIterable<unknown> {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   readableEnded: boolean;
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
