@@ -3,7 +3,7 @@ export { createPkcePair, pkceChallenge, createState } from './pkce';
 export { buildLoginUrl, buildLogoutUrl, parseLoginCallback, OAUTH_SCOPE } from './login-urls';
 export type { LoginUrlInput } from './login-urls';
 export { createOAuthClient } from './oauth-client';
-export type { OAuthClient, OAuthClientOptions, OAuthTokenSet, MfaRequired } from './oauth-client';
+export type { OAuthClient, OAuthClientOptions, OAuthTokenSet, MfaRequired, MfaChallenge, MfaEnrolment, MfaStepMethods } from './oauth-client';
 export { createTokenHolder } from './token-holder';
 export type { TokenHolder, TokenHolderOptions, StoredTokens } from './token-holder';
 export { iframeLogin } from './iframe';
