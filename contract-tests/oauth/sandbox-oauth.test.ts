@@ -262,7 +262,27 @@ describe('createTokenHolder', () => {
     expect(tokens[0]).not.toBe(first.tokens.access_token);
     expect(sandbox.requests.filter((r) => r.path === '/oauth/token').length - refreshesBefore).toBe(1);
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.refreshToken).not.toBe(first.tokens.refresh_token);
+    expect(stored[0]!.refresh_token).not.toBe(first.tokens.refresh_token);
+  });
+
+  // Issue 29: one token shape everywhere: what a grant returns is what onTokens stores and the holder takes back.
+  it('onTokens gets the grant\'s snake_case shape plus expires_at; it round-trips; the 0.1 camelCase names are aliases', async () => {
+    let now = 1_000;
+    const client = oauthClient();
+    const grant = await client.passwordGrant({ username: 'jane.doe@mail.test', password: 'S3cret-pass' });
+    if (grant.kind !== 'tokens') throw new Error('expected tokens');
+    const stored: StoredTokens[] = [];
+    const holder = createTokenHolder({ client, tokens: grant.tokens, now: () => now, onTokens: (t) => void stored.push(t) });
+    const refreshed = await holder.refresh();
+    const saved = JSON.parse(JSON.stringify(stored[0])) as Record<string, unknown>;
+    expect(Object.keys(saved).sort()).toEqual([...Object.keys(grant.tokens), 'expires_at'].sort());
+    expect(saved).toEqual({ ...saved, token_type: 'Bearer', access_token: refreshed.access_token, refresh_token: refreshed.refresh_token, expires_at: 1_000 + (saved.expires_in as number) * 1000 });
+    expect([refreshed.accessToken, refreshed.refreshToken, refreshed.expiresAt]).toEqual([refreshed.access_token, refreshed.refresh_token, refreshed.expires_at]);
+    // What was stored (read back from a database as JSON) starts a holder after a restart, expiry kept.
+    now = 2_000;
+    const restarted = createTokenHolder({ client, tokens: saved as unknown as StoredTokens, now: () => now });
+    expect(restarted.expiresAt).toBe(refreshed.expires_at);
+    expect(await restarted.getAccessToken()).toBe(refreshed.access_token);
   });
 
   it('a refused refresh surfaces as SignInRequiredError, for every caller, without more requests', async () => {

@@ -5,7 +5,7 @@ export type { LoginUrlInput } from './login-urls';
 export { createOAuthClient } from './oauth-client';
 export type { OAuthClient, OAuthClientOptions, OAuthTokenSet, MfaRequired, MfaChallenge, MfaEnrolment, MfaStepMethods } from './oauth-client';
 export { createTokenHolder } from './token-holder';
-export type { TokenHolder, TokenHolderOptions, StoredTokens } from './token-holder';
+export type { TokenHolder, TokenHolderOptions, StoredTokens, LegacyStoredTokens } from './token-holder';
 export { iframeLogin } from './iframe';
 export type { IframeLoginInput, IframeAuthorizeMessage, IframeAnswerMessage } from './iframe';
 export { OAuthError, OAuthLoginError, SignInRequiredError } from '../core/errors';
