@@ -261,7 +261,32 @@ export function applyFixture(state: SandboxState, clock: VirtualClock, fixture: 
 }
 
 /** The state, as plain JSON (what `GET /__sandbox/state` answers); amounts as decimal strings. */
-export function stateSnapshot(state: SandboxState): Record<string, unknown> {
+/** A record as `state()` shows it: amounts as decimal strings, maps as objects, no password. */
+export type Snapshot<T> = T extends Units
+  ? string
+  : T extends Map<string, infer V>
+    ? Record<string, Snapshot<V>>
+    : T extends (infer Item)[]
+      ? Snapshot<Item>[]
+      : T extends object
+        ? { [K in keyof T as K extends 'password' ? never : K]: Snapshot<T[K]> }
+        : T;
+
+/** What `sandbox.state()` and `GET /__sandbox/state` answer (exported as `SandboxState` from crm-open-api/testing). */
+export interface SandboxStateSnapshot {
+  oauth: { mfa: OAuthState['mfa']; refreshTokens: { userId: string; active: boolean }[] };
+  clients: Snapshot<SandboxClient>[];
+  leads: Snapshot<SandboxLead>[];
+  connections: Snapshot<SandboxConnection>[];
+  accounts: Snapshot<SandboxAccount>[];
+  transactions: Snapshot<SandboxTransaction>[];
+  /** user id → currency → balance. */
+  wallets: Record<string, Record<string, string>>;
+  walletOrders: Snapshot<SandboxWalletOrder>[];
+  withdrawalRequests: Snapshot<SandboxWithdrawalRequest>[];
+}
+
+export function stateSnapshot(state: SandboxState): SandboxStateSnapshot {
   const amounts = (value: unknown): unknown => {
     if (typeof value === 'bigint') return unitsText(value);
     if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, amounts(v)]));
@@ -279,6 +304,6 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
     wallets: state.wallets,
     walletOrders: [...state.walletOrders.values()],
     withdrawalRequests: [...state.withdrawalRequests.values()],
-  }) as Record<string, unknown>;
+  }) as SandboxStateSnapshot;
 }
 
