@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageReadme } from '../scripts/lib/package-readme';
 import { builtPackage } from './harness/built-package';
+import { transform } from 'esbuild';
+import { PREAMBLE, readmeTsBlocks } from './harness/readme-samples';
 import { startDriftedCrm } from './verify/harness/drifted-crm';
 
 const ROOT = join(__dirname, '..');
@@ -362,4 +364,78 @@ console.log(JSON.stringify({ good: 'http://127.0.0.1:' + good, bad: 'http://127.
       await exited;
     }
   }, 90_000);
+});
+
+// Issue 29: `require('crm-open-api')` and `import('crm-open-api')` of one install load two builds, each with its
+// own classes; `instanceof` must still recognise the other build's errors (a Symbol.hasInstance brand check).
+it('error classes are recognised by instanceof across the CJS and ESM builds of one install', () => {
+  const dir = project('commonjs', 'dual-build', { prism: false });
+  writeFileSync(
+    join(dir, 'dual.cjs'),
+    `const cjs = require('crm-open-api');
+import('crm-open-api').then((esm) => {
+  const names = Object.keys(cjs).filter((name) => /Error$/.test(name) && typeof cjs[name] === 'function');
+  const seen = {};
+  for (const name of names) {
+    const fromEsm = new esm[name]('m', 'x', undefined, 0, 'op');
+    const fromCjs = new cjs[name]('m', 'x', undefined, 0, 'op');
+    seen[name] = {
+      twoClasses: cjs[name] !== esm[name],
+      esmIsCjs: fromEsm instanceof cjs[name] && fromEsm instanceof cjs.CrmError && fromEsm instanceof Error,
+      cjsIsEsm: fromCjs instanceof esm[name] && fromCjs instanceof esm.CrmError,
+      notASibling: !(fromEsm instanceof cjs[name === 'CrmApiError' ? 'CrmTimeoutError' : 'CrmApiError']) && !({ name } instanceof cjs[name]),
+    };
+  }
+  console.log(JSON.stringify(seen));
+});
+`,
+  );
+  const seen = JSON.parse(execFileSync(process.execPath, [join(dir, 'dual.cjs')], { cwd: dir, encoding: 'utf8' }).trim()) as Record<string, object>;
+  expect(Object.keys(seen).length).toBeGreaterThanOrEqual(14);
+  for (const [name, checks] of Object.entries(seen)) expect({ name, ...checks }).toEqual({ name, twoClasses: true, esmIsCjs: true, cjsIsEsm: true, notASibling: true });
+}, 60_000);
+
+// Issue 29, item 1: every ```ts block of README.md compiles as written under strict + exactOptionalPropertyTypes +
+// noUncheckedIndexedAccess against the packed package, each block a module of its own over the shared,
+// documented preamble (harness/readme-samples.ts); the "Test your integration" blocks that use the sandbox run.
+describe('README samples, in a blank strict project that installed the tarball', () => {
+  let dir: string;
+  const blocks = readmeTsBlocks(ROOT);
+  beforeAll(() => {
+    dir = project('module', 'readme', { prism: true });
+    // What a reader's Node project has besides the package: Node's and Express's types, express, redis, and jest's expect.
+    mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+    for (const name of ['express', 'redis', 'expect', '@types/node', '@types/express']) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['*.ts'] }),
+    );
+    writeFileSync(join(dir, 'preamble.d.ts'), PREAMBLE);
+  });
+
+  it('finds the README\'s ts blocks', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('every block compiles (tsc, strict + exactOptionalPropertyTypes + noUncheckedIndexedAccess)', () => {
+    for (const block of blocks) writeFileSync(join(dir, `readme-line-${block.line}.ts`), `${block.code}\nexport {};\n`);
+    // Issue 29: Node's own IncomingMessage/ServerResponse fit toNodeHandler under these flags.
+    writeFileSync(join(dir, 'node-handler-types.ts'), "import { createServer } from 'node:http';\nimport { toNodeHandler } from 'crm-open-api';\ncreateServer(toNodeHandler(async () => new Response(null))).listen(0);\nexport {};\n");
+    const result = spawnSync(bin('tsc'), ['-p', dir], { encoding: 'utf8' });
+    // Named by README line, so a failure points at the sample.
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 120_000);
+
+  it('the "Test your integration" blocks run against the sandbox, as written', async () => {
+    const running = blocks.filter((block) => block.section === 'Test your integration' && block.code.includes('sandbox') && !block.code.includes('startMockCrm'));
+    expect(running.length).toBeGreaterThanOrEqual(3);
+    // One script, in order; an import two blocks both make is kept once.
+    const lines = running.flatMap((block) => block.code.split('\n'));
+    const script = lines.filter((line, at) => !line.startsWith('import ') || lines.indexOf(line) === at).join('\n');
+    const { code } = await transform(`import { expect } from 'expect';\n${script}\n`, { loader: 'ts', format: 'esm' });
+    writeFileSync(join(dir, 'integration.mjs'), `${code}\nconsole.log('README integration: ok');\n`);
+    const output = execFileSync(process.execPath, [join(dir, 'integration.mjs')], { cwd: dir, encoding: 'utf8' });
+    expect(output).toContain('README integration: ok');
+  }, 60_000);
 });

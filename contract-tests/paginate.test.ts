@@ -57,6 +57,13 @@ describe('paginate', () => {
     expect(asked).toHaveLength(1);
   });
 
+  // Issue 29: a list that needs nothing but the page takes no options (`npm run typecheck` checks the call).
+  it('takes no init where nothing but the page is needed', async () => {
+    const { client, asked } = listServer(0);
+    expect(await collect(paginate(client, '/public/v1/users'))).toEqual([]);
+    expect(asked).toHaveLength(1);
+  });
+
   it('throws CrmApiError when a page fails', async () => {
     const { client } = listServer(1000, { failAtSkip: 500 });
     await expect(collect(paginate(client, '/public/v1/users', { params: { query: {} } }))).rejects.toBeInstanceOf(CrmApiError);

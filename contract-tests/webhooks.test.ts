@@ -63,6 +63,33 @@ describe.each(events)('$id', ({ id, body }) => {
   });
 });
 
+// Issue 29: the events are a union by `source.event` whose `data` has the documented fields as required, so a
+// handler reads `event.data.client_id` as a string (`npm run typecheck` fails on these lines otherwise).
+it('a handler gets its event typed: data.client_id and data.id are strings, source.event narrowed', async () => {
+  const seen: string[] = [];
+  const handler = createWebhookHandler({
+    secret: SECRET,
+    on: {
+      'crm.webhooks.users.create': (e) => {
+        const id: string = e.data.client_id;
+        const how: 'admin_created' | 'approved_registration' | 'self_registration' = e.data.creation_type;
+        const slug: 'crm.webhooks.users.create' = e.source.event;
+        seen.push(`${slug} ${id} ${how} ${e.data.phone.number.length}`);
+      },
+      'crm.webhooks.requests.withdrawal.approve.node.1': (e) => {
+        const id: string = e.data.id;
+        const user: string = e.data.user_id;
+        seen.push(`${e.source.event} ${id} ${user}`);
+      },
+    },
+  });
+  for (const id of ['receiveUserCreated', 'receiveWithdrawalApproved']) {
+    const raw = JSON.stringify(events.find((e) => e.id === id)!.body);
+    expect((await handler(deliver(raw, { 'x-crm-signature': hmac(raw) }))).status).toBe(204);
+  }
+  expect(seen).toEqual(['crm.webhooks.users.create 77889900 admin_created 0', expect.stringMatching(/^crm\.webhooks\.requests\.withdrawal\.approve\.node\.1 \S+ \S+$/)]);
+});
+
 describe('the receiver', () => {
   const event = events.find((e) => e.id === 'receiveWithdrawalApproved')!.body;
   const raw = JSON.stringify(event);

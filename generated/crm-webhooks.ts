@@ -275,30 +275,34 @@ export interface components {
             /** @description The event's own fields (see each event). */
             data: Record<string, unknown>;
         };
-        /** @description A user the CRM has just created. */
+        /**
+         * @description A user the CRM has just created.
+         *
+         *     *Decision (inferred):* The page's table has no required column. Every field it lists is in its sample and describes the user just created, so those are required (a handler may read `data.client_id` without a check); `create_time`, only in the sample, stays optional.
+         */
         WebhookUserData: {
             /** @description The user's id. */
-            client_id?: string;
+            client_id: string;
             /** @description The user's name. */
-            client_name?: string;
+            client_name: string;
             /**
              * @description The user's e-mail.
              *
              *     *Decision (inferred):* The table's key cell was obfuscated by the site; the sample shows `email`.
              */
-            email?: string;
+            email: string;
             /** @description The user's phone (both members may be empty strings). */
-            phone?: {
+            phone: {
                 /** @description The country calling code. */
-                country_code?: string;
+                country_code: string;
                 /** @description The number. */
-                number?: string;
+                number: string;
             };
             /**
              * @description How the user was created.
              * @enum {string}
              */
-            creation_type?: "admin_created" | "approved_registration" | "self_registration";
+            creation_type: "admin_created" | "approved_registration" | "self_registration";
             /**
              * @description When the user was created, epoch milliseconds.
              *
@@ -332,21 +336,25 @@ export interface components {
             /** @description A human-readable reason (never the secret, the signature or the body); for `invalid_payload`, the field and the rule it breaks, e.g. `data: must be an object`. */
             message?: string;
         };
-        /** @description The fields every request event's `data` starts with. */
+        /**
+         * @description The fields every request event's `data` starts with.
+         *
+         *     *Decision (inferred):* The pages' tables have no required column. These five open every request event's table and sample (withdrawal, prop trading, prop trading live, transfer, KYC; approve and reject alike), so they are required; the fields particular to one request type stay optional, since the pages are cut off or disagree between approve and reject.
+         */
         WebhookRequestCommon: {
             /** @description The request's id. */
-            id?: string;
+            id: string;
             /** @description The request type (snake_case, e.g. `withdrawal`, `prop_trading`). */
-            type?: string;
+            type: string;
             /** @description The request's status after this event. */
-            status?: string;
+            status: string;
             /** @description The requesting user's id. */
-            user_id?: string;
+            user_id: string;
             /**
              * @description When the request was made, `YYYY-MM-DD HH:mm:ss` in UTC+0.
              * @example 2023-08-21 03:35:26
              */
-            request_time?: string;
+            request_time: string;
         };
         /**
          * @description A trading account id, or the string `WALLET` when the wallet is the account.

@@ -18,6 +18,7 @@ export type { Journal, JournalIntent, JournalEntry, JournalSettlement, JournalOu
 export { unwrap } from './http/throw-on-error';
 export { paginate } from './rest/paginate';
 export type { PagedPath, PaginateInit, PaginateOptions, PaginatedRecord } from './rest/paginate';
+export { formatLogLine, lineLogger } from './core/logger';
 export type { CrmLogger, CrmLogDetails } from './core/logger';
 export type { BackoffOptions } from './http/transport/backoff';
 // The tenant's side: what the CRM calls, and the PSP callback the tenant makes.

@@ -36,7 +36,7 @@ export function recordingLogger(sink?: (level: string, message: string, details:
 
 /** createCrmClient, with its secrets registered and every call's result or error recorded for the scan. */
 export function observedClient(options: CrmClientOptions): CrmClient {
-  registerSecret(options.apiKey);
+  if (options.apiKey) registerSecret(options.apiKey);
   if (options.signingSecret) registerSecret(options.signingSecret);
   const client = createCrmClient({ logger: recordingLogger(), ...options });
   return new Proxy(client, {

@@ -316,7 +316,7 @@ describe('The control API can be driven cross-site', () => {
 
 describe('The sandbox accepts 200118.0, 2.00118e5 and 0x30EB6 as an integer login', () => {
   const deposit = (login: string, comment: string) => signed(sandbox.url, 'POST', `/public/v1/mt4/accounts/${login}/deposit`, JSON.stringify({ connection_id: 'Cn4Mt001', currency: 'USD', amount: '1.00', comment }));
-  const balance = () => sandbox.state().accounts.find((a: { login: number }) => a.login === 200118).balance;
+  const balance = () => sandbox.state().accounts.find((a: { login: number }) => a.login === 200118)!.balance;
 
   it.each(['200118.0', '2.00118e5', '0x30EB6', '%20200118', '+200118', '0200118', '200118%20'])('login %s: 422 naming path.login, nothing deposited', async (login) => {
     const before = balance();

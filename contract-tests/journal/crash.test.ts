@@ -263,9 +263,9 @@ function judge(store: string, sandboxes: Map<string, SandboxCrm>, runs: { lane: 
         }
       }
     }
-    const account = state.accounts.find((a: { login: number }) => a.login === 200118).balance;
+    const account = state.accounts.find((a: { login: number }) => a.login === 200118)!.balance;
     if (units(account) !== balance) problems.push(`${store} ${lane}: account balance ${account}, the outcomes recorded applied sum to ${balance}`);
-    if (units(state.wallets['3fA9kQ2z'].USD) !== wallet) problems.push(`${store} ${lane}: wallet ${state.wallets['3fA9kQ2z'].USD}, the outcomes recorded applied sum to ${wallet}`);
+    if (units(state.wallets['3fA9kQ2z']!.USD!) !== wallet) problems.push(`${store} ${lane}: wallet ${state.wallets['3fA9kQ2z']!.USD!}, the outcomes recorded applied sum to ${wallet}`);
   }
   const show = (c: Counts) => `${c.applied}${c.already_decided ? `+${c.already_decided}d` : ''}/${c.not_applied + c['never written']}/${c.unknown}/${c.twice}`;
   const rows = [...table].map(([point, kinds]) => ({ 'crash point': point, crashes: crashes.get(point) ?? 0, ...Object.fromEntries(KINDS.map((k) => [k, show(kinds.get(k)!)])) }));

@@ -221,7 +221,7 @@ describe('recoverJournal', () => {
     expect(recovered[1]!.evidence).toEqual({ status: 204, appliedBy: 'the re-send' });
     expect(lines.filter((line) => line.startsWith('info crm journal: intent'))).toHaveLength(6);
     expect([transactions('jr-rec-after').length, transactions('jr-rec-before').length, transactions('jr-rec-wd').length]).toEqual([1, 1, 0]);
-    expect(box.sandbox.state().wallets['3fA9kQ2z'].USD).toBe('1255.50');
+    expect(box.sandbox.state().wallets['3fA9kQ2z']!.USD).toBe('1255.50');
     // Recorded: what is decided is closed; the unknown withdrawal stays open, with the attempt remembered.
     const entries = await entriesOf(journal);
     expect(entries.filter((e) => !e.settlement).map((e) => [e.operationId, e.lastAttempt?.how])).toEqual([['withdrawFromMt4Account', 'transactions-report']]);

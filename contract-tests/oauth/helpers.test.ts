@@ -41,6 +41,19 @@ describe('buildLoginUrl / buildLogoutUrl', () => {
     expect(buildLogoutUrl({ portalHost: 'https://portal.my-broker.com', redirectUri: 'https://app.my-broker.com/bye' })).toBe('https://portal.my-broker.com/logout?redirect_uri=https%3A%2F%2Fapp.my-broker.com%2Fbye');
   });
 
+  // Issue 29: the sandbox speaks plain http on loopback, so a scheme-less loopback host is http.
+  it.each([
+    ['127.0.0.1:4010', 'http://127.0.0.1:4010/login'],
+    ['localhost:4010', 'http://localhost:4010/login'],
+    ['[::1]:4010', 'http://[::1]:4010/login'],
+    ['portal.my-broker.com', 'https://portal.my-broker.com/login'],
+    ['portal.my-broker.com:8443', 'https://portal.my-broker.com:8443/login'],
+    ['https://127.0.0.1:4010', 'https://127.0.0.1:4010/login'],
+  ])('a portalHost of %s is %s', (portalHost, login) => {
+    const url = new URL(buildLoginUrl({ ...good, portalHost }));
+    expect(`${url.origin}${url.pathname}`).toBe(login);
+  });
+
   it.each([
     [{ state: '' }, /`state` is required/],
     [{ state: 'short' }, /at least 16 characters/],
@@ -59,6 +72,16 @@ describe('parseLoginCallback', () => {
   const state = 'Zq3x9VbN0tR2mY7pK4wL1sD6';
   it('gives the code when state is ours', () => {
     expect(parseLoginCallback(`https://app.test/cb?code=abc&state=${state}`, { expectedState: state })).toEqual({ code: 'abc', state });
+  });
+  // Issue 29: Express's `req.url` is a path, and `new URL('/cb?…')` alone throws `Invalid URL`.
+  it.each([
+    ['a path (Express req.url)', `/cb?code=abc&state=${state}`],
+    ['a full URL', `https://app.test/cb?code=abc&state=${state}`],
+    ['a URL', new URL(`https://app.test/cb?code=abc&state=${state}`)],
+    ['URLSearchParams', new URLSearchParams({ code: 'abc', state })],
+    ['a bare query', `?code=abc&state=${state}`],
+  ])('takes %s', (_what, callback) => {
+    expect(parseLoginCallback(callback, { expectedState: state })).toEqual({ code: 'abc', state });
   });
   it('refuses another state, before reading anything else', () => {
     expect(() => parseLoginCallback(`https://app.test/cb?code=abc&state=${state}x`, { expectedState: state })).toThrow(expect.objectContaining({ name: 'OAuthLoginError', error: 'state_mismatch' }));

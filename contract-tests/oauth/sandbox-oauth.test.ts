@@ -155,10 +155,19 @@ describe('the password grant (ROPC) with MFA', () => {
     if (step.kind !== 'mfa_required') throw new Error('expected MFA');
     expect(JSON.stringify(step)).not.toContain(step.mfaToken);
     expect(inspect(step)).not.toContain(step.mfaToken);
+    expect(step.step).toBe('challenge'); // Issue 29: the step says which path it is
     expect(await oauthError(step.verify('000000'))).toMatchObject({ errorDescription: 'Invalid or expired OTP code' });
-    expect(await oauthError(step.getSecret())).toMatchObject({ errorDescription: 'Mfa Activated' });
-    expect(await oauthError(step.sendEmailOtp())).toMatchObject({ errorDescription: 'Mfa Activated' });
-    expect(await oauthError(step.bind('authenticator', SANDBOX_MFA_OTP))).toMatchObject({ errorDescription: 'Mfa Activated' });
+    // The enrolment path's methods say so, instead of the CRM's `Mfa Activated`.
+    for (const call of [() => step.getSecret(), () => step.sendEmailOtp(), () => step.bind('authenticator', SANDBOX_MFA_OTP)]) {
+      expect(await oauthError(call())).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/is the challenge path, not the enrolment path \(the user already has MFA: call verify\(code\)\)/) });
+    }
+    // What the CRM itself answers to those calls on this path (the probe met getMfaSecret's).
+    for (const [path, extra] of [['/oauth/mfa/email/send', {}], ['/oauth/mfa/bind', { mfa_type: 'authenticator', otp_code: SANDBOX_MFA_OTP }]] as const) {
+      const answer = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { authorization: BASIC, 'content-type': 'application/json' }, body: JSON.stringify({ mfa_token: step.mfaToken, ...extra }) });
+      const body = await answer.json();
+      answers.push({ opId: OPS[path]!, status: answer.status, body });
+      expect(body).toEqual({ error: 'invalid_grant', error_description: 'Mfa Activated' });
+    }
     await step.requestDeactivation();
     expect(await step.verify(SANDBOX_MFA_OTP)).toMatchObject({ token_type: 'Bearer' });
     expect(await oauthError(step.verify(SANDBOX_MFA_OTP))).toMatchObject({ errorDescription: 'Invalid Mfa token' }); // used up
@@ -167,7 +176,13 @@ describe('the password grant (ROPC) with MFA', () => {
   it('MFA required, not activated: enrol (secret, e-mail code, bind), then verify', async () => {
     const step = await oauthClient().passwordGrant({ username: 'sub.ib@mail.test', password: 'S3cret-pass' });
     if (step.kind !== 'mfa_required') throw new Error('expected MFA');
-    expect(await step.getSecret()).toMatch(/^SANDBOX[A-Z2-7]{16}$/);
+    expect(step.step).toBe('enrolment');
+    // Issue 29: verify before bind was `invalid_grant (Invalid Mfa token)`; now it says which path this is.
+    expect(await oauthError(step.verify(SANDBOX_MFA_OTP))).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/is the enrolment path, not the challenge path \(the user must enrol first: getSecret\(\) or sendEmailOtp\(\), then bind\(type, code\), then verify\(code\)\)/) });
+    expect(await oauthError(step.requestDeactivation())).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/enrolment path/) });
+    const secret = await step.getSecret();
+    expect(secret).toMatch(/^SANDBOX[A-Z2-7]{16}$/);
+    expect(await step.getSecret()).toBe(secret); // the probe's secret, not another one
     await step.sendEmailOtp();
     // Refused before the network by the spec's enum, naming the field.
     expect(await oauthError(step.bind('sms' as never, SANDBOX_MFA_OTP))).toMatchObject({ name: 'CrmValidationError', field: 'body.mfa_type' });
@@ -247,7 +262,27 @@ describe('createTokenHolder', () => {
     expect(tokens[0]).not.toBe(first.tokens.access_token);
     expect(sandbox.requests.filter((r) => r.path === '/oauth/token').length - refreshesBefore).toBe(1);
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.refreshToken).not.toBe(first.tokens.refresh_token);
+    expect(stored[0]!.refresh_token).not.toBe(first.tokens.refresh_token);
+  });
+
+  // Issue 29: one token shape everywhere: what a grant returns is what onTokens stores and the holder takes back.
+  it('onTokens gets the grant\'s snake_case shape plus expires_at; it round-trips; the 0.1 camelCase names are aliases', async () => {
+    let now = 1_000;
+    const client = oauthClient();
+    const grant = await client.passwordGrant({ username: 'jane.doe@mail.test', password: 'S3cret-pass' });
+    if (grant.kind !== 'tokens') throw new Error('expected tokens');
+    const stored: StoredTokens[] = [];
+    const holder = createTokenHolder({ client, tokens: grant.tokens, now: () => now, onTokens: (t) => void stored.push(t) });
+    const refreshed = await holder.refresh();
+    const saved = JSON.parse(JSON.stringify(stored[0])) as Record<string, unknown>;
+    expect(Object.keys(saved).sort()).toEqual([...Object.keys(grant.tokens), 'expires_at'].sort());
+    expect(saved).toEqual({ ...saved, token_type: 'Bearer', access_token: refreshed.access_token, refresh_token: refreshed.refresh_token, expires_at: 1_000 + (saved.expires_in as number) * 1000 });
+    expect([refreshed.accessToken, refreshed.refreshToken, refreshed.expiresAt]).toEqual([refreshed.access_token, refreshed.refresh_token, refreshed.expires_at]);
+    // What was stored (read back from a database as JSON) starts a holder after a restart, expiry kept.
+    now = 2_000;
+    const restarted = createTokenHolder({ client, tokens: saved as unknown as StoredTokens, now: () => now });
+    expect(restarted.expiresAt).toBe(refreshed.expires_at);
+    expect(await restarted.getAccessToken()).toBe(refreshed.access_token);
   });
 
   it('a refused refresh surfaces as SignInRequiredError, for every caller, without more requests', async () => {

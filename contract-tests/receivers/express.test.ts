@@ -62,8 +62,30 @@ it('mounted after express.json(), it refuses with 500 body_already_parsed and sa
   try {
     const answer = await post(server.url);
     expect(answer.status).toBe(500);
-    expect(await answer.json()).toEqual({ type: 'body_already_parsed', message: expect.stringMatching(/mount it before express\.json\(\)/) });
+    expect(await answer.json()).toEqual({ type: 'body_already_parsed', message: expect.stringMatching(/register this route before app\.use\(express\.json\(\)\)/) });
     expect(errors).toEqual([expect.stringMatching(/raw bytes needed for the signature are gone/)]);
+  } finally {
+    await server.stop();
+  }
+});
+
+// Issue 29: a global express.json() and then express.raw() on the route: the bytes are gone by then. The answer
+// names the one fix that works (not the attempt just made), and the receiver's own onError hears of it.
+it('a global express.json() then a route-level express.raw(): the message names the fix, and the receiver\'s onError is told', async () => {
+  const reports: { message: string; receiver: string; step: string }[] = [];
+  const webhooks = createWebhookHandler({ secret: SECRET, on: {}, onError: (error, { receiver, step }) => void reports.push({ message: (error as Error).message, receiver, step }) });
+  const app = express();
+  app.use(express.json());
+  app.post('/crm/webhooks', express.raw({ type: 'application/json' }), toNodeHandler(webhooks));
+  const server = await serve(app);
+  try {
+    const answer = await post(server.url);
+    expect(answer.status).toBe(500);
+    const { type, message } = (await answer.json()) as { type: string; message: string };
+    expect(type).toBe('body_already_parsed');
+    expect(message).toMatch(/register this route before app\.use\(express\.json\(\)\)/);
+    expect(message).not.toMatch(/or after express\.raw/);
+    expect(reports).toEqual([{ message: expect.stringMatching(/register this route before/), receiver: 'webhooks', step: 'body-already-parsed' }]);
   } finally {
     await server.stop();
   }

@@ -127,8 +127,8 @@ function check(intents: Intent[]): void {
       if (intent.kind === 'deposit' && intent.insideWindow) t.unknownInsideWindow! += 1;
     }
   }
-  expect(state.accounts.find((a: { login: number }) => a.login === 200118).balance).toBe(text(expectedBalance));
-  expect(toUnits(state.wallets['3fA9kQ2z'].USD)).toBe(expectedWallet);
+  expect(state.accounts.find((a: { login: number }) => a.login === 200118)!.balance).toBe(text(expectedBalance));
+  expect(toUnits(state.wallets['3fA9kQ2z']!.USD!)).toBe(expectedWallet);
 }
 
 const text = (value: bigint) => {

@@ -30,7 +30,7 @@ const deposit = (comment: string) => (crm: CrmClient) =>
 const withdraw = (comment: string) => (crm: CrmClient) =>
   crm.POST('/public/v1/mt4/accounts/{login}/withdrawal', { params: { path: { login: 200118 } }, body: { connection_id: 'Cn4Mt001', currency: 'USD', amount: '10.01', comment } });
 const transactions = (comment: string) => box.sandbox.state().transactions.filter((t: { comment?: string }) => t.comment === comment);
-const balance = () => box.sandbox.state().accounts.find((a: { login: number }) => a.login === 200118).balance;
+const balance = () => box.sandbox.state().accounts.find((a: { login: number }) => a.login === 200118)!.balance;
 
 describe('deposit', () => {
   it.each(['reset-after-commit', 'stall-after-commit', 'status-after-commit'] as const)('lost %s, inside the window: the re-send answers repeat → applied once', async (fault) => {
@@ -47,6 +47,19 @@ describe('deposit', () => {
     const found = await reconcile(client(), error, { now: () => box.sandbox.now() });
     expect(found).toMatchObject({ outcome: 'applied', evidence: { status: 204, appliedBy: 'the re-send' } });
     expect(transactions(`dep-${fault}`)).toHaveLength(1);
+  });
+
+  // Issue 29: without `now`, the window and the report's range are read on the clock the call was sent on.
+  it('without `now`: the clock of the client given, else of the client that threw', async () => {
+    const inside = await lose('depositToMt4Account', 'reset-after-commit', deposit('dep-clock-1'));
+    box.sandbox.advanceClock(60_000);
+    expect(await reconcile(client(), inside)).toMatchObject({ outcome: 'applied', how: 'resent-within-repeat-window' });
+    const late = await lose('depositToMt4Account', 'reset-after-commit', deposit('dep-clock-2'));
+    box.sandbox.advanceClock(90_000);
+    // A client given no clock: the error's (the sending client's) is used, so the report is searched around 2024.
+    expect(await reconcile(box.client({ timeoutMs: 250, maxRetries: 0 }), late)).toMatchObject({ outcome: 'applied', how: 'transactions-report' });
+    expect(transactions('dep-clock-1')).toHaveLength(1);
+    expect(transactions('dep-clock-2')).toHaveLength(1);
   });
 
   it('outside the window less the safety margin it never re-sends: the report finds an applied one, else unknown', async () => {
@@ -98,7 +111,7 @@ describe('wallet balance update', () => {
     expect(await reconcile(client(), after, { now })).toMatchObject({ outcome: 'applied', how: 'order-status', evidence: { order: { status: 'success' } } });
     expect(await reconcile(client(), before, { now })).toMatchObject({ outcome: 'not_applied', how: 'order-status', evidence: { error: { type: 'order_not_found' } } });
     expect(await reconcile(client(), failed, { now })).toMatchObject({ outcome: 'not_applied', evidence: { order: { status: 'failed' } } });
-    expect(box.sandbox.state().wallets['3fA9kQ2z'].USD).toBe('1255.50');
+    expect(box.sandbox.state().wallets['3fA9kQ2z']!.USD).toBe('1255.50');
     expect(box.sandbox.requests.filter((r) => r.method === 'PATCH')).toHaveLength(3);
   });
 });
@@ -113,7 +126,7 @@ describe('withdrawal request decisions', () => {
     expect(await reconcile(client(), afterCommit)).toMatchObject({ outcome: 'already_decided', evidence: { status: 400, error: { type: 'request_status_not_pending' } } });
     expect(await reconcile(client(), beforeCommit)).toMatchObject({ outcome: 'applied', how: 'resent-decision', evidence: { status: 200 } });
     const approvals = box.sandbox.state().transactions.filter((t: { type: string; ref_id?: string }) => t.type === 'withdrawal');
-    expect(approvals.map((t: { extra: { ref_id: string } }) => t.extra.ref_id).sort()).toEqual([a.id, b.id].sort());
+    expect(approvals.map((t) => t.extra.ref_id).sort()).toEqual([a.id, b.id].sort());
   });
 
   it('reject lost after commit → already_decided', async () => {
@@ -129,7 +142,7 @@ describe('createClient', () => {
   it('found by e-mail in the client list → applied with its id; not found → unknown', async () => {
     const created = await lose('createClient', 'reset-after-commit', create('rec.created@mail.test'));
     const lost = await lose('createClient', 'reset-before-commit', create('rec.lost@mail.test'));
-    const id = box.sandbox.state().clients.find((c: { email: string }) => c.email === 'rec.created@mail.test').id;
+    const id = box.sandbox.state().clients.find((c: { email: string }) => c.email === 'rec.created@mail.test')!.id;
     expect(await reconcile(client(), created)).toEqual({ outcome: 'applied', how: 'client-lookup', evidence: { id }, result: { status: 201, body: { id } } });
     expect(await reconcile(client(), lost)).toMatchObject({ outcome: 'unknown', how: 'client-lookup' });
   });

@@ -164,7 +164,7 @@ describe('people', () => {
     expect(wrong.error).toEqual({ type: 'invalid_validation_code' });
     const right = await crm.POST('/public/v1/account/register/multistep', { body: { trader_register: 'trader_register', register: { ...register, email_code: SANDBOX_OTP }, kyc: { form_id: 'Ky7Fm001', custom_fields: { id_number: 'Z99' } } } });
     expect(right.response.status).toBe(204);
-    const created = box.sandbox.state().clients.find((c: { email: string }) => c.email === 'flow.reg@mail.test');
+    const created = box.sandbox.state().clients.find((c: { email: string }) => c.email === 'flow.reg@mail.test')!;
     expect((await crm.GET('/public/v1/users/{id}/kyc', { params: { path: { id: created.id } } })).data).toMatchObject({ kyc_status: 'pending', kyc_processing: true, form_id: 'Ky7Fm001' });
   });
 

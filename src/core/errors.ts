@@ -4,9 +4,27 @@ import { redactValue } from './redact';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
-/** Base class of every error this package throws. */
+/** The brand of a class, shared by every copy of the package in a process (`Symbol.for`). */
+const brandOf = (name: string): symbol => Symbol.for(`crm-open-api.error.${name}`);
+
+/**
+ * Base class of every error this package throws. `instanceof` also recognises an error from another build of
+ * the same install (the CJS `require` and the ESM `import` of one package each define the classes): each error
+ * carries the brand of its class and of every class above it, and each class checks for its own.
+ */
 export class CrmError extends Error {
   override name = 'CrmError';
+
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    for (let type: unknown = new.target; typeof type === 'function' && type !== Error; type = Object.getPrototypeOf(type)) {
+      Object.defineProperty(this, brandOf(type.name), { value: true });
+    }
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this.name)] === true);
+  }
 
   /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. */
   toJSON(): Record<string, unknown> {
@@ -104,6 +122,8 @@ export interface SentRequest {
   body?: string;
   /** When the first attempt started, on the client's clock (ms). */
   sentAt: number;
+  /** That clock, when the client was given one (`clock`): `reconcile` reads the window on it. */
+  clock?: () => number;
 }
 
 /** What reconciliation found out about a request whose answer was lost (see `reconcile`). */

@@ -8,12 +8,18 @@ export const OAUTH_SCOPE = 'user-portal:user:*';
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 
-/** `https://host` from a host name or an origin; plain http only on loopback (HTTPS is mandatory). */
+/**
+ * The origin of a host name or an origin; plain http only on loopback (HTTPS is mandatory). A host without a
+ * scheme is `https://host`, except a loopback one (`127.0.0.1:4010`, `localhost:4010`): the sandbox there speaks
+ * plain http, and nothing on loopback crosses a network.
+ */
 export function originOf(hostOrUrl: string, what: string): URL {
   if (typeof hostOrUrl !== 'string' || hostOrUrl.trim() === '') throw new TypeError(`${what} is required`);
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(hostOrUrl) ? hostOrUrl : `https://${hostOrUrl}`);
+    const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(hostOrUrl);
+    url = new URL(hasScheme ? hostOrUrl : `https://${hostOrUrl}`);
+    if (!hasScheme && isLoopback(url.hostname)) url = new URL(`http://${hostOrUrl}`);
   } catch {
     throw new TypeError(`${what} must be a host name or an https URL`);
   }
@@ -67,13 +73,24 @@ export function buildLogoutUrl({ portalHost, redirectUri }: { portalHost: string
   return url.toString();
 }
 
+/** The query of a callback given as a path (`/cb?code=…`, Express's `req.url`), a full URL, a `URL` or the query itself. */
+function callbackQuery(callback: string | URL | URLSearchParams): URLSearchParams {
+  if (callback instanceof URLSearchParams) return callback;
+  if (callback instanceof URL) return callback.searchParams;
+  if (typeof callback !== 'string') throw new TypeError('parseLoginCallback: the callback must be a path, a URL or URLSearchParams');
+  // A path or a bare query has no origin of its own: any base reads its query the same.
+  return new URL(callback, 'http://callback.invalid').searchParams;
+}
+
 /**
  * Reads the redirect back from the portal: the `code`, once `state` is the one you issued (constant-time).
- * Throws OAuthLoginError with the portal's `error` / `error_description`, or `state_mismatch` / `missing_code`.
+ * `callback` is the request's path and query (`req.url` in Node and Express), a full URL, a `URL` or
+ * `URLSearchParams`. Throws OAuthLoginError with the portal's `error` / `error_description`, or
+ * `state_mismatch` / `missing_code`.
  */
 export function parseLoginCallback(callback: string | URL | URLSearchParams, { expectedState }: { expectedState: string }): { code: string; state: string } {
   if (typeof expectedState !== 'string' || expectedState === '') throw new TypeError('parseLoginCallback: `expectedState` is required');
-  const query = callback instanceof URLSearchParams ? callback : new URL(String(callback)).searchParams;
+  const query = callbackQuery(callback);
   const state = query.get('state') ?? '';
   // The state first: an answer that is not ours is not read further (the page sends errors to redirect_uri too).
   if (!timingSafeEqualStrings(state, expectedState)) throw new OAuthLoginError('the sign-in answer carries another `state`: it is not the answer to this sign-in', 'state_mismatch', undefined);

@@ -29,17 +29,34 @@ export interface OAuthClientOptions {
   logger?: CrmLogger;
 }
 
-/** The step after a password grant that requires MFA: challenge (`verify`) or enrolment (secret/e-mail, then bind). */
-export interface MfaRequired {
+/**
+ * The step after a password grant that requires MFA, saying which path it is: `challenge` (the user has an
+ * authenticator: `verify` the code, or `requestDeactivation`) or `enrolment` (MFA not activated yet: `getSecret`
+ * or `sendEmailOtp`, then `bind`, then `verify`). A method of the other path throws a TypeError saying which
+ * path this is, instead of the CRM's misleading `invalid_grant`.
+ */
+export interface MfaStepMethods {
   kind: 'mfa_required';
   /** Hidden from JSON and `util.inspect`; the calls below use it. */
   readonly mfaToken: string;
+  /** Challenge: the code from the authenticator (or, after `bind`, the first code of the new method). */
   verify(otpCode: string): Promise<OAuthTokenSet>;
+  /** Enrolment: the authenticator secret (to show as a QR code). */
   getSecret(): Promise<string>;
+  /** Enrolment: an e-mail with a one-time code, for `bind('email', code)`. */
   sendEmailOtp(): Promise<void>;
+  /** Enrolment: activates MFA; `verify` then finishes the sign-in. */
   bind(mfaType: 'authenticator' | 'email', otpCode: string): Promise<void>;
+  /** Challenge: asks for MFA to be switched off (confirmed elsewhere). */
   requestDeactivation(): Promise<void>;
 }
+export interface MfaChallenge extends MfaStepMethods {
+  step: 'challenge';
+}
+export interface MfaEnrolment extends MfaStepMethods {
+  step: 'enrolment';
+}
+export type MfaRequired = MfaChallenge | MfaEnrolment;
 
 export interface OAuthClient {
   /** The PKCE code exchange (server-side: it needs the client secret). */
@@ -82,25 +99,48 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
   const mfaCall = (path: '/oauth/mfa/email/send' | '/oauth/mfa/deactivation/request', mfa_token: string) =>
     settle(path, client.POST(path, { body: { mfa_token } }) as Promise<Answer<unknown>>).then(() => undefined);
 
-  function mfaStep(mfaToken: string): MfaRequired {
-    const step = {
+  /**
+   * Which path the user is on, asked as the CRM answers it (a decision: the token answer does not say): Get MFA
+   * Secret answers `Mfa Activated` to a user who has MFA (challenge) and a secret to one who must enrol, which is
+   * kept for `getSecret` (a second call may issue another).
+   */
+  async function mfaStep(mfaToken: string): Promise<MfaRequired> {
+    let secret: string | undefined;
+    try {
+      secret = (await settle('/oauth/mfa/secret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret;
+    } catch (error) {
+      if (!(error instanceof OAuthError && error.errorDescription === 'Mfa Activated')) throw error;
+    }
+    const step: 'challenge' | 'enrolment' = secret === undefined ? 'challenge' : 'enrolment';
+    let bound = false;
+    const only = <A extends unknown[], R>(path: 'challenge' | 'enrolment', name: string, call: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+      if (step === path) return call(...args);
+      const hint = step === 'challenge' ? 'the user already has MFA: call verify(code)' : 'the user must enrol first: getSecret() or sendEmailOtp(), then bind(type, code), then verify(code)';
+      return Promise.reject(new TypeError(`MFA step ${name}(): this sign-in is the ${step} path, not the ${path} path (${hint})`));
+    };
+    const verify = (otp_code: string) => settle('/oauth/mfa/verify', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>);
+    const methods = {
       kind: 'mfa_required' as const,
-      verify: (otp_code: string) => settle('/oauth/mfa/verify', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>),
-      getSecret: async () => (await settle('/oauth/mfa/secret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret,
-      sendEmailOtp: () => mfaCall('/oauth/mfa/email/send', mfaToken),
-      bind: (mfa_type: 'authenticator' | 'email', otp_code: string) =>
-        settle('/oauth/mfa/bind', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>).then(() => undefined),
-      requestDeactivation: () => mfaCall('/oauth/mfa/deactivation/request', mfaToken),
+      step,
+      // Enrolment finishes with verify too, once bound.
+      verify: (otpCode: string) => (step === 'enrolment' && !bound ? only('challenge', 'verify', verify)(otpCode) : verify(otpCode)),
+      getSecret: only('enrolment', 'getSecret', async () => secret!),
+      sendEmailOtp: only('enrolment', 'sendEmailOtp', () => mfaCall('/oauth/mfa/email/send', mfaToken)),
+      bind: only('enrolment', 'bind', async (mfa_type: 'authenticator' | 'email', otp_code: string) => {
+        await settle('/oauth/mfa/bind', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>);
+        bound = true;
+      }),
+      requestDeactivation: only('challenge', 'requestDeactivation', () => mfaCall('/oauth/mfa/deactivation/request', mfaToken)),
     };
     // The token is a credential: not enumerable, so not in JSON or util.inspect.
-    return Object.defineProperty(step, 'mfaToken', { value: mfaToken, enumerable: false }) as MfaRequired;
+    return Object.defineProperty(methods, 'mfaToken', { value: mfaToken, enumerable: false }) as MfaRequired;
   }
 
   return {
     exchangeCode: ({ code, codeVerifier }) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'authorization_code', code, code_verifier: codeVerifier } }) as Promise<Answer<OAuthTokenSet>>),
     async passwordGrant({ username, password }) {
       const answer = (await client.POST('/oauth/token', { body: { grant_type: 'password', username, password } })) as Answer<OAuthTokenSet>;
-      if (!answer.response.ok && answer.error?.error_description === 'Multi-factor authentication required' && answer.error.mfa_token) return mfaStep(answer.error.mfa_token);
+      if (!answer.response.ok && answer.error?.error_description === 'Multi-factor authentication required' && answer.error.mfa_token) return await mfaStep(answer.error.mfa_token);
       return { kind: 'tokens', tokens: await settle('/oauth/token', Promise.resolve(answer)) };
     },
     refresh: (refresh_token) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'refresh_token', refresh_token } }) as Promise<Answer<OAuthTokenSet>>),

@@ -5,17 +5,32 @@
 import { OAuthError, SignInRequiredError } from '../core/errors';
 import type { OAuthClient, OAuthTokenSet } from './oauth-client';
 
-export interface StoredTokens {
+/**
+ * The tokens as stored: the CRM's own token set (snake_case, as `exchangeCode`, `passwordGrant`, `verify` and
+ * `refresh` return it) and `expires_at`, when the access token expires (ms since the epoch). One shape
+ * everywhere: what a grant gives, `onTokens` stores and the holder takes back are the same.
+ */
+export type StoredTokens = OAuthTokenSet & {
+  expires_at: number;
+  /** @deprecated the 0.1 camelCase names, kept as non-enumerable aliases: use `access_token`. */
+  readonly accessToken: string;
+  /** @deprecated use `refresh_token`. */
+  readonly refreshToken: string;
+  /** @deprecated use `expires_at`. */
+  readonly expiresAt: number;
+};
+
+/** @deprecated the 0.1 camelCase shape, still accepted as `tokens`. */
+export interface LegacyStoredTokens {
   accessToken: string;
   refreshToken: string;
-  /** When the access token expires (ms since the epoch). */
   expiresAt: number;
 }
 
 export interface TokenHolderOptions {
   client: Pick<OAuthClient, 'refresh'>;
-  /** The tokens from a grant (`expires_in` counted from now), or ones you stored. */
-  tokens: OAuthTokenSet | StoredTokens;
+  /** The tokens from a grant (`expires_in` counted from now), or ones you stored (`expires_at`). */
+  tokens: OAuthTokenSet | (OAuthTokenSet & { expires_at: number }) | LegacyStoredTokens;
   /** Called with every new token set, before it is used: store the rotated refresh token here. */
   onTokens?: (tokens: StoredTokens) => Promise<void> | void;
   /** Refresh this long before expiry (default 60 000 ms). */
@@ -33,10 +48,18 @@ export interface TokenHolder {
   readonly expiresAt: number;
 }
 
-const stored = (tokens: OAuthTokenSet | StoredTokens, now: number): StoredTokens =>
-  typeof tokens.accessToken === 'string'
-    ? (tokens as StoredTokens)
-    : { accessToken: (tokens as OAuthTokenSet).access_token, refreshToken: (tokens as OAuthTokenSet).refresh_token, expiresAt: now + (tokens as OAuthTokenSet).expires_in * 1000 };
+/** The stored shape, with the deprecated camelCase names as non-enumerable aliases (so not in JSON). */
+function stored(tokens: OAuthTokenSet | (OAuthTokenSet & { expires_at?: number }) | LegacyStoredTokens, now: number): StoredTokens {
+  const set: OAuthTokenSet & { expires_at: number } =
+    'access_token' in tokens
+      ? { ...tokens, expires_at: typeof tokens.expires_at === 'number' ? tokens.expires_at : now + tokens.expires_in * 1000 }
+      : { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer', expires_in: Math.max(1, Math.round((tokens.expiresAt - now) / 1000)), expires_at: tokens.expiresAt };
+  return Object.defineProperties(set, {
+    accessToken: { get: () => set.access_token },
+    refreshToken: { get: () => set.refresh_token },
+    expiresAt: { get: () => set.expires_at },
+  }) as StoredTokens;
+}
 
 export function createTokenHolder({ client, tokens, onTokens, refreshBeforeMs = 60_000, now = Date.now }: TokenHolderOptions): TokenHolder {
   let current = stored(tokens, now());
@@ -47,7 +70,7 @@ export function createTokenHolder({ client, tokens, onTokens, refreshBeforeMs = 
     if (refused) return Promise.reject(refused);
     inFlight ??= (async () => {
       try {
-        const next = stored(await client.refresh(current.refreshToken), now());
+        const next = stored(await client.refresh(current.refresh_token), now());
         await onTokens?.(next); // stored before use: a crash now leaves the new refresh token, not the spent one
         current = next;
         return next;
@@ -66,12 +89,12 @@ export function createTokenHolder({ client, tokens, onTokens, refreshBeforeMs = 
 
   return {
     async getAccessToken() {
-      if (now() < current.expiresAt - refreshBeforeMs && !refused) return current.accessToken;
-      return (await refresh()).accessToken;
+      if (now() < current.expires_at - refreshBeforeMs && !refused) return current.access_token;
+      return (await refresh()).access_token;
     },
     refresh,
     get expiresAt() {
-      return current.expiresAt;
+      return current.expires_at;
     },
   };
 }

@@ -4,7 +4,7 @@ import { requestSchemas } from '../../generated/exchange-rates.request-schemas';
 import { requestValidators } from '../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
 import { readBodyLimited } from './common/request-body';
-import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
+import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
 import { jsonResponse, queryOf } from './common/answers';
 import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
@@ -32,7 +32,7 @@ export interface ExchangeRateHandlerOptions {
  */
 export function createExchangeRateHandler({ apiKey, getRate, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: ExchangeRateHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('createExchangeRateHandler: `apiKey` is required');
-  return async (request) => {
+  return reportingTo('exchange-rates', onError, async (request) => {
     if (!(await sameSecret(request.headers.get('key'), apiKey))) return jsonResponse(401, { type: 'invalid_api_key' });
     if (request.method !== 'GET') return jsonResponse(405, { type: 'invalid_request', message: 'method must be GET' });
     // A GET has no body to speak of; whatever is sent is bounded and dropped.
@@ -55,5 +55,5 @@ export function createExchangeRateHandler({ apiKey, getRate, maxBodyBytes = DEFA
       return jsonResponse(503, { type: 'rate_unavailable', message: 'the rate source gave no positive number' });
     }
     return jsonResponse(200, { ...pair, rate } satisfies ExchangeRate);
-  };
+  });
 }

@@ -7,7 +7,7 @@ import { NOT_JSON, readJsonBody } from './common/request-body';
 import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';
-import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
+import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
 import { jsonResponse, queryOf } from './common/answers';
 import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
@@ -196,7 +196,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     return jsonResponse(200, result);
   }
 
-  return async (request) => {
+  return reportingTo('external-wallets', report, async (request) => {
     if (!(await sameSecret(request.headers.get('key'), apiKey))) return jsonResponse(401, { type: 'invalid_api_key' });
     const path = new URL(request.url).pathname.replace(/\/+$/, '');
     const route = request.method === 'POST' ? (['/wallets/credit', '/wallets/debit', '/wallets'] as const).find((end) => path.endsWith(end)) : undefined;
@@ -243,5 +243,5 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     }
 
     return jsonResponse(404, { type: 'invalid_request', message: `${request.method} ${path} is not a wallet service call` });
-  };
+  });
 }

@@ -3,14 +3,15 @@
 // it is read; a body an earlier middleware already read is used when it is the raw bytes, and refused with a
 // clear reason when it was parsed (the signature is over the exact bytes, so they are needed).
 import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
+import { reportToHandler } from './common/error-report';
 
 /**
  * The parts of Node's `IncomingMessage` the adapter uses, declared here so that the package's types need no
  * `@types/node` (a worker project has none); Node's, Express's and Fastify's raw requests fit.
  */
 export interface IncomingMessage extends AsyncIterable<unknown> {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   readableEnded: boolean;
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
@@ -43,6 +44,8 @@ const WITHOUT_BODY = new Set(['GET', 'HEAD']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** A Host header: a name or an IPv4 or bracketed IPv6 address, with an optional port (nothing that moves the path). */
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const BODY_ALREADY_PARSED = 'a JSON body parser (express.json(), bodyParser.json()) read this body before the route: register this route before app.use(express.json()) (express.raw() on the route cannot help once the body is read)';
 
 const refusal = (status: number, type: string, message: string) => Response.json({ type, message }, { status });
 
@@ -148,8 +151,12 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
       } else {
         const earlier = consumedBody(req);
         if (earlier === 'parsed') {
-          await send(res, Response.json({ type: 'body_already_parsed', message: 'a JSON body parser ran before this route: mount it before express.json(), or after express.raw({ type: "application/json" })' }, { status: 500 }), false);
-          report(new Error('the request body was parsed before the CRM handler: the raw bytes needed for the signature are gone'));
+          // Once a JSON parser has read the stream, no later middleware (express.raw() on the route included)
+          // can give the bytes back: the one fix is to register this route before the parser.
+          await send(res, Response.json({ type: 'body_already_parsed', message: BODY_ALREADY_PARSED }, { status: 500 }), false);
+          const failure = new Error(`the request body was parsed before the CRM handler, so the raw bytes needed for the signature are gone: ${BODY_ALREADY_PARSED}`);
+          // The receiver's own onError hears of it (as step `body-already-parsed`), and the adapter's when given.
+          if (!reportToHandler(handler, failure, 'body-already-parsed') || options.onError) report(failure);
           return;
         }
         body = earlier ?? bodyStream(req);

@@ -6,7 +6,7 @@ import { NOT_JSON, parseJson, readJsonBytes, type Refuse } from './common/reques
 import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';
-import { defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
+import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
 import { jsonResponse, type WaitUntil } from './common/answers';
 import { digestHex } from '../core/crypto-backend';
 import { isPlainObject } from '../core/plain-object';
@@ -156,7 +156,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const store = options.dedupe === false ? undefined : options.dedupe ?? memoryDedupeStore();
   const report = options.onError ?? defaultReporter;
 
-  return async (request) => {
+  return reportingTo('webhooks', report, async (request) => {
     if (request.method !== 'POST') return jsonResponse(405, { type: 'method_not_allowed' });
     const read = await readJsonBytes(request, maxBodyBytes, refuseBody);
     if ('refusal' in read) return read.refusal;
@@ -211,5 +211,5 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       return jsonResponse(500, { type: 'handler_failed' });
     }
     return new Response(null, { status: 204 });
-  };
+  });
 }

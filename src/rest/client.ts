@@ -12,6 +12,7 @@ import { createReconcilingFetch } from './reconcile/auto-reconcile';
 import { createJournalingFetch } from './journal/journaling-fetch';
 import { registerRecoveryClient } from './journal/recovery-client';
 import type { CrmClient, CrmClientOptions } from './types';
+import { envNameOf, withEnvDefaults } from './env-defaults';
 
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './types';
 
@@ -30,16 +31,19 @@ function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxR
 function requireOption(options: Partial<CrmClientOptions> | undefined, name: 'baseUrl' | 'apiKey'): string {
   const value = options?.[name];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`createCrmClient: option \`${name}\` is required and must be a non-empty string`);
+    throw new TypeError(`createCrmClient: option \`${name}\` is required and must be a non-empty string (or set ${envNameOf(name)} where process.env exists)`);
   }
   return value;
 }
 
 /**
  * A typed client of the CRM's REST API: openapi-fetch typed by the spec, with the `key` header on every
- * request and the `signature` header on every request with a body.
+ * request and the `signature` header on every request with a body. `baseUrl`, `apiKey`, `signingSecret` and
+ * `signatureVersion` left out are read from CRM_BASE_URL, CRM_API_KEY, CRM_SIGNING_SECRET and
+ * CRM_SIGNATURE_VERSION where `process.env` exists.
  */
-export function createCrmClient(options: CrmClientOptions): CrmClient {
+export function createCrmClient(given: CrmClientOptions = {}): CrmClient {
+  const options = withEnvDefaults(given) as CrmClientOptions;
   const baseUrl = requireOption(options, 'baseUrl');
   const apiKey = requireOption(options, 'apiKey');
   const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;

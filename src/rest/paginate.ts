@@ -19,10 +19,18 @@ export type PagedGetPath = { [P in keyof paths]: HasPageKeys<QueryOf<GetOp<P>>> 
 export type PagedPostPath = { [P in keyof paths]: HasPageKeys<BodyOf<PostOp<P>>> extends true ? P : never }[keyof paths];
 export type PagedPath = PagedGetPath | PagedPostPath;
 
+type Common = { headers?: Record<string, string>; signal?: AbortSignal };
+type PageQuery<Q> = Omit<Q, PageKeys> & { skip?: number };
+/** A query with nothing required may be left out, and so may `params` (`paginate(crm, '/public/v1/users')`). */
+type GetInit<Q> = {} extends Omit<Q, PageKeys> ? { params?: { query?: PageQuery<Q>; path?: never } } & Common : { params: { query: PageQuery<Q>; path?: never } } & Common;
+
 /** The call's other inputs; `skip` and `limit` are set by the iterator (`skip` may give the start). */
 export type PaginateInit<P extends PagedPath> = P extends PagedGetPath
-  ? { params: { query: Omit<QueryOf<GetOp<P>>, PageKeys> & { skip?: number }; path?: never }; headers?: Record<string, string>; signal?: AbortSignal }
-  : { body: Omit<BodyOf<PostOp<P>>, PageKeys> & { skip?: number }; headers?: Record<string, string>; signal?: AbortSignal };
+  ? GetInit<QueryOf<GetOp<P>>>
+  : { body: Omit<BodyOf<PostOp<P>>, PageKeys> & { skip?: number } } & Common;
+
+/** `init` is optional where the call needs nothing but the page (a body with required fields still needs it). */
+type PaginateArgs<P extends PagedPath> = {} extends PaginateInit<P> ? [init?: PaginateInit<P>, options?: PaginateOptions] : [init: PaginateInit<P>, options?: PaginateOptions];
 
 export type PaginatedRecord<P extends PagedPath> = P extends PagedGetPath ? RecordOf<GetOp<P>> : RecordOf<PostOp<P>>;
 
@@ -32,22 +40,17 @@ export interface PaginateOptions {
 }
 
 /**
- * `for await (const client of paginate(crm, '/public/v1/users', { params: { query: {} } })) …`
+ * `for await (const client of paginate(crm, '/public/v1/users')) …`
  * Throws CrmApiError when a page answers with an HTTP error.
  */
-export async function* paginate<P extends PagedPath>(
-  client: CrmClient,
-  path: P,
-  init: PaginateInit<P>,
-  options: PaginateOptions = {},
-): AsyncGenerator<PaginatedRecord<P>, void, undefined> {
+export async function* paginate<P extends PagedPath>(client: CrmClient, path: P, ...[init, options = {}]: PaginateArgs<P>): AsyncGenerator<PaginatedRecord<P>, void, undefined> {
   const entry = [operations[`GET ${path}`], operations[`POST ${path}`]].find((candidate) => candidate?.page);
   if (!entry?.page) throw new TypeError(`paginate: ${path} is not a skip/limit list operation`);
   const limit = options.pageSize ?? entry.page.maxLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > entry.page.maxLimit) {
     throw new RangeError(`paginate: pageSize must be an integer from 1 to ${entry.page.maxLimit}`);
   }
-  const given = init as { params?: { query?: Record<string, unknown> }; body?: Record<string, unknown> };
+  const given = (init ?? {}) as { params?: { query?: Record<string, unknown> }; body?: Record<string, unknown> };
   let skip = Number((entry.page.in === 'query' ? given.params?.query?.skip : given.body?.skip) ?? 0);
   for (;;) {
     const pageInit =

@@ -12,14 +12,14 @@ export type { paths as CrmPaths, components as CrmComponents, operations as CrmO
 export type SignatureVersion = 'v1' | 'v2';
 
 export interface CrmClientOptions {
-  /** Scheme and host of your CRM, e.g. `https://crm.my-broker.com` (paths start with /public/v1). */
-  baseUrl: string;
-  /** The Open API key; sent as `key` on every request. */
-  apiKey: string;
-  /** Key of the body signature. Defaults to `apiKey`, as every vendor sample does. */
+  /** Scheme and host of your CRM, e.g. `https://crm.my-broker.com` (paths start with /public/v1); default `CRM_BASE_URL`. */
+  baseUrl?: string;
+  /** The Open API key; sent as `key` on every request; default `CRM_API_KEY`. */
+  apiKey?: string;
+  /** Key of the body signature. Defaults to `CRM_SIGNING_SECRET`, else `apiKey`, as every vendor sample does. */
   signingSecret?: string;
   /**
-   * Which signature your CRM checks (default `'v2'`): `'v2'` is `sha256=` + HMAC-SHA256 of the exact body
+   * Which signature your CRM checks (default `CRM_SIGNATURE_VERSION`, else `'v2'`): `'v2'` is `sha256=` + HMAC-SHA256 of the exact body
    * bytes; `'v1'` is the older SHA-1 of the sorted non-empty `k=v&…` fields + key, upper-case hex. With
    * `'v1'`, empty top-level fields are left out of the body sent, and a body with nested objects is refused
    * (CrmValidationError) since the scheme does not define them. `detectSignatureVersion` finds out which.

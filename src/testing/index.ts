@@ -5,7 +5,7 @@ export { startMockCrm } from './mock/mock-crm';
 export type { MockCrm, MockCrmOptions, CapturedRequest } from './mock/mock-crm';
 export { startSandboxCrm } from './sandbox/server';
 export type { SandboxCrm, SandboxCrmOptions } from './sandbox/server';
-export type { SandboxFixture, WithdrawalRequestInput } from './sandbox/state';
+export type { SandboxFixture, WithdrawalRequestInput, SandboxStateSnapshot as SandboxState } from './sandbox/state';
 export type { FaultRule, FaultKind } from './sandbox/faults';
 export type { SandboxDelivery, WebhookTarget } from './sandbox/webhook-delivery';
 export type { KycDecision, BackOfficeRequestInput, BackOfficeDecision } from './sandbox/control';

@@ -145,10 +145,10 @@ function logDetails(request: TransportRequest, context: RequestContext | undefin
 }
 
 /** The error of a request that may have taken effect: what was sent, when, and how to settle it. */
-function ambiguousOutcome(request: TransportRequest, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
+function ambiguousOutcome(request: TransportRequest, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, clock: (() => number) | undefined, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
   const reconcile = reconcileHandle(body, operation?.reconcileBy);
   const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
-  const sent = { method: request.method, url: request.url, sentAt, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
+  const sent = { method: request.method, url: request.url, sentAt, ...(clock ? { clock } : {}), ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
   return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
 }
 
@@ -208,7 +208,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
     const sentAt = (options.clock ?? Date.now)();
     const ambiguous = (reason: string, status: number | undefined, cause: unknown, attemptNo: number) => {
       logger?.error?.('crm outcome unknown', { ...logDetails(request, context, attemptNo), ...(status === undefined ? {} : { status }), reason });
-      return ambiguousOutcome(request, operation, label, body, sentAt, reason, status, cause);
+      return ambiguousOutcome(request, operation, label, body, sentAt, options.clock, reason, status, cause);
     };
 
     for (let retry = 0; ; retry++) {

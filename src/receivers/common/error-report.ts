@@ -26,3 +26,20 @@ export function reportSafely(reporter: ReceiverErrorReporter, error: unknown, co
     // A failing reporter must not turn a handled failure into an unhandled one.
   }
 }
+
+/** Where a receiver's handler keeps its reporter, for `toNodeHandler` to tell it what failed before the handler ran. */
+const REPORTER = Symbol.for('crm-open-api.receiver-reporter');
+type Reporting = { [REPORTER]?: { receiver: string; reporter: ReceiverErrorReporter } };
+
+/** The handler, carrying its receiver's name and reporter (a non-enumerable property). */
+export function reportingTo<H extends (request: Request) => Promise<Response>>(receiver: string, reporter: ReceiverErrorReporter, handler: H): H {
+  return Object.defineProperty(handler, REPORTER, { value: { receiver, reporter } });
+}
+
+/** Reports to the handler's own receiver reporter; false when the handler has none (not one of this package's). */
+export function reportToHandler(handler: unknown, error: unknown, step: string): boolean {
+  const known = (handler as Reporting | undefined)?.[REPORTER];
+  if (!known) return false;
+  reportSafely(known.reporter, error, { receiver: known.receiver, step });
+  return true;
+}

@@ -4,7 +4,7 @@ import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
 import { DEFAULT_MAX_BODY_BYTES } from '../../core/body-limits';
 import { NOT_JSON, readJsonBody } from '../common/request-body';
-import { defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
+import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
 import { jsonResponse } from '../common/answers';
 import { inputProblem } from '../../core/validation/messages';
 import { sameSecret } from '../../core/same-secret';
@@ -48,7 +48,7 @@ const orderNo = (params: Record<string, unknown>) => (typeof params.order_no ===
 export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if-present', maxBodyBytes = DEFAULT_MAX_BODY_BYTES, onError = defaultReporter }: PaymentUrlHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof crmPayToken !== 'string' || crmPayToken === '') throw new TypeError('createPaymentUrlHandler: `crmPayToken` is required');
   if (!['require', 'if-present', 'ignore'].includes(sign)) throw new TypeError("createPaymentUrlHandler: `sign` must be 'require', 'if-present' or 'ignore'");
-  return async (request) => {
+  return reportingTo('payment-url', onError, async (request) => {
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
     const read = await readJsonBody(request, maxBodyBytes, (status, _type, message) => refuse(status, message));
     if ('refusal' in read) return read.refusal;
@@ -76,5 +76,5 @@ export function createPaymentUrlHandler({ crmPayToken, getPaymentUrl, sign = 'if
       return refuse(200, 'payment page unavailable');
     }
     return jsonResponse(200, { data: { url }, result: true, msg: '' } satisfies PaymentUrlResponse);
-  };
+  });
 }

@@ -8,6 +8,7 @@ import { CrmAmbiguousOutcomeError, type Reconciliation } from '../../core/errors
 import { compilePathTemplate } from '../../core/path-template';
 import { STRATEGIES } from './strategies';
 import type { LostRequest, ReconcileOptions, Strategy, UnsettledCall } from './types';
+import { recoveryClientOf } from '../journal/recovery-client';
 
 export type { Reconciliation } from '../../core/errors';
 export type { ReconcileOptions, UnsettledCall } from './types';
@@ -28,7 +29,10 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
   const sent = error.request;
   const path = operation && sent ? compilePathTemplate(operation.path)(new URL(sent.url).pathname) : undefined;
   const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, ...(sent.body === undefined ? {} : { body: sent.body }) };
-  return settleCall(crm, call && { ...call, path: path ?? {} }, options);
+  // `sentAt` was read on the clock of the client that sent it: the window is measured on that clock too (a
+  // client on a sandbox's virtual clock, say), unless told otherwise; the wall clock only when neither has one.
+  const now = options.now ?? recoveryClientOf(crm)?.clock ?? sent?.clock ?? Date.now;
+  return settleCall(crm, call && { ...call, path: path ?? {} }, { ...options, now });
 }
 
 /**

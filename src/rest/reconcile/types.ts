@@ -5,7 +5,7 @@ import type { OperationEntry } from '../../core/validation/types';
 import type { CrmClient, ReconcileSettings } from '../types';
 
 export interface ReconcileOptions extends ReconcileSettings {
-  /** The clock the error's `sentAt` was read from (ms); default Date.now. */
+  /** The clock the error's `sentAt` was read from (ms); default the `clock` of the client given, else of the client that threw the error, else Date.now. */
   now?: () => number;
   logger?: CrmLogger;
 }

@@ -14,7 +14,7 @@ import { createSandboxOAuth } from './oauth/client-oauth';
 import { SandboxEngine, type EngineOptions } from './engine';
 import type { FaultRule } from './faults';
 import type { SandboxAnswer } from './operations/context';
-import { stateSnapshot, type SandboxFixture, type WithdrawalRequestInput } from './state';
+import { stateSnapshot, type SandboxFixture, type SandboxStateSnapshot, type WithdrawalRequestInput } from './state';
 import type { SandboxDelivery, WebhookTarget } from './webhook-delivery';
 import type { CrmCallRecord } from '../crm-calls';
 import type { OutwardTargets } from './outward-calls';
@@ -56,8 +56,8 @@ export interface SandboxCrm {
   injectFault(rule: FaultRule): void;
   /** Webhook deliveries so far, once every queued one has been answered. */
   deliveries(): Promise<SandboxDelivery[]>;
-  /** The whole state as JSON (amounts as decimal strings). */
-  state(): Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The whole state as JSON (amounts as decimal strings), typed. */
+  state(): SandboxStateSnapshot;
   /** A pending withdrawal request, as a client would file it; approve or reject it through the REST calls. */
   createWithdrawalRequest(input: WithdrawalRequestInput): { id: string; status: string; amount: string };
   /** A back-office KYC decision for a client; fires the KYC webhook. */

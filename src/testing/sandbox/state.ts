@@ -331,7 +331,39 @@ export function applyFixture(state: SandboxState, clock: VirtualClock, fixture: 
 }
 
 /** The state, as plain JSON (what `GET /__sandbox/state` answers); amounts as decimal strings. */
-export function stateSnapshot(state: SandboxState): Record<string, unknown> {
+/** A record as `state()` shows it: amounts as decimal strings, maps as objects, no password. */
+export type Snapshot<T> = T extends Units
+  ? string
+  : T extends Map<string, infer V>
+    ? Record<string, Snapshot<V>>
+    : T extends (infer Item)[]
+      ? Snapshot<Item>[]
+      : T extends object
+        ? { [K in keyof T as K extends 'password' ? never : K]: Snapshot<T[K]> }
+        : T;
+
+/** What `sandbox.state()` and `GET /__sandbox/state` answer (exported as `SandboxState` from crm-open-api/testing). */
+export interface SandboxStateSnapshot {
+  oauth: { mfa: OAuthState['mfa']; refreshTokens: { userId: string; active: boolean }[] };
+  clients: Snapshot<SandboxClient>[];
+  leads: Snapshot<SandboxLead>[];
+  connections: Snapshot<SandboxConnection>[];
+  accounts: Snapshot<SandboxAccount>[];
+  transactions: Snapshot<SandboxTransaction>[];
+  /** user id → currency → balance. */
+  wallets: Record<string, Record<string, string>>;
+  walletOrders: Snapshot<SandboxWalletOrder>[];
+  withdrawalRequests: Snapshot<SandboxWithdrawalRequest>[];
+  backOfficeRequests: Snapshot<SandboxBackOfficeRequest>[];
+  pspOrders: Snapshot<SandboxPspOrder>[];
+  /** Rates the tenant's rate API answered, by `FROM/TO`. */
+  rates: Record<string, number>;
+  /** external_user_id → the tenant's wallets as last read. */
+  externalWallets: Record<string, Snapshot<SandboxExternalWallet>[]>;
+  externalTransfers: Snapshot<SandboxExternalTransfer>[];
+}
+
+export function stateSnapshot(state: SandboxState): SandboxStateSnapshot {
   const amounts = (value: unknown): unknown => {
     if (typeof value === 'bigint') return unitsText(value);
     if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, amounts(v)]));
@@ -354,6 +386,6 @@ export function stateSnapshot(state: SandboxState): Record<string, unknown> {
     rates: state.rates,
     externalWallets: new Map([...state.externalWallets].map(([user, wallets]) => [user, [...wallets.values()]])),
     externalTransfers: state.externalTransfers,
-  }) as Record<string, unknown>;
+  }) as SandboxStateSnapshot;
 }
 

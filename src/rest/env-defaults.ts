@@ -1,0 +1,27 @@
+// Environment defaults, as openai-node reads OPENAI_API_KEY: where there is a `process.env` (Node, Bun, Deno's
+// Node compatibility), an option left out is read from CRM_BASE_URL, CRM_API_KEY, CRM_SIGNING_SECRET and
+// CRM_SIGNATURE_VERSION. Browsers and workers have no `process`: nothing is read there. Read through
+// globalThis so that the package's types need no @types/node.
+import type { CrmClientOptions } from './types';
+
+const ENV_NAMES = { baseUrl: 'CRM_BASE_URL', apiKey: 'CRM_API_KEY', signingSecret: 'CRM_SIGNING_SECRET', signatureVersion: 'CRM_SIGNATURE_VERSION' } as const;
+
+function environment(): Record<string, string | undefined> | undefined {
+  const { process } = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return typeof process !== 'undefined' && typeof process?.env === 'object' ? process.env : undefined;
+}
+
+/** The options with what was left out (undefined) taken from the environment, when there is one. */
+export function withEnvDefaults(options: Partial<CrmClientOptions>): Partial<CrmClientOptions> {
+  const env = environment();
+  if (!env) return options;
+  const filled: Record<string, unknown> = { ...options };
+  for (const [option, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (filled[option] === undefined && typeof value === 'string' && value !== '') filled[option] = value;
+  }
+  return filled as Partial<CrmClientOptions>;
+}
+
+/** Named in the TypeError of a missing option, so the reader learns both ways to give it. */
+export const envNameOf = (option: 'baseUrl' | 'apiKey'): string => ENV_NAMES[option];
