@@ -151,8 +151,8 @@ async function loopbackRows() {
  * of createCrmClient costs, in ops/s and in microseconds per call.
  */
 async function layerRows() {
-  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations } = sdkModule;
-  const validators = requestValidators(requestSchemas);
+  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations, CRM_REST_FORMATS } = sdkModule;
+  const validators = requestValidators(requestSchemas, CRM_REST_FORMATS);
   const transport = (signed = false) => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined, ...(signed ? { prepare: createRequestSigner(KEY) } : {}) });
   const layers: [string, { GET: Client<paths>['GET'] }][] = [
     ['+ transport (timeout, retry rules)', createClient<paths>({ baseUrl: 'http://crm.bench', fetch: transport(), headers: { key: KEY } })],
