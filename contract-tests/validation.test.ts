@@ -65,8 +65,9 @@ describe('request validators', () => {
     const { requestValidators } = await import('../src/core/validation/request-validators');
     const { requestSchemas: psp } = await import('../generated/psp.request-schemas');
     const { requestSchemas: oauth } = await import('../generated/client-oauth.request-schemas');
-    expect(requestValidators(psp)).toBe(requestValidators(psp));
-    expect(requestValidators(oauth)).toBe(requestValidators(oauth));
-    expect(requestValidators(oauth)).not.toBe(requestValidators(psp));
+    const { CLIENT_OAUTH_FORMATS, NO_FORMATS } = await import('../src/core/validation/formats');
+    expect(requestValidators(psp, NO_FORMATS)).toBe(requestValidators(psp, NO_FORMATS));
+    expect(requestValidators(oauth, CLIENT_OAUTH_FORMATS)).toBe(requestValidators(oauth, CLIENT_OAUTH_FORMATS));
+    expect(requestValidators(oauth, CLIENT_OAUTH_FORMATS)).not.toBe(requestValidators(psp, NO_FORMATS));
   });
 });

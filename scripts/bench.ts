@@ -190,8 +190,8 @@ const inMemoryCases: Case[] = [
  * of createCrmClient costs.
  */
 function layerCase(): Case {
-  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations } = sdkModule;
-  const validators = requestValidators(requestSchemas);
+  const { createRetryingFetch, createOperationClient, createRequestSigner, requestValidators, requestSchemas, operations, CRM_REST_FORMATS } = sdkModule;
+  const validators = requestValidators(requestSchemas, CRM_REST_FORMATS);
   const transport = (signed = false) => createRetryingFetch({ fetch: memoryFetch, timeoutMs: 30_000, maxRetries: 2, backoff: {}, logger: undefined, ...(signed ? { prepare: createRequestSigner(KEY) } : {}) });
   const layers: [string, { GET: Client<paths>['GET'] }][] = [
     ['bare openapi-fetch GET', bare],

@@ -4,11 +4,12 @@
 import { exampleInputs } from '../../generated/crm-rest.example-inputs';
 import { requestSchemas } from '../../generated/crm-rest.request-schemas';
 import { requestValidators } from '../../src/core/validation/request-validators';
+import { CRM_REST_FORMATS } from '../../src/core/validation/formats';
 import { inputProblem } from '../../src/core/validation/messages';
 import { planRun, type PlanContext, type Step } from '../../src/testing/verify/plan';
 import { OPERATIONS } from '../../src/testing/verify/tiers';
 
-const validators: Record<string, ReturnType<typeof requestValidators>[string]> = requestValidators(requestSchemas);
+const validators: Record<string, ReturnType<typeof requestValidators>[string]> = requestValidators(requestSchemas, CRM_REST_FORMATS);
 const USER = 'Us3rTest';
 const MONEY: PlanContext = { runId: 'plan0001', testUser: USER, writes: true, money: { login: 200118, connectionId: 'Cn4Mt001', currency: 'EUR' }, rejectRequest: 'Rq000001', approveRequest: 'Rq000002' };
 const steps = (context: PlanContext): Step[] => {

@@ -2,6 +2,7 @@
 // a value only for a list or constant rule on a field that is neither secret nor personal, and only a code.
 // Whether a violation is a guess of the spec: the operation is inferred, or the field (or one on the way to
 // it) is marked `x-guess`.
+import { ALL_FORMATS } from '../../src/core/validation/formats';
 import { createSchemaCompiler, type JsonSchema } from '../../src/core/validation/schema-validator';
 import type { ValidationIssue } from '../../src/core/validation/types';
 import { isGuessedField } from '../../src/testing/verify/guessed-fields';
@@ -29,7 +30,7 @@ const schema: JsonSchema = {
 
 function violations(body: unknown, inferred = false) {
   const issues: ValidationIssue[] = [];
-  createSchemaCompiler(resolve)(schema)(body, [], issues);
+  createSchemaCompiler(resolve, ALL_FORMATS)(schema)(body, [], issues);
   return toViolations(issues, body, { schema, resolve, inferred });
 }
 

@@ -6,5 +6,6 @@ export { createRetryingFetch } from '../../src/http/transport/retrying-fetch';
 export { createOperationClient } from '../../src/http/operation-client';
 export { createRequestSigner } from '../../src/rest/request-signing';
 export { requestValidators } from '../../src/core/validation/request-validators';
+export { CRM_REST_FORMATS } from '../../src/core/validation/formats';
 export { requestSchemas } from '../../generated/crm-rest.request-schemas';
 export { operations } from '../../generated/crm-rest.operations';

@@ -2,7 +2,7 @@
 // each operation's `{ path, query, body }` schemas, stripped to what validation reads, and compiles them itself
 // (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
-import { ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
+import { ALL_FORMATS, ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
 import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
 import type { OperationEntry } from '../../src/core/validation/types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
@@ -164,7 +164,7 @@ export function requestSchemas(bundle: Json): RequestSchemas {
   for (const name of refs) schemas[name] = validationSchema(bundle.components.schemas[name], refs); // refs grows while iterated
   const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]!]));
   // Every operation's schema must compile (a `$ref` that does not resolve fails the build here).
-  const validators = requestValidators({ operations, schemas: sorted });
+  const validators = requestValidators({ operations, schemas: sorted }, ALL_FORMATS);
   for (const id of Object.keys(operations)) validators[id]!({ path: {}, query: {} });
   return { operations, schemas: sorted };
 }

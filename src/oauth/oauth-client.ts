@@ -6,6 +6,7 @@ import { operations } from '../../generated/client-oauth.operations';
 import { requestSchemas } from '../../generated/client-oauth.request-schemas';
 import { createOperationClient } from '../http/operation-client';
 import { requestValidators } from '../core/validation/request-validators';
+import { CLIENT_OAUTH_FORMATS } from '../core/validation/formats';
 import type { CrmLogger } from '../core/logger';
 import { createRetryingFetch } from '../http/transport/retrying-fetch';
 import { OAuthError } from '../core/errors';
@@ -84,7 +85,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     // Its error answers never hand back the client secret, plain or inside the Basic credential.
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: 2, backoff: {}, logger: options.logger, maxResponseBytes: options.maxResponseBytes, secrets: [options.clientSecret, authorization.slice('Basic '.length)] }),
     operations,
-    validators: requestValidators(requestSchemas),
+    validators: requestValidators(requestSchemas, CLIENT_OAUTH_FORMATS),
     setHeaders: (headers) => headers.set('authorization', authorization),
   });
 

@@ -2,6 +2,7 @@
 import type { components } from '../../generated/exchange-rates';
 import { requestSchemas } from '../../generated/exchange-rates.request-schemas';
 import { requestValidators } from '../core/validation/request-validators';
+import { NO_FORMATS } from '../core/validation/formats';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
 import { readBodyLimited } from './common/request-body';
 import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
@@ -10,7 +11,7 @@ import { inputProblem } from '../core/validation/messages';
 import { sameSecret } from '../core/same-secret';
 
 /** Compiled per operation on first use. */
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS);
 
 export type ExchangeRate = components['schemas']['ExchangeRate'];
 

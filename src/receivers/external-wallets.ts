@@ -14,6 +14,7 @@ import { sameSecret } from '../core/same-secret';
 import { isPlainObject } from '../core/plain-object';
 import { verifySha1ParamsSignature } from '../core/signatures/sha1-params';
 import { requestValidators } from '../core/validation/request-validators';
+import { NO_FORMATS } from '../core/validation/formats';
 
 export type ExternalWallet = components['schemas']['ExternalWallet'];
 export type ExternalWalletListRequest = components['schemas']['ExternalWalletListRequest'];
@@ -110,7 +111,7 @@ class Refusal {
 }
 
 /** Compiled per operation on first use. */
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS);
 
 const unavailable = () => jsonResponse(503, { type: 'wallet_unavailable' });
 

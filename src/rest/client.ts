@@ -7,6 +7,7 @@ import { createRequestSigner } from './request-signing';
 import { isPlainObject } from '../core/plain-object';
 import { withoutEmptyParams } from '../core/signatures/sha1-params';
 import { requestValidators } from '../core/validation/request-validators';
+import { CRM_REST_FORMATS } from '../core/validation/formats';
 import { createRetryingFetch, DEFAULT_MAX_RESPONSE_BYTES } from '../http/transport/retrying-fetch';
 import { createReconcilingFetch } from './reconcile/auto-reconcile';
 import { createJournalingFetch } from './journal/journaling-fetch';
@@ -17,7 +18,7 @@ import { envNameOf, withEnvDefaults } from './env-defaults';
 export type { CrmClient, CrmClientOptions, CrmPaths, CrmComponents, CrmOperations } from './types';
 
 /** Compiled per operation on first use. */
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, CRM_REST_FORMATS);
 
 function nonNegativeInteger(options: CrmClientOptions, name: 'timeoutMs' | 'maxRetries' | 'maxResponseBytes', fallback: number): number {
   const value = options[name] ?? fallback;

@@ -1,6 +1,7 @@
 // The request validators of one API, made from the schemas `npm run generate` writes into generated/: each
 // operation's `{ path, query, body }` is checked against one JSON Schema built here, compiled when the
 // operation is first validated. Components are compiled once and shared by every operation that uses them.
+import type { SchemaFormats } from './formats';
 import { createSchemaCompiler, type JsonSchema, type SchemaCheck } from './schema-validator';
 import type { RequestValidator, ValidationIssue } from './types';
 
@@ -35,16 +36,17 @@ const byTable = /* @__PURE__ */ new WeakMap<object, Record<string, RequestValida
 
 /**
  * One validator per operationId, the same for every caller of the same table. Cheap to call: nothing is
- * compiled until an operation is first validated, and then once per process.
+ * compiled until an operation is first validated, and then once per process. `formats`: the checks of the
+ * formats its schemas use (formats.ts has each API's set; every caller of one table passes the same).
  */
-export function requestValidators<Id extends string>(table: RequestSchemas<Id>): Record<Id, RequestValidator> {
+export function requestValidators<Id extends string>(table: RequestSchemas<Id>, formats: SchemaFormats): Record<Id, RequestValidator> {
   const known = byTable.get(table);
   if (known) return known as Record<Id, RequestValidator>;
   const compile = createSchemaCompiler((ref) => {
     const schema = ref.startsWith(COMPONENT) ? table.schemas[ref.slice(COMPONENT.length)] : undefined;
     if (schema === undefined) throw new Error(`unresolvable $ref ${ref}`);
     return schema;
-  });
+  }, formats);
   const validators = {} as Record<Id, RequestValidator>;
   for (const [id, input] of Object.entries(table.operations) as [Id, OperationInput][]) {
     let check: SchemaCheck | undefined;

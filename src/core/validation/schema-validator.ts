@@ -7,7 +7,7 @@
 // learns from the equivalence test; standard `multipleOf` cannot say it (0.07 / 1e-8 is not an integer in
 // floating point, so ajv and Prism would refuse 0.07).
 import { isPlainObject } from '../plain-object';
-import { FORMATS, NUMBER_FORMATS } from './formats';
+import { ANNOTATION_FORMATS, type SchemaFormats } from './formats';
 import type { ValidationIssue } from './types';
 
 export type JsonSchema = boolean | SchemaObject;
@@ -94,7 +94,8 @@ function merge(into: Evaluated | undefined, from: Evaluated | undefined): void {
  * Compiles schemas that may `$ref` one another (`resolve` finds a reference's target); a target is compiled
  * once, when first reached, and shared by every schema that refers to it.
  */
-export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (schema: JsonSchema) => SchemaCheck {
+export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, formats: SchemaFormats): (schema: JsonSchema) => SchemaCheck {
+  const { strings = {}, numbers = {} } = formats;
   const compiled = new Map<JsonSchema, SchemaCheck>();
 
   function compile(schema: JsonSchema): SchemaCheck {
@@ -127,7 +128,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
     for (const [type, keywords] of groups) {
       // A string format in the number group never fails: no step for it, so a string with a format costs
       // what it did before numbers had formats.
-      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in NUMBER_FORMATS))).map((keyword) => keywordStep(keyword, schema, fail));
+      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in numbers))).map((keyword) => keywordStep(keyword, schema, fail));
       const is = IS_TYPE[type]!;
       const wrongType = typeInGroup && types[0] === type ? typeStep : undefined;
       if (groupSteps.length === 0 && !wrongType) continue;
@@ -218,8 +219,10 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema): (sch
       }
       case 'format': {
         // Built once per group: the step of the number group meets numbers only, that of the string group strings.
-        const ofString = FORMATS[value];
-        const ofNumber = NUMBER_FORMATS[value];
+        const ofString = strings[value];
+        const ofNumber = numbers[value];
+        // A format this compiler has no check for would let anything through: refused, unless it only describes.
+        if (!ofString && !ofNumber && !ANNOTATION_FORMATS.has(value)) throw new Error(`schema format "${value}" has no check here`);
         const holds = (data: unknown) => (typeof data === 'number' ? (ofNumber?.(data) ?? true) : (ofString?.(data as string) ?? true));
         return (data, path, issues) => holds(data) || fail(issues, path, keyword, { format: value }, `must match format "${value}"`);
       }

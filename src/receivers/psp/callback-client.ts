@@ -4,6 +4,7 @@ import { operations } from '../../../generated/psp.operations';
 import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { createOperationClient } from '../../http/operation-client';
 import { requestValidators } from '../../core/validation/request-validators';
+import { NO_FORMATS } from '../../core/validation/formats';
 import { toApiError } from '../../http/throw-on-error';
 import type { CrmLogger } from '../../core/logger';
 import { createRetryingFetch } from '../../http/transport/retrying-fetch';
@@ -47,7 +48,7 @@ export function createPspCallbackClient(options: PspCallbackClientOptions): { re
     fetch: createRetryingFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries ?? 2, backoff: {}, logger: options.logger, maxResponseBytes: options.maxResponseBytes, secrets: [crmPayToken] }),
     headers: { 'crm-pay-token': crmPayToken },
     operations,
-    validators: requestValidators(requestSchemas),
+    validators: requestValidators(requestSchemas, NO_FORMATS),
   });
   return {
     async reportPayment(result) {

@@ -2,6 +2,7 @@
 import type { components } from '../../../generated/psp';
 import { requestSchemas } from '../../../generated/psp.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
+import { NO_FORMATS } from '../../core/validation/formats';
 import { DEFAULT_MAX_BODY_BYTES } from '../../core/body-limits';
 import { NOT_JSON, readJsonBody } from '../common/request-body';
 import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from '../common/error-report';
@@ -33,7 +34,7 @@ export interface PaymentUrlHandlerOptions {
 }
 
 /** Compiled per operation on first use. */
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS);
 
 const refuse = (status: number, msg: string) => jsonResponse(status, { data: null, result: false, msg } satisfies PaymentUrlResponse);
 

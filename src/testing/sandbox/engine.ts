@@ -2,6 +2,7 @@
 // applies the operation to the state, and says what to answer and which fault (if any) to apply around it.
 import { requestSchemas } from '../../../generated/crm-rest.request-schemas';
 import { requestValidators } from '../../core/validation/request-validators';
+import { CRM_REST_FORMATS } from '../../core/validation/formats';
 import { inputProblem } from '../../core/validation/messages';
 import type { RequestValidator } from '../../core/validation/types';
 import type { CapturedRequest } from '../http-host';
@@ -61,7 +62,7 @@ export class SandboxEngine {
   /** Every call to the tenant's servers (webhooks, PSP, rates, wallets), recorded with its verdict. */
   readonly outward: OutwardCalls;
   state: SandboxState;
-  private readonly validators: Record<string, RequestValidator> = requestValidators(requestSchemas);
+  private readonly validators: Record<string, RequestValidator> = requestValidators(requestSchemas, CRM_REST_FORMATS);
 
   constructor(private readonly options: EngineOptions = {}) {
     // Literal paths before templated ones, so `/users/create` is never read as `/users/{id}`.

@@ -7,6 +7,7 @@ import { isPlainObject } from '../../core/plain-object';
 import { sameSecret } from '../../core/same-secret';
 import { verifySha1ParamsSignature } from '../../core/signatures/sha1-params';
 import { inputProblem } from '../../core/validation/messages';
+import { NO_FORMATS } from '../../core/validation/formats';
 import { requestValidators } from '../../core/validation/request-validators';
 import { readJson } from '../json-body';
 import type { SandboxEngine } from './engine';
@@ -16,7 +17,7 @@ import type { SandboxAnswer } from './operations/context';
 /** Where the sandbox serves it: `{CRM_Callback_URL}/pay/callback`, the CRM_Callback_URL being `<sandbox>/api/psp`. */
 export const PSP_CALLBACK_PATHS = new Set(['/api/psp/pay/callback', '/pay/callback']);
 
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS);
 
 // The CRM's PSP errors are all 400 with `code` 400 (spec x-decision); `message` names the field and the rule.
 const refuse = (type: string, message?: string): SandboxAnswer => ({ status: 400, body: { error: true, code: 400, type, ...(message ? { message } : {}) } });

@@ -1,6 +1,7 @@
 // The response validators of the REST API, made from generated/crm-rest.response-schemas.ts: per operation
 // and documented status, the JSON Schema of the body (validation keywords only, guesses marked `x-guess`),
 // compiled on first use by the package's own interpreter. Components are compiled once and shared.
+import { ALL_FORMATS } from '../../core/validation/formats';
 import { createSchemaCompiler, type JsonSchema, type SchemaCheck } from '../../core/validation/schema-validator';
 import type { ValidationIssue } from '../../core/validation/types';
 
@@ -41,7 +42,7 @@ export function responseValidators(table: ResponseSchemas): ResponseValidators {
     if (schema === undefined) throw new Error(`unresolvable $ref ${ref}`);
     return schema;
   };
-  const compile = createSchemaCompiler(resolve);
+  const compile = createSchemaCompiler(resolve, ALL_FORMATS);
   const compiled = new Map<JsonSchema, SchemaCheck>();
   const schemaOf = (operationId: string, status: number) => table.operations[operationId]?.responses[String(status)];
   return {

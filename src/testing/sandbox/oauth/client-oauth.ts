@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { operations } from '../../../../generated/client-oauth.operations';
 import { requestSchemas } from '../../../../generated/client-oauth.request-schemas';
 import { requestValidators } from '../../../core/validation/request-validators';
+import { CLIENT_OAUTH_FORMATS } from '../../../core/validation/formats';
 import { inputProblem } from '../../../core/validation/messages';
 import type { RequestValidator } from '../../../core/validation/types';
 import { isLoopback } from '../../../core/loopback';
@@ -20,7 +21,7 @@ export const SANDBOX_OAUTH_CLIENT = { clientId: 'sandbox-client', clientSecret: 
 export const SANDBOX_MFA_OTP = '246810';
 
 /** Compiled per operation on first use. */
-const validators = /* @__PURE__ */ requestValidators(requestSchemas);
+const validators = /* @__PURE__ */ requestValidators(requestSchemas, CLIENT_OAUTH_FORMATS);
 /** The one scope the spec documents (a `const` of the login call's `scope`), read from the generated schema. */
 const SCOPE = (requestSchemas.operations.redirectToLogin.query.properties.scope as { const: string }).const;
 
