@@ -21,7 +21,7 @@ describe('createCrmClient options', () => {
     const options = { baseUrl: 'http://127.0.0.1:1', apiKey: KEY } as Partial<CrmClientOptions>;
     for (const value of [undefined, '', '   ']) {
       expect(() => createCrmClient({ ...options, [name]: value } as CrmClientOptions)).toThrow(
-        new TypeError(`createCrmClient: option \`${name}\` is required and must be a non-empty string`),
+        new TypeError(`createCrmClient: option \`${name}\` is required and must be a non-empty string (or set ${name === 'apiKey' ? 'CRM_API_KEY' : 'CRM_BASE_URL'} where process.env exists)`),
       );
     }
   });
