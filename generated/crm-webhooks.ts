@@ -12,7 +12,7 @@ export interface webhooks {
         put?: never;
         /**
          * Create User
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          */
         post: operations["receiveUserCreated"];
         delete?: never;
@@ -32,7 +32,7 @@ export interface webhooks {
         put?: never;
         /**
          * Approve Withdrawal Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The group is not shown on the approve page; taken from the reject page sample.
          */
@@ -54,7 +54,7 @@ export interface webhooks {
         put?: never;
         /**
          * Reject Withdrawal Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          */
         post: operations["receiveWithdrawalRejected"];
         delete?: never;
@@ -74,7 +74,7 @@ export interface webhooks {
         put?: never;
         /**
          * Approve Prop Trading Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The group is taken from the reject page sample.
          */
@@ -96,7 +96,7 @@ export interface webhooks {
         put?: never;
         /**
          * Reject Prop Trading Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The page is titled "Reject Withdrawal Requests" in one copy and listed as "Reject Prop Trading Live Requests" in the sidebar (copy slips); its content and sample are prop trading.
          */
@@ -118,7 +118,7 @@ export interface webhooks {
         put?: never;
         /**
          * Approve Prop Trading Live Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The group is taken from the reject page sample.
          */
@@ -140,7 +140,7 @@ export interface webhooks {
         put?: never;
         /**
          * Reject Prop Trading Live Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The sample of this reject event sends `status: pending`; the status enum allows it.
          */
@@ -162,7 +162,7 @@ export interface webhooks {
         put?: never;
         /**
          * Approve Transfer Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The group is not shown on either transfer page; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
          */
@@ -184,7 +184,7 @@ export interface webhooks {
         put?: never;
         /**
          * Reject Transfer Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The sample is cut off at the group; `crm.webhooks.groups.requests.transfer` by the pattern of the other request groups.
          */
@@ -206,7 +206,7 @@ export interface webhooks {
         put?: never;
         /**
          * Approve Kyc Requests
-         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         * @description The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          *
          *     *Decision (inferred):* The group is not shown; `crm.webhooks.groups.requests.kyc` by the pattern of the other request groups.
          */
@@ -230,7 +230,7 @@ export interface webhooks {
          * Reject Kyc Requests
          * @description **Inferred:** the vendor's page for this operation was not available; this is a decision. No page documents a KYC reject event; every other request group has one, so it most plausibly exists with this slug and the approve event data.
          *
-         *     The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds (acknowledge first, work later); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
+         *     The CRM POSTs this event to the tenant's webhook URL. Answer 2xx within 5 seconds, once the event is handled or durably stored (what `createWebhookHandler` does: see the introduction); verify `X-Crm-Signature` over the exact body bytes before trusting anything in it.
          */
         post: operations["receiveKycRejected"];
         delete?: never;
