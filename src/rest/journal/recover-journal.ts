@@ -53,7 +53,7 @@ export async function recoverJournal(crm: CrmClient, journal: Journal, options: 
   const timeoutMs = known?.timeoutMs ?? 30_000;
   const holder = options.holder ?? `recovery:${randomId()}`;
   const { logger } = options;
-  const settings = { now, ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }), ...(logger ? { logger } : {}) };
+  const settings = { now, ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }), ...(options.settleWindowMs === undefined ? {} : { settleWindowMs: options.settleWindowMs }), ...(logger ? { logger } : {}) };
   const lines: RecoveredIntent[] = [];
   let leftToOthers = 0;
   for (const entry of await journal.entries()) {
