@@ -201,4 +201,4 @@ it(`${SEQUENCES} random sequences with faults: every movement applied once or re
   expect(tally.approve.unknown).toBe(0);
   expect(KINDS.every((kind) => tally[kind].faulted! > 100)).toBe(true);
   expect(box.violations()).toEqual([]);
-}, 240_000);
+}, 600_000);

@@ -91,4 +91,7 @@ const callOf = (entry: JournalEntry) => ({
   sentAt: entry.sentAt,
   ...(entry.body === undefined ? {} : { body: entry.body }),
   resendable: !entry.omitted?.length,
+  // The status the lost attempt was answered with (429, 5xx), as the sender recorded it: a refusal by the CRM
+  // proves it cannot land later.
+  ...(entry.lastAttempt?.how === 'answer-lost' && typeof entry.lastAttempt.evidence.status === 'number' ? { answeredStatus: entry.lastAttempt.evidence.status } : {}),
 });
