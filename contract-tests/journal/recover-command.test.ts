@@ -22,7 +22,8 @@ async function crashedJournal(file: string, extra?: () => Promise<unknown>) {
   // The wall clock, as a deployed client has; the sandbox's repeat window runs on its own (virtual) clock.
   const crm = createCrmClient({ baseUrl: box.sandbox.url, apiKey: API_KEY, journal, maxRetries: 0 });
   box.sandbox.injectFault({ operationId: 'depositToMt4Account', fault: 'reset-after-commit' });
-  box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'reset-before-commit' });
+  // Refused by the CRM (503): no order then proves it did not apply (a reset would leave it unknown for the settle window).
+  box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'status-before-commit', status: 503 });
   await crm.POST('/public/v1/mt4/accounts/{login}/deposit', { params: { path: { login: 200118 } }, body: { connection_id: 'Cn4Mt001', currency: 'USD', amount: '3.00', comment: 'cli-dep' } }).catch(() => undefined);
   await crm.PATCH('/public/v1/wallets/balance', { body: { user_id: '3fA9kQ2z', currency: 'USD', amount: 2, order_id: 'ord-cli-00000001' } }).catch(() => undefined);
   await extra?.();
@@ -37,7 +38,7 @@ it('settles what is open, one line per intent, records it, compacts, and exits 0
   const status = await recoverCommand(['--journal', file, '--base-url', box.sandbox.url, '--api-key', API_KEY, '--compact'], (line) => out.push(line));
   expect(out).toEqual([
     expect.stringMatching(/^applied +depositToMt4Account comment="cli-dep" \(resent-within-repeat-window\) intent [0-9a-f-]+ \{"status":200,"repeat":true,"appliedBy":"the lost request"\}$/),
-    expect.stringMatching(/^not_applied +updateWalletBalance order_id="ord-cli-00000001" \(order-status\) intent [0-9a-f-]+ \{"status":400,"error":\{"type":"order_not_found"\}\}$/),
+    expect.stringMatching(/^not_applied +updateWalletBalance order_id="ord-cli-00000001" \(order-status\) intent [0-9a-f-]+ \{"status":400,"error":\{"type":"order_not_found"\},"refusedWith":503\}$/),
     `2 intent(s) settled here, 0 unknown; 0 still open in ${file}`,
   ]);
   expect(status).toBe(0);

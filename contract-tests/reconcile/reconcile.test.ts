@@ -114,6 +114,49 @@ describe('wallet balance update', () => {
     expect(box.sandbox.state().wallets['3fA9kQ2z']!.USD).toBe('1255.50');
     expect(box.sandbox.requests.filter((r) => r.method === 'PATCH')).toHaveLength(3);
   });
+
+  it('not found while the lost update may still land → unknown; it lands later and is found applied; not found after the settle window → not_applied', async () => {
+    // The update's answer is lost before it reached the CRM (the client gave up; the request is still on its
+    // way): held here, and delivered only after the look-up, as a late request is.
+    let held: (() => Promise<Response>) | undefined;
+    const late = client({
+      fetch: async (request: Request) => {
+        const copy = request.clone();
+        held = () => fetch(copy);
+        throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+      },
+    });
+    const now = () => box.sandbox.now();
+    const lost = await update('ord-late-0000001')(late).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(CrmAmbiguousOutcomeError);
+    box.sandbox.advanceClock(60_000);
+    const found = await reconcile(client(), lost as CrmAmbiguousOutcomeError, { now });
+    expect(found).toMatchObject({ outcome: 'unknown', how: 'order-status', evidence: { error: { type: 'order_not_found' }, elapsedMs: 60_000 } });
+    expect((await held!()).status).toBe(200);
+    expect(await reconcile(client(), lost as CrmAmbiguousOutcomeError, { now })).toMatchObject({ outcome: 'applied', how: 'order-status' });
+    expect(box.sandbox.state().walletOrders.filter((o: { order_id: string }) => o.order_id === 'ord-late-0000001')).toHaveLength(1);
+
+    // Never delivered: past the settle window (default 120 s) no order proves it did not apply.
+    const never = await lose('updateWalletBalance', 'reset-before-commit', update('ord-late-0000002'));
+    box.sandbox.advanceClock(119_999);
+    expect(await reconcile(client(), never, { now })).toMatchObject({ outcome: 'unknown', how: 'order-status' });
+    box.sandbox.advanceClock(1);
+    expect(await reconcile(client(), never, { now })).toMatchObject({ outcome: 'not_applied', how: 'order-status', evidence: { error: { type: 'order_not_found' }, elapsedMs: 120_000 } });
+    expect(await reconcile(client(), never, { now, settleWindowMs: 200_000 })).toMatchObject({ outcome: 'unknown' });
+  });
+
+  it.each([429, 500, 503])('refused by the CRM itself with %i and not found → not_applied at once (it cannot land later)', async (status) => {
+    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'status-before-commit', status });
+    const error = await update(`ord-refused-0${status}`)(client()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status });
+    expect(await reconcile(client(), error as CrmAmbiguousOutcomeError, { now: () => box.sandbox.now() })).toMatchObject({ outcome: 'not_applied', evidence: { error: { type: 'order_not_found' }, refusedWith: status } });
+  });
+
+  it.each([502, 504])('answered %i (a gateway: the CRM behind it may still be at it) and not found → unknown inside the settle window', async (status) => {
+    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'status-before-commit', status });
+    const error = await update(`ord-gateway-0${status}`)(client()).catch((e: unknown) => e);
+    expect(await reconcile(client(), error as CrmAmbiguousOutcomeError, { now: () => box.sandbox.now() })).toMatchObject({ outcome: 'unknown', how: 'order-status' });
+  });
 });
 
 describe('withdrawal request decisions', () => {
@@ -168,7 +211,8 @@ describe('autoReconcile', () => {
 
   it('throws CrmNotAppliedError when the update provably did not happen, and the ambiguous error with the reconciliation when unknown', async () => {
     const crm = client({ autoReconcile: { safetyMarginMs: 30_000 } });
-    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'reset-before-commit' });
+    // Refused by the CRM (503): it cannot land later, so no order is proof.
+    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'status-before-commit', status: 503 });
     const notApplied = await crm.PATCH('/public/v1/wallets/balance', { body: { user_id: '3fA9kQ2z', currency: 'USD', amount: 1, order_id: 'ord-auto-0000001' } }).catch((e: unknown) => e);
     expect(notApplied).toBeInstanceOf(CrmNotAppliedError);
     expect(notApplied).toMatchObject({ operationId: 'updateWalletBalance', reconcile: { field: 'order_id', value: 'ord-auto-0000001' }, reconciliation: { outcome: 'not_applied', how: 'order-status' } });
@@ -177,6 +221,11 @@ describe('autoReconcile', () => {
     expect(unknown).toBeInstanceOf(CrmAmbiguousOutcomeError);
     expect(unknown).toMatchObject({ reconciliation: { outcome: 'unknown', how: 'transactions-report' } });
     expect(transactions('wd-auto')).toHaveLength(0);
+    // A reset: the update may still be on its way, so no order yet is not proof.
+    box.sandbox.injectFault({ operationId: 'updateWalletBalance', fault: 'reset-before-commit' });
+    const pending = await crm.PATCH('/public/v1/wallets/balance', { body: { user_id: '3fA9kQ2z', currency: 'USD', amount: 1, order_id: 'ord-auto-0000004' } }).catch((e: unknown) => e);
+    expect(pending).toBeInstanceOf(CrmAmbiguousOutcomeError);
+    expect(pending).toMatchObject({ reconciliation: { outcome: 'unknown', how: 'order-status', evidence: { error: { type: 'order_not_found' } } } });
   });
 
   it('when the look-up itself fails, the original ambiguous error comes back with an unknown reconciliation', async () => {

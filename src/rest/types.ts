@@ -87,4 +87,10 @@ export interface ReconcileSettings {
   safetyMarginMs?: number;
   /** Re-sends inside the window when the re-send's own answer is lost too (default 3). */
   attempts?: number;
+  /**
+   * How long after it was sent a lost request may still land at the CRM (default 120 000 ms): a look-up that
+   * finds nothing (a wallet update's `order_not_found`) proves `not_applied` only after this, unless the CRM
+   * refused the attempt itself (429, 500, 503); before, the outcome is `unknown`, to be looked up again.
+   */
+  settleWindowMs?: number;
 }

@@ -53,7 +53,7 @@ export async function recoverJournal(crm: CrmClient, journal: Journal, options: 
   const timeoutMs = known?.timeoutMs ?? 30_000;
   const holder = options.holder ?? `recovery:${randomId()}`;
   const { logger } = options;
-  const settings = { now, ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }), ...(logger ? { logger } : {}) };
+  const settings = { now, ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }), ...(options.settleWindowMs === undefined ? {} : { settleWindowMs: options.settleWindowMs }), ...(logger ? { logger } : {}) };
   const lines: RecoveredIntent[] = [];
   let leftToOthers = 0;
   for (const entry of await journal.entries()) {
@@ -91,4 +91,7 @@ const callOf = (entry: JournalEntry) => ({
   sentAt: entry.sentAt,
   ...(entry.body === undefined ? {} : { body: entry.body }),
   resendable: !entry.omitted?.length,
+  // The status the lost attempt was answered with (429, 5xx), as the sender recorded it: a refusal by the CRM
+  // proves it cannot land later.
+  ...(entry.lastAttempt?.how === 'answer-lost' && typeof entry.lastAttempt.evidence.status === 'number' ? { answeredStatus: entry.lastAttempt.evidence.status } : {}),
 });

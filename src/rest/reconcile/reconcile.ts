@@ -28,7 +28,7 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
   const operation = byId.get(error.operationId);
   const sent = error.request;
   const path = operation && sent ? compilePathTemplate(operation.path)(new URL(sent.url).pathname) : undefined;
-  const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, ...(sent.body === undefined ? {} : { body: sent.body }) };
+  const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, ...(sent.body === undefined ? {} : { body: sent.body }), ...(error.status === undefined ? {} : { answeredStatus: error.status }) };
   // `sentAt` was read on the clock of the client that sent it: the window is measured on that clock too (a
   // client on a sandbox's virtual clock, say), unless told otherwise; the wall clock only when neither has one.
   const now = options.now ?? recoveryClientOf(crm)?.clock ?? sent?.clock ?? Date.now;
@@ -42,7 +42,9 @@ export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError,
 export async function settleCall(crm: CrmClient, call: (UnsettledCall & { operationId: string }) | undefined, options: ReconcileOptions = {}): Promise<Reconciliation> {
   const operationId = call?.operationId ?? '';
   const operation = byId.get(operationId);
-  const settings = { now: options.now ?? Date.now, safetyMarginMs: options.safetyMarginMs ?? 30_000, attempts: options.attempts ?? 3 };
+  // settleWindowMs (x-decision, no page gives one): the CRM's documented repeat window (120 s, deposits), the
+  // only horizon it states for a request still counting as the same one; four times the default timeout.
+  const settings = { now: options.now ?? Date.now, safetyMarginMs: options.safetyMarginMs ?? 30_000, attempts: options.attempts ?? 3, settleWindowMs: options.settleWindowMs ?? 120_000 };
   const log: LostRequest['log'] = (step, details = {}) =>
     options.logger?.info?.(`crm reconcile: ${step}`, { operationId, method: call?.method ?? '', path: operation?.path ?? '', attempt: 0, ...details });
   const strategy = operation && (STRATEGIES as Record<string, Strategy | undefined>)[operation.id];
@@ -59,6 +61,7 @@ export async function settleCall(crm: CrmClient, call: (UnsettledCall & { operat
     sent: { method: call.method, sentAt: call.sentAt, ...(call.body === undefined ? {} : { body: call.body }) },
     path,
     body,
+    ...(call.answeredStatus === undefined ? {} : { answeredStatus: call.answeredStatus }),
     crm,
     options: settings,
     log,

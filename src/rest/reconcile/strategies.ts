@@ -69,11 +69,31 @@ const deposit: Strategy = async (lost) => {
 
 const withdrawal: Strategy = (lost) => findInTransactions(lost, 'withdrawal');
 
+// Statuses with which the CRM itself refused the lost attempt: once one came back, the CRM is done with that
+// request, so it cannot land later. Not 502/504 (or any other): a gateway's answer says nothing of whether
+// the CRM behind it is still working on the request.
+const REFUSED_BY_THE_CRM = new Set([429, 500, 503]);
+
+/**
+ * An update's order, looked up by its `order_id`. No order found proves nothing by itself: a request whose
+ * answer was lost (a timeout, a reset) may still be on its way to, or inside, the CRM and land after the
+ * look-up. It is `not_applied` only once the original cannot land any more: the CRM refused it (a status
+ * above), or `settleWindowMs` has passed since it was sent; before that it is `unknown`, to be looked up
+ * again later (autoReconcile throws CrmAmbiguousOutcomeError; the journal keeps the intent open).
+ */
 const walletUpdate: Strategy = async (lost) => {
   const order = await lost.crm.GET('/public/v1/wallets/balance/{order_id}', { params: { path: { order_id: lost.body.order_id } } });
   if (order.data?.status === 'success') return { outcome: 'applied', how: 'order-status', evidence: { order: order.data }, result: { status: 200, body: {} } };
   if (order.data?.status === 'failed') return { outcome: 'not_applied', how: 'order-status', evidence: { order: order.data } };
-  if (order.error?.type === 'order_not_found') return { outcome: 'not_applied', how: 'order-status', evidence: { status: 400, error: order.error } };
+  if (order.error?.type === 'order_not_found') {
+    const evidence = { status: 400, error: order.error };
+    const refused = lost.answeredStatus !== undefined && REFUSED_BY_THE_CRM.has(lost.answeredStatus);
+    if (refused) return { outcome: 'not_applied', how: 'order-status', evidence: { ...evidence, refusedWith: lost.answeredStatus } };
+    const elapsed = lost.options.now() - lost.sent.sentAt;
+    if (elapsed >= lost.options.settleWindowMs) return { outcome: 'not_applied', how: 'order-status', evidence: { ...evidence, elapsedMs: elapsed } };
+    lost.log('no such order yet, and the lost update may still land: look again later', { reason: `${elapsed} ms since it was sent` });
+    return unknown('order-status', { ...evidence, elapsedMs: elapsed, reason: `not found ${elapsed} ms after it was sent: it may still land (settled after ${lost.options.settleWindowMs} ms)` });
+  }
   return unknown('order-status', { status: order.response.status, order: order.data, error: order.error });
 };
 

@@ -21,6 +21,8 @@ export interface UnsettledCall {
   sentAt: number;
   /** False when the body kept lacks fields a re-send needs (the journal keeps no password): look-ups only. */
   resendable?: boolean;
+  /** The status the lost attempt was answered with (429, 5xx), when one came back; none for a timeout or reset. */
+  answeredStatus?: number;
 }
 
 /** What a strategy gets: the lost request, read back into its parts, and a way to call the CRM. */
@@ -29,10 +31,12 @@ export interface LostRequest {
   sent: Pick<SentRequest, 'method' | 'body' | 'sentAt'>;
   path: Record<string, string | number>;
   body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** See UnsettledCall. */
+  answeredStatus?: number;
   /** The same call again, through the client (signed, validated); `undefined` when its answer was lost too. */
   resend(): Promise<{ status: number; data?: unknown; error?: unknown; response: Response } | undefined>;
   crm: CrmClient;
-  options: Required<Pick<ReconcileOptions, 'now' | 'safetyMarginMs' | 'attempts'>>;
+  options: Required<Pick<ReconcileOptions, 'now' | 'safetyMarginMs' | 'attempts' | 'settleWindowMs'>>;
   log(step: string, details?: { status?: number; reason?: string }): void;
 }
 
