@@ -17,10 +17,9 @@ export class CrmError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Object() and getPrototypeOf never throw on a primitive or null; the walk ends at Object.prototype's null.
-    for (let proto = Object(value) as { constructor: { name: string } } | null; (proto = Object.getPrototypeOf(proto)); ) {
-      if (BRAND in proto && proto.constructor.name === this.name) return true;
-    }
-    return false;
+    let proto = Object(value) as { constructor: { name: string } } | null;
+    while ((proto = Object.getPrototypeOf(proto)) && !(BRAND in proto && proto.constructor.name === this.name));
+    return !!proto;
   }
 
   /** Marks the prototype chain as this package's (a method: it costs no instance a field). */
