@@ -4,27 +4,26 @@ import { redactValue } from './redact';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
-/** The brand of a class, shared by every copy of the package in a process (`Symbol.for`). */
-const brandOf = (name: string): symbol => Symbol.for(`crm-open-api.error.${name}`);
+/** The brand on this package's error prototypes, shared by every copy of the package in a process (`Symbol.for`). */
+const BRAND = Symbol.for('crm-open-api.error');
 
 /**
  * Base class of every error this package throws. `instanceof` also recognises an error from another build of
- * the same install (the CJS `require` and the ESM `import` of one package each define the classes): each error
- * carries the brand of its class and of every class above it, and each class checks for its own.
+ * the same install (the CJS `require` and the ESM `import` of one package each define the classes): one check
+ * here serves every class, by the names of the branded classes the value's prototypes belong to.
  */
 export class CrmError extends Error {
   override name = 'CrmError';
 
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    for (let type: unknown = new.target; typeof type === 'function' && type !== Error; type = Object.getPrototypeOf(type)) {
-      Object.defineProperty(this, brandOf(type.name), { value: true });
-    }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Object() and getPrototypeOf never throw on a primitive or null; the walk ends at Object.prototype's null.
+    let proto = Object(value) as { constructor: { name: string } } | null;
+    while ((proto = Object.getPrototypeOf(proto)) && !(BRAND in proto && proto.constructor.name === this.name));
+    return !!proto;
   }
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this.name)] === true);
-  }
+  /** Marks the prototype chain as this package's (a method: it costs no instance a field). */
+  [BRAND](): void {}
 
   /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. */
   toJSON(): Record<string, unknown> {

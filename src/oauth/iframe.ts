@@ -4,7 +4,7 @@
 // decision (spec/client-oauth.yaml): the vendor's sample is cut off before its script.
 import { timingSafeEqualStrings } from '../core/same-secret';
 import { OAuthLoginError } from '../core/errors';
-import { OAUTH_SCOPE, originOf } from './login-urls';
+import { CHALLENGE, OAUTH_SCOPE, originOf } from './login-urls';
 
 /** What the app posts to the portal's frame. */
 export interface IframeAuthorizeMessage {
@@ -48,7 +48,7 @@ export interface IframeLoginInput {
 export function iframeLogin({ portalHost, clientId, codeChallenge, state, frame, window, timeoutMs = 600_000 }: IframeLoginInput): Promise<{ code: string; ignored: number }> {
   const origin = originOf(portalHost, 'iframeLogin: `portalHost`').origin;
   if (typeof state !== 'string' || state.length < 16) throw new TypeError('iframeLogin: `state` is required (at least 16 characters): use createState()');
-  if (!/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) throw new TypeError('iframeLogin: `codeChallenge` must be an S256 challenge: use createPkcePair()');
+  if (!CHALLENGE.test(codeChallenge)) throw new TypeError('iframeLogin: `codeChallenge` must be an S256 challenge: use createPkcePair()');
   return new Promise((resolve, reject) => {
     let ignored = 0;
     const done = () => {

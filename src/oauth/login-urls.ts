@@ -5,7 +5,8 @@ import { OAuthLoginError } from '../core/errors';
 import { isLoopback } from '../core/loopback';
 
 export const OAUTH_SCOPE = 'user-portal:user:*';
-const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+/** An S256 code challenge: 43 base64url characters (iframeLogin checks the same). */
+export const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 
 /**
@@ -76,9 +77,8 @@ export function buildLogoutUrl({ portalHost, redirectUri }: { portalHost: string
 /** The query of a callback given as a path (`/cb?code=…`, Express's `req.url`), a full URL, a `URL` or the query itself. */
 function callbackQuery(callback: string | URL | URLSearchParams): URLSearchParams {
   if (callback instanceof URLSearchParams) return callback;
-  if (callback instanceof URL) return callback.searchParams;
-  if (typeof callback !== 'string') throw new TypeError('parseLoginCallback: the callback must be a path, a URL or URLSearchParams');
-  // A path or a bare query has no origin of its own: any base reads its query the same.
+  if (typeof callback !== 'string' && !(callback instanceof URL)) throw new TypeError('parseLoginCallback: the callback must be a path, a URL or URLSearchParams');
+  // A path or a bare query has no origin of its own: any base reads its query the same (a full URL ignores it).
   return new URL(callback, 'http://callback.invalid').searchParams;
 }
 
