@@ -12,6 +12,7 @@ import { OTHER_USER_ID } from '../../src/testing/receiver-check/surfaces/externa
 import type { CheckReceiverOptions, KitSurface } from '../../src/testing/receiver-check/types';
 import { WRONG_SECRET, tamperedBody } from '../../src/testing/receiver-check/variations';
 import { buildCall, type CrmCall } from '../../src/testing/receiver-check/well-formed-call';
+import { CheckAbortedError } from '../../src/testing/receiver-check/types';
 import { KIT_SECRETS, TEST_USER, forgetfulStore, ownHandlers, serve, type Fetch, type HandlerVariant } from './harness/receivers';
 
 const options = (surface: KitSurface, url: string, more: Partial<CheckReceiverOptions> = {}): CheckReceiverOptions => ({
@@ -396,5 +397,21 @@ describe('no case passes on a server that does not answer', () => {
     expect(report.results.map((r) => [r.id, r.verdict])).toEqual(CASES[surface].map((id) => [id, 'failed']));
     for (const r of report.results) expect(r.reason).toMatch(/no answer/);
     expect(report.passed).toBe(false);
+  });
+});
+
+describe('options refused before anything is sent', () => {
+  it.each([
+    [{ crmPayToken: 'kit-token\r\nx-injected: 1' }, 'psp', 'crmPayToken: must not contain control characters'],
+    [{ webhookSecret: 'kit-secret\u0000' }, 'webhooks', 'webhookSecret: must not contain control characters'],
+    [{ walletsKey: 'kit-wallets-kéy' }, 'external-wallets', 'walletsKey: must be visible ASCII (it is sent as a header)'],
+  ] as const)('%j', async (secrets, surface, message) => {
+    const run = checkReceiver(options(surface, 'http://127.0.0.1:1', secrets));
+    await expect(run).rejects.toThrow(CheckAbortedError);
+    await expect(run).rejects.toThrow(new RegExp(`^${message.replace(/[()]/g, '\\$&')}$`));
+  });
+
+  it('a URL with credentials', async () => {
+    await expect(checkReceiver(options('webhooks', 'http://user:pw@127.0.0.1:1/'))).rejects.toThrow('url must not hold credentials');
   });
 });

@@ -42,7 +42,7 @@ export interface CaseResult {
 
 export interface ConformanceReport {
   surface: KitSurface;
-  /** Scheme, host and port of the server checked (never a path's query or credentials). */
+  /** The URL checked, as given (credentials are refused; a known secret or a secret-named query parameter's value is `[redacted]`). */
   target: string;
   ranAt: string;
   /** The CRM's timeout the answers were measured against. */
