@@ -15,7 +15,9 @@ export const CHECK_USAGE = `Usage: crm-open-api check <webhooks|psp|exchange-rat
   every operation with the spec's example (status and body against the spec), the refusals of what the CRM
   never sends (a missing or wrong secret, an unsigned or tampered body; a 2xx to one is critical), hostile
   bodies (not JSON, text/plain, over 1 MiB, 5000 levels deep: a 4xx, never a 5xx or a hang), repeats, and
-  every answer against the CRM's timeout (${CRM_TIMEOUT_MS} ms).
+  every answer against the CRM's timeout (${CRM_TIMEOUT_MS} ms). An answer slower than that is waited for up
+  to twice as long and named; when no answer at all comes to a call before any has come, the server is taken
+  as not answering and the remaining cases fail at once, each naming that case (about 2 timeouts in all).
 
   --url URL                webhooks: the webhook URL; psp: APP_URL (calls {url}/pay/url); exchange-rates: the
                            rate API's URL ({url}/rate); external-wallets: {api_url} ({url}/wallets…)

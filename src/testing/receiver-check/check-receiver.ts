@@ -57,6 +57,13 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
   const ranAt = new Date(now()).toISOString();
   const secrets: KitSecrets = { [secretName]: secret };
 
+  /**
+   * The first case to which no answer of any kind came within giveUpMs while none had come to any call before:
+   * the server is not answering, so every later call fails at once naming that case (never passes) instead of
+   * each waiting giveUpMs again. A server that has answered once is waited for on every call (it may hang on
+   * one hostile body only, which fails that case alone).
+   */
+  let silentAt: string | undefined;
   const results: CaseResult[] = [];
   /** Every answer's duration and the case it belongs to, for the timing case. */
   const timings: { id: string; durationMs: number; answered: boolean }[] = [];
@@ -74,8 +81,10 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
     let slowest: number | undefined;
     const context: CaseContext<CrmCall> = {
       send: async (request) => {
+        if (silentAt !== undefined) return { failure: `no answer: not sent, the server did not answer ${silentAt} within ${giveUpMs} ms`, durationMs: 0 };
         const exchange = await sendKitRequest(request, giveUpMs);
         const answered = 'status' in exchange;
+        if (!answered && exchange.timedOut && !timings.some((t) => t.answered)) silentAt = kase.id;
         timings.push({ id: kase.id, durationMs: exchange.durationMs, answered });
         if (answered) slowest = Math.max(slowest ?? 0, exchange.durationMs);
         return exchange;
