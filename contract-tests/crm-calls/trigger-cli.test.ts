@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { triggerCommand } from '../../src/cli/trigger-command';
+import { buildCrmCall } from '../../src/testing/crm-calls';
 import { listen, type Listening } from '../../src/testing/http-host';
 import { buildReceivers, mountReceivers, SECRETS } from '../harness/hostile-receivers';
 import { refusedUrl } from '../harness/fault-server';
@@ -90,5 +91,35 @@ describe('in process', () => {
     await expect(run(['users.delete', '--to', at('webhooks'), '--webhook-secret', 'x'])).rejects.toThrow('"users.delete" is neither a webhook event nor pay-url, rates or wallet list|get|credit|debit');
     await expect(run(['rates', '--to', at('rates'), '--rates-key', 'k', '--param', 'novalue'])).rejects.toThrow('--param novalue: must be NAME=VALUE');
     await expect(run(['pay-url', '--to', 'ftp://x', '--psp-token', 't'])).rejects.toThrow('--to must be an http(s) URL');
+  });
+
+  it('refuses credentials in --to, as check does, before sending', async () => {
+    await expect(run(['users.create', '--to', `http://user:pw@127.0.0.1:${mounted.ports.webhooks}/`, '--webhook-secret', SECRETS.webhook])).rejects.toThrow(/^--to must not hold credentials$/);
+    await expect(run(['users.create', '--to', `http://user:pw@127.0.0.1:${mounted.ports.webhooks}/`, '--webhook-secret', SECRETS.webhook, '--json'])).rejects.toThrow(/^--to must not hold credentials$/);
+  });
+
+  it('redacts a secret wherever it would be printed (the query of the URL), in the table and in --json', async () => {
+    const to = `${at('rates')}/?key=${SECRETS.ratesKey}&again=${SECRETS.ratesKey}`;
+    for (const json of [[], ['--json']]) {
+      const { text } = await run(['rates', '--rates-key', SECRETS.ratesKey, '--to', to, ...json]);
+      expect(text).not.toContain(SECRETS.ratesKey);
+      expect(text).toContain('key=[redacted]&again=[redacted]');
+    }
+  });
+
+  it.each([
+    ['--psp-token', 'pay-url', 'hostile\nline'],
+    ['--psp-token', 'pay-url', 'hostile\r\nx-injected: 1'],
+    ['--rates-key', 'rates', 'nul\u0000key'],
+    ['--webhook-secret', 'users.create', 'tab\tsecret'],
+  ])('refuses %s with a control character, naming the option and not the value', async (option, what, secret) => {
+    const run_ = run([what, '--to', at('webhooks'), option, secret]);
+    await expect(run_).rejects.toThrow(new RegExp(`^${option}: must not contain control characters$`));
+  });
+
+  it('buildCrmCall names the secret with a control character in a TypeError', async () => {
+    const build = buildCrmCall({ surface: 'psp', operation: 'getPaymentUrl', baseUrl: 'http://127.0.0.1:1', secrets: { crmPayToken: 'a\nb' } });
+    await expect(build).rejects.toThrow(TypeError);
+    await expect(build).rejects.toThrow(/^secrets\.crmPayToken: must not contain control characters$/);
   });
 });

@@ -60,6 +60,31 @@ it('external-wallets: without --allow-writes lists the money cases as skipped; w
   expect(writes.out).toMatch(/^passed\s+once\.order-id-repeat\s+422\s/m);
 });
 
+it('names CRM_PSP_TOKEN when the token from the environment holds a control character, never the token', async () => {
+  const previous = process.env.CRM_PSP_TOKEN;
+  process.env.CRM_PSP_TOKEN = 'env-token\nsecret-part';
+  try {
+    const { status, out, err } = await run(['psp', '--url', 'http://127.0.0.1:1']);
+    expect({ status, err }).toEqual({ status: 2, err: 'crm-open-api check: CRM_PSP_TOKEN: must not contain control characters' });
+    expect(out).toBe('');
+  } finally {
+    if (previous === undefined) delete process.env.CRM_PSP_TOKEN;
+    else process.env.CRM_PSP_TOKEN = previous;
+  }
+});
+
+it('reports the URL as given, its path included, a secret in its query redacted (table, --json, --junit)', async () => {
+  const url = `${good.url}/crm/webhooks?tenant=t1&token=${KIT_SECRETS.webhookSecret}&copy=${KIT_SECRETS.webhookSecret}`;
+  const shown = `${good.url}/crm/webhooks?tenant=t1&token=[redacted]&copy=[redacted]`;
+  const { status, out } = await run(['webhooks', '--url', url, '--webhook-secret', KIT_SECRETS.webhookSecret, '--json', join(dir, 'path.json'), '--junit', join(dir, 'path.xml')]);
+  expect(status).toBe(0);
+  expect(out.split('\n')[0]).toBe(`crm-open-api check webhooks: ${shown} · the CRM's timeout 5000 ms`);
+  expect(JSON.parse(readFileSync(join(dir, 'path.json'), 'utf8')).target).toBe(shown);
+  const junit = readFileSync(join(dir, 'path.xml'), 'utf8');
+  expect(junit).toContain(`name="crm-open-api check webhooks ${shown.replaceAll('&', '&amp;')}"`);
+  for (const text of [out, junit, readFileSync(join(dir, 'path.json'), 'utf8')]) expect(text).not.toContain(KIT_SECRETS.webhookSecret);
+});
+
 it.each([
   [['webhooks'], /--url is required/],
   [['nothing', '--url', 'http://127.0.0.1:1'], /name one surface: webhooks, psp, exchange-rates, external-wallets/],
@@ -68,6 +93,9 @@ it.each([
   [['psp', '--url', 'http://127.0.0.1:1', '--psp-token', 't', '--psp-sign', 'sometimes'], /--psp-sign must be require, if-present or ignore/],
   [['webhooks', '--url', 'ftp://127.0.0.1:1', '--webhook-secret', 's'], /url must be an http\(s\) URL/],
   [['webhooks', '--bogus'], /Unknown option '--bogus'/],
+  [['webhooks', '--url', 'http://user:pw@127.0.0.1:1/', '--webhook-secret', 's'], /^crm-open-api check: --url must not hold credentials$/],
+  [['psp', '--url', 'http://127.0.0.1:1', '--psp-token', 'a\nb'], /^crm-open-api check: --psp-token: must not contain control characters$/],
+  [['external-wallets', '--url', 'http://127.0.0.1:1', '--wallets-key', 'kit\r\nx-injected: 1'], /^crm-open-api check: --wallets-key: must not contain control characters$/],
 ])('exits 2 for %j', async (args, message) => {
   const previous = process.env.CRM_PSP_TOKEN;
   delete process.env.CRM_PSP_TOKEN;

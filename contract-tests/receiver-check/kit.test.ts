@@ -12,6 +12,8 @@ import { OTHER_USER_ID } from '../../src/testing/receiver-check/surfaces/externa
 import type { CheckReceiverOptions, KitSurface } from '../../src/testing/receiver-check/types';
 import { WRONG_SECRET, tamperedBody } from '../../src/testing/receiver-check/variations';
 import { buildCall, type CrmCall } from '../../src/testing/receiver-check/well-formed-call';
+import { startFaultServer } from '../harness/fault-server';
+import { CheckAbortedError } from '../../src/testing/receiver-check/types';
 import { KIT_SECRETS, TEST_USER, forgetfulStore, ownHandlers, serve, type Fetch, type HandlerVariant } from './harness/receivers';
 
 const options = (surface: KitSurface, url: string, more: Partial<CheckReceiverOptions> = {}): CheckReceiverOptions => ({
@@ -396,5 +398,38 @@ describe('no case passes on a server that does not answer', () => {
     expect(report.results.map((r) => [r.id, r.verdict])).toEqual(CASES[surface].map((id) => [id, 'failed']));
     for (const r of report.results) expect(r.reason).toMatch(/no answer/);
     expect(report.passed).toBe(false);
+  });
+
+  it.each(Object.keys(CASES) as KitSurface[])('%s against a server that never answers: one call waits, every case fails naming the first', async (surface) => {
+    const silent = await startFaultServer({ fault: 'stall' });
+    try {
+      const report = await checkReceiver(options(surface, silent.url, { timeoutMs: 50, giveUpMs: 100 }));
+      expect(report.results.map((r) => [r.id, r.verdict])).toEqual(CASES[surface].map((id) => [id, 'failed']));
+      // Only the first call went out; the rest were not sent (each would have waited giveUpMs again).
+      expect(silent.received).toHaveLength(1);
+      const first = CASES[surface][0]!;
+      expect(report.results[0]!.reason).toMatch(/^no answer: no answer within 100 ms/);
+      for (const r of report.results.slice(1, -1)) expect(r.reason).toContain(`no answer: not sent, the server did not answer ${first} within 100 ms`);
+      expect(report.results.at(-1)!.reason).toBe('no answer came to any call');
+      expect(report.passed).toBe(false);
+    } finally {
+      await silent.stop();
+    }
+  });
+});
+
+describe('options refused before anything is sent', () => {
+  it.each([
+    [{ crmPayToken: 'kit-token\r\nx-injected: 1' }, 'psp', 'crmPayToken: must not contain control characters'],
+    [{ webhookSecret: 'kit-secret\u0000' }, 'webhooks', 'webhookSecret: must not contain control characters'],
+    [{ walletsKey: 'kit-wallets-kéy' }, 'external-wallets', 'walletsKey: must be visible ASCII (it is sent as a header)'],
+  ] as const)('%j', async (secrets, surface, message) => {
+    const run = checkReceiver(options(surface, 'http://127.0.0.1:1', secrets));
+    await expect(run).rejects.toThrow(CheckAbortedError);
+    await expect(run).rejects.toThrow(new RegExp(`^${message.replace(/[()]/g, '\\$&')}$`));
+  });
+
+  it('a URL with credentials', async () => {
+    await expect(checkReceiver(options('webhooks', 'http://user:pw@127.0.0.1:1/'))).rejects.toThrow('url must not hold credentials');
   });
 });

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { redactKnownSecrets, secretProblem, urlProblem } from '../testing/crm-calls';
 import { checkReceiver, CRM_TIMEOUT_MS, SURFACE_SECRET } from '../testing/receiver-check/check-receiver';
 import { checkReportJunit, checkReportText } from '../testing/receiver-check/report';
 import { CheckAbortedError, KIT_SURFACES, type CheckReceiverOptions, type KitSecrets, type KitSurface } from '../testing/receiver-check/types';
@@ -14,7 +15,9 @@ export const CHECK_USAGE = `Usage: crm-open-api check <webhooks|psp|exchange-rat
   every operation with the spec's example (status and body against the spec), the refusals of what the CRM
   never sends (a missing or wrong secret, an unsigned or tampered body; a 2xx to one is critical), hostile
   bodies (not JSON, text/plain, over 1 MiB, 5000 levels deep: a 4xx, never a 5xx or a hang), repeats, and
-  every answer against the CRM's timeout (${CRM_TIMEOUT_MS} ms).
+  every answer against the CRM's timeout (${CRM_TIMEOUT_MS} ms). An answer slower than that is waited for up
+  to twice as long and named; when no answer at all comes to a call before any has come, the server is taken
+  as not answering and the remaining cases fail at once, each naming that case (about 2 timeouts in all).
 
   --url URL                webhooks: the webhook URL; psp: APP_URL (calls {url}/pay/url); exchange-rates: the
                            rate API's URL ({url}/rate); external-wallets: {api_url} ({url}/wallets…)
@@ -96,6 +99,11 @@ export async function checkCommand(args: string[], io: CheckCommandIo = terminal
     const source = SECRET_SOURCES[surface];
     const secret = values[source.flag] ?? process.env[source.env];
     if (!secret) throw new CheckAbortedError(`${surface} needs --${source.flag} (or ${source.env})`);
+    // Named as the tenant gave it, never echoed: a CR or LF would break the header of every case.
+    const refused = secretProblem(SURFACE_SECRET[surface], secret);
+    if (refused) throw new CheckAbortedError(`${values[source.flag] === undefined ? source.env : `--${source.flag}`}: ${refused}`);
+    const urlRefused = urlProblem(values.url);
+    if (urlRefused) throw new CheckAbortedError(`--url ${urlRefused}`);
     const pspSign = values['psp-sign'];
     if (pspSign !== undefined && pspSign !== 'require' && pspSign !== 'if-present' && pspSign !== 'ignore') throw new CheckAbortedError('--psp-sign must be require, if-present or ignore');
     if (values['allow-writes'] && !values['test-user']) throw new CheckAbortedError('--allow-writes needs --test-user ID: the user whose wallet the money cases may use');
@@ -113,9 +121,11 @@ export async function checkCommand(args: string[], io: CheckCommandIo = terminal
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
     const report = await checkReceiver(options);
-    io.out(checkReportText(report));
-    writeReport(values.json, () => `${JSON.stringify(report, null, 2)}\n`, io);
-    writeReport(values.junit, () => checkReportJunit(report), io);
+    // A secret anywhere in what is printed or written (the URL's query, a reason) is redacted.
+    const shown = (text: string) => redactKnownSecrets(text, { [SURFACE_SECRET[surface]]: secret });
+    io.out(shown(checkReportText(report)));
+    writeReport(values.json, () => shown(`${JSON.stringify(report, null, 2)}\n`), io);
+    writeReport(values.junit, () => shown(checkReportJunit(report)), io);
     return report.passed ? 0 : 1;
   } catch (error) {
     if (!(error instanceof CheckAbortedError)) throw error;

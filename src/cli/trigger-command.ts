@@ -1,7 +1,7 @@
 // `crm-open-api trigger`: one signed call of the CRM to a server the tenant wrote (a webhook event, a
 // `/pay/url`, a rate question, a wallet list/get/credit/debit), printed with its answer and the verdict.
 import { parseArgs } from 'node:util';
-import { buildCrmCall, recordCrmCall, sendCrmCall, webhookBody, webhookEventNames, DEFAULT_CRM_TIMEOUT_MS, type CrmCallRecord, type CrmCallSecrets, type CrmSurface } from '../testing/crm-calls';
+import { buildCrmCall, recordCrmCall, redactKnownSecrets, secretProblem, urlProblem, sendCrmCall, webhookBody, webhookEventNames, DEFAULT_CRM_TIMEOUT_MS, type CrmCallRecord, type CrmCallSecrets, type CrmSurface } from '../testing/crm-calls';
 
 export const TRIGGER_USAGE = `Usage: crm-open-api trigger <what> --to URL [secret] [options]
 
@@ -48,6 +48,9 @@ function json(option: string, text: string | undefined): unknown {
   }
 }
 
+/** The option a secret is given with (`crmPayToken` is --psp-token). */
+const optionOf = (name: keyof CrmCallSecrets): string => (name === 'crmPayToken' ? '--psp-token' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+
 const MAX_SHOWN = 4000;
 
 /** The record as lines: the request (secrets redacted), the answer, the verdict. */
@@ -89,7 +92,8 @@ export async function triggerCommand(args: string[], io: TriggerCommandIo = { ou
   const what = positionals.join(' ');
   const kind = KINDS[what] ?? { surface: 'webhooks' as const, operation: what };
   if (!values.to) throw new Error('--to URL is required');
-  if (!/^https?:\/\//.test(values.to)) throw new Error('--to must be an http(s) URL');
+  const toProblem = urlProblem(values.to);
+  if (toProblem) throw new Error(`--to ${toProblem}`);
   const timeoutMs = values['timeout-ms'] === undefined ? DEFAULT_CRM_TIMEOUT_MS : Number(values['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error('--timeout-ms must be a positive integer');
   const params: Record<string, string> = {};
@@ -102,6 +106,11 @@ export async function triggerCommand(args: string[], io: TriggerCommandIo = { ou
   if (data !== undefined && (kind.surface !== 'webhooks' || typeof data !== 'object' || data === null || Array.isArray(data))) throw new Error('--data is a JSON object, for a webhook event');
   let body = json('--body', values.body);
   const secrets: CrmCallSecrets = { webhookSecret: values['webhook-secret'], crmPayToken: values['psp-token'], ratesKey: values['rates-key'], walletsKey: values['wallets-key'] };
+  // Every secret given, checked before anything is sent (never echoed): a CR or LF would break the header.
+  for (const [name, value] of Object.entries(secrets) as [keyof CrmCallSecrets, string | undefined][]) {
+    const problem = value === undefined ? undefined : secretProblem(name, value);
+    if (problem) throw new Error(`${optionOf(name)}: ${problem}`);
+  }
   let request;
   try {
     if (kind.surface === 'webhooks' && body === undefined && data !== undefined) body = webhookBody(kind.operation, data as Record<string, unknown>);
@@ -109,10 +118,12 @@ export async function triggerCommand(args: string[], io: TriggerCommandIo = { ou
   } catch (error) {
     // Its message names the option (`secrets.webhookSecret` is --webhook-secret) or the unknown event.
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(message.replace(/^secrets\.(\w+)/, (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('crm-pay-token', 'psp-token')}`).replace(/^operation: (.*) is not a webhooks call/, '$1 is neither a webhook event nor pay-url, rates or wallet list|get|credit|debit'));
+    throw new Error(message.replace(/^secrets\.(\w+)/, (_, name: string) => optionOf(name as keyof CrmCallSecrets)).replace(/^operation: (.*) is not a webhooks call/, '$1 is neither a webhook event nor pay-url, rates or wallet list|get|credit|debit'));
   }
   const record = recordCrmCall(1, request, await sendCrmCall(request, { timeoutMs }));
-  if (values.json) io.out(JSON.stringify(record, null, 2));
-  else for (const line of triggerText(record)) io.out(line);
+  // The record redacts secret headers and fields; a secret anywhere else (the URL's query, an echoing answer) too.
+  const shown = (text: string) => redactKnownSecrets(text, secrets);
+  if (values.json) io.out(shown(JSON.stringify(record, null, 2)));
+  else for (const line of triggerText(record)) io.out(shown(line));
   return record.verdict.ok ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 import { signPayload } from '../../core/signatures/hmac-sha256';
 import { sha1ParamsSignature, withoutEmptyParams } from '../../core/signatures/sha1-params';
 import { isPlainObject } from '../../core/plain-object';
+import { secretProblem } from './inputs';
 import { resolveOperation } from './surfaces';
 import type { BuildCrmCallInput, CrmCallRequest, CrmCallSecrets, CrmSurface } from './types';
 
@@ -31,6 +32,8 @@ export async function buildCrmCall(input: BuildCrmCallInput): Promise<CrmCallReq
   if (!resolved) throw new TypeError(`operation: ${JSON.stringify(name)} is not a ${surface} call the spec describes`);
   const secret = secrets?.[SECRET_OF[surface]];
   if (typeof secret !== 'string' || secret === '') throw new TypeError(`secrets.${SECRET_OF[surface]}: is required to sign a ${surface} call`);
+  const problem = secretProblem(SECRET_OF[surface], secret);
+  if (problem) throw new TypeError(`secrets.${SECRET_OF[surface]}: ${problem}`);
   const { operation, event } = resolved;
   let body = input.body === undefined ? operation.example.body : input.body;
   const headers: Record<string, string> = {};

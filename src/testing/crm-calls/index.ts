@@ -4,6 +4,7 @@
 export { buildCrmCall, webhookBody, SECRET_OF } from './build-call';
 export { sendCrmCall, DEFAULT_CRM_TIMEOUT_MS, DEFAULT_MAX_ANSWER_BYTES } from './send-call';
 export { judgeAnswer, judgeOutcome } from './judge';
+export { urlProblem, secretProblem, redactKnownSecrets } from './inputs';
 export { recordCrmCall, redactCrmCall } from './record';
 export { resolveOperation, surfaceOperations, webhookEventNames, eventName } from './surfaces';
 export type { SurfaceOperation, ResolvedOperation } from './surfaces';

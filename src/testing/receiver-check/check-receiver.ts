@@ -3,7 +3,7 @@
 // sends, hostile bodies, repeats, and every answer measured against the CRM's timeout. No case passes on a
 // server that does not answer; a run passes only when every case that ran passed.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_CRM_TIMEOUT_MS, judgeAnswer, SECRET_OF } from '../crm-calls';
+import { DEFAULT_CRM_TIMEOUT_MS, judgeAnswer, redactKnownSecrets, SECRET_OF, secretProblem, urlProblem } from '../crm-calls';
 import { failed, type CaseContext, type KitCase } from './case';
 import { sendKitRequest } from './send';
 import { exchangeRateCases } from './surfaces/exchange-rates';
@@ -41,29 +41,29 @@ function casesOf(options: CheckReceiverOptions, secret: string): KitCase<CrmCall
 }
 
 
-const originOf = (url: string) => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(not a URL)';
-  }
-};
-
 export async function checkReceiver(options: CheckReceiverOptions): Promise<ConformanceReport> {
   const { surface, url } = options;
   if (!KIT_SURFACES.includes(surface)) throw new CheckAbortedError(`surface must be one of ${KIT_SURFACES.join(', ')}`);
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new CheckAbortedError('url must be an http(s) URL');
-  if (parsed.username || parsed.password) throw new CheckAbortedError('url must not hold credentials');
+  const problem = urlProblem(url);
+  if (problem) throw new CheckAbortedError(`url ${problem}`);
   const secretName = SURFACE_SECRET[surface];
   const secret = options[secretName];
   if (typeof secret !== 'string' || secret === '') throw new CheckAbortedError(`${surface} needs ${secretName}`);
+  const refused = secretProblem(secretName, secret);
+  if (refused) throw new CheckAbortedError(`${secretName}: ${refused}`);
   const timeoutMs = options.timeoutMs ?? CRM_TIMEOUT_MS;
   const giveUpMs = options.giveUpMs ?? timeoutMs * 2;
   const now = options.now ?? Date.now;
   const ranAt = new Date(now()).toISOString();
   const secrets: KitSecrets = { [secretName]: secret };
 
+  /**
+   * The first case to which no answer of any kind came within giveUpMs while none had come to any call before:
+   * the server is not answering, so every later call fails at once naming that case (never passes) instead of
+   * each waiting giveUpMs again. A server that has answered once is waited for on every call (it may hang on
+   * one hostile body only, which fails that case alone).
+   */
+  let silentAt: string | undefined;
   const results: CaseResult[] = [];
   /** Every answer's duration and the case it belongs to, for the timing case. */
   const timings: { id: string; durationMs: number; answered: boolean }[] = [];
@@ -81,8 +81,10 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
     let slowest: number | undefined;
     const context: CaseContext<CrmCall> = {
       send: async (request) => {
+        if (silentAt !== undefined) return { failure: `no answer: not sent, the server did not answer ${silentAt} within ${giveUpMs} ms`, durationMs: 0 };
         const exchange = await sendKitRequest(request, giveUpMs);
         const answered = 'status' in exchange;
+        if (!answered && exchange.timedOut && !timings.some((t) => t.answered)) silentAt = kase.id;
         timings.push({ id: kase.id, durationMs: exchange.durationMs, answered });
         if (answered) slowest = Math.max(slowest ?? 0, exchange.durationMs);
         return exchange;
@@ -116,5 +118,5 @@ export async function checkReceiver(options: CheckReceiverOptions): Promise<Conf
 
   const summary: Record<CaseVerdict, number> = { passed: 0, failed: 0, skipped: 0 };
   for (const result of results) summary[result.verdict]++;
-  return { surface, target: originOf(url), ranAt, timeoutMs, results, summary, passed: summary.failed === 0 && summary.passed > 0 };
+  return { surface, target: redactKnownSecrets(url, secrets), ranAt, timeoutMs, results, summary, passed: summary.failed === 0 && summary.passed > 0 };
 }

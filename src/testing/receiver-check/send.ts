@@ -12,10 +12,10 @@ export type Answered = CrmCallAnswer & { durationMs: number };
 export type Exchange =
   | Answered
   /** No answer: no connection, nothing within `giveUpMs`, an answer over the size bound (a sentence, never a secret). */
-  | { failure: string; durationMs: number };
+  | { failure: string; durationMs: number; /** Nothing at all came within `giveUpMs` (not even a status line). */ timedOut?: true };
 
 export async function sendKitRequest(request: KitRequest, giveUpMs: number): Promise<Exchange> {
   const outcome = await sendCrmCall(request, { timeoutMs: giveUpMs });
   if (outcome.answer) return { ...outcome.answer, durationMs: outcome.durationMs };
-  return { failure: `no answer: ${outcome.errorDetail ?? outcome.error ?? 'failed'}`, durationMs: outcome.durationMs };
+  return { failure: `no answer: ${outcome.errorDetail ?? outcome.error ?? 'failed'}`, durationMs: outcome.durationMs, ...(outcome.error === 'timeout' ? { timedOut: true as const } : {}) };
 }

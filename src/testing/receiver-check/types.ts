@@ -42,7 +42,7 @@ export interface CaseResult {
 
 export interface ConformanceReport {
   surface: KitSurface;
-  /** Scheme, host and port of the server checked (never a path's query or credentials). */
+  /** The URL checked, as given (credentials are refused; a known secret or a secret-named query parameter's value is `[redacted]`). */
   target: string;
   ranAt: string;
   /** The CRM's timeout the answers were measured against. */
@@ -80,7 +80,10 @@ export interface CheckReceiverOptions extends CrmCallSecrets {
   currency?: string;
   /** The CRM's timeout an answer is judged against (default 5000 ms). */
   timeoutMs?: number;
-  /** How long the kit waits for an answer before it calls the server silent (default twice `timeoutMs`). */
+  /**
+   * How long the kit waits for an answer before it calls the server silent (default twice `timeoutMs`). When the
+   * first call of the run to go unanswered comes before any answer, the later calls are not sent and fail at once.
+   */
   giveUpMs?: number;
   /** Tells each result as it is known (progress output). */
   onResult?: (result: CaseResult) => void;
