@@ -8,6 +8,7 @@ import { redactKnownSecrets, secretProblem, urlProblem } from '../testing/crm-ca
 import { checkReceiver, CRM_TIMEOUT_MS, SURFACE_SECRET } from '../testing/receiver-check/check-receiver';
 import { checkReportJunit, checkReportText } from '../testing/receiver-check/report';
 import { CheckAbortedError, KIT_SURFACES, type CheckReceiverOptions, type KitSecrets, type KitSurface } from '../testing/receiver-check/types';
+import { SECRET_FLAGS } from './secret-flags';
 
 export const CHECK_USAGE = `Usage: crm-open-api check <webhooks|psp|exchange-rates|external-wallets> --url URL [secret] [options]
 
@@ -70,10 +71,7 @@ export async function checkCommand(args: string[], io: CheckCommandIo = terminal
         allowPositionals: true,
         options: {
           url: { type: 'string' },
-          'webhook-secret': { type: 'string' },
-          'psp-token': { type: 'string' },
-          'rates-key': { type: 'string' },
-          'wallets-key': { type: 'string' },
+          ...SECRET_FLAGS,
           'psp-sign': { type: 'string' },
           'allow-writes': { type: 'boolean', default: false },
           'test-user': { type: 'string' },

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { SANDBOX_MFA_OTP, SANDBOX_OAUTH_CLIENT } from '../testing/sandbox/oauth/client-oauth';
 import { startSandboxCrm } from '../testing/sandbox/server';
 import { bannerText } from './banner';
+import { SECRET_FLAGS } from './secret-flags';
 
 export const SANDBOX_USAGE = `Usage: crm-open-api sandbox [options]
 
@@ -35,13 +36,10 @@ export async function sandboxCommand(args: string[]): Promise<void> {
       'signing-secret': { type: 'string' },
       'signature-version': { type: 'string', default: 'v2' },
       'webhook-url': { type: 'string' },
-      'webhook-secret': { type: 'string' },
       'psp-url': { type: 'string' },
-      'psp-token': { type: 'string' },
       'rates-url': { type: 'string' },
-      'rates-key': { type: 'string' },
       'wallets-url': { type: 'string' },
-      'wallets-key': { type: 'string' },
+      ...SECRET_FLAGS,
       seed: { type: 'string', default: '1' },
       fixture: { type: 'string' },
       empty: { type: 'boolean', default: false },

@@ -2,6 +2,7 @@
 // `/pay/url`, a rate question, a wallet list/get/credit/debit), printed with its answer and the verdict.
 import { parseArgs } from 'node:util';
 import { buildCrmCall, recordCrmCall, redactKnownSecrets, secretProblem, urlProblem, sendCrmCall, webhookBody, webhookEventNames, DEFAULT_CRM_TIMEOUT_MS, type CrmCallRecord, type CrmCallSecrets, type CrmSurface } from '../testing/crm-calls';
+import { SECRET_FLAGS } from './secret-flags';
 
 export const TRIGGER_USAGE = `Usage: crm-open-api trigger <what> --to URL [secret] [options]
 
@@ -72,10 +73,7 @@ export async function triggerCommand(args: string[], io: TriggerCommandIo = { ou
     allowPositionals: true,
     options: {
       to: { type: 'string' },
-      'webhook-secret': { type: 'string' },
-      'psp-token': { type: 'string' },
-      'rates-key': { type: 'string' },
-      'wallets-key': { type: 'string' },
+      ...SECRET_FLAGS,
       body: { type: 'string' },
       data: { type: 'string' },
       param: { type: 'string', multiple: true },
