@@ -72,6 +72,13 @@ export function answerJson(response: ServerResponse, status: number, body: unkno
 /** 64 KiB: more than any call of the CRM's API sends; what a request log keeps of a body. */
 export const LOGGED_BODY_BYTES = 64 * 1024;
 
+/** At most LOGGED_BODY_BYTES of a body held as text (a copy), with how many bytes it had, as a log keeps it. */
+export function loggedText(text: string): { text: string; bytes: number; truncated: boolean } {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= LOGGED_BODY_BYTES) return { text, bytes, truncated: false };
+  return { text: Buffer.from(text).subarray(0, LOGGED_BODY_BYTES).toString(), bytes, truncated: true };
+}
+
 /** The last `capacity` requests, each with at most LOGGED_BODY_BYTES of its body (a copy: the rest is freed). */
 export class RequestLog {
   /** Oldest first; cleared in place, so a reference to it stays current. */

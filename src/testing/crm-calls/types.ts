@@ -50,16 +50,22 @@ export interface CrmCallRequest {
   url: string;
   /** Lower-case names. */
   headers: Record<string, string>;
-  /** The exact bytes sent (and signed), as text. */
+  /** The exact bytes sent (and signed), as text; in the sandbox's calls log, at most its first 64 KiB. */
   body?: string;
+  /** In the sandbox's calls log: the body was cut to 64 KiB, of `bodyBytes` bytes. */
+  bodyTruncated?: true;
+  bodyBytes?: number;
 }
 
 export interface CrmCallAnswer {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string>;
-  /** The body as text (at most `maxAnswerBytes`). */
+  /** The body as text (at most `maxAnswerBytes`; in the sandbox's calls log, at most its first 64 KiB). */
   body: string;
+  /** In the sandbox's calls log: the body was cut to 64 KiB, of `bodyBytes` bytes (the verdict judged them all). */
+  bodyTruncated?: true;
+  bodyBytes?: number;
 }
 
 /** Why no answer was read: no answer in time, no connection, an answer over the size bound, anything else. */

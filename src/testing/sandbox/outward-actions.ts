@@ -14,6 +14,7 @@ type Input = Record<string, unknown>;
 const CURRENCY = /^[A-Z]{3}$/;
 const WALLET_CURRENCY = /^[A-Z]{3,10}$/;
 const SCALE = 10n ** 8n;
+const MAX_AMOUNT = 10n ** 12n * SCALE;
 
 function objectInput(body: unknown): Input {
   if (!isPlainObject(body)) throw new TypeError('body: must be a JSON object');
@@ -38,6 +39,9 @@ function positiveAmount(body: Input, field: string): Units {
     throw new RangeError(`${field}: must be a decimal number with at most 8 decimal places`);
   }
   if (units <= 0n) throw new RangeError(`${field}: must be greater than 0`);
+  // The amount is sent as a JSON number: it must fit the CRM's decimal(20,8) (below 10^12, as a wallet update's
+  // amount, UpdateWalletBalanceRequest) and come out of that number exactly, or the tenant gets another amount.
+  if (units >= MAX_AMOUNT || toUnits(unitsNumber(units)) !== units) throw new RangeError(`${field}: must be below 10^12 with at most 8 decimal places, and exactly representable as a JSON number`);
   return units;
 }
 
@@ -52,7 +56,7 @@ export async function fireWebhook(engine: SandboxEngine, event: unknown, data?: 
 }
 
 /** Asks the tenant's rate API how many `to` one `from` buys, and remembers the answer; undefined without a usable one. */
-export async function askRate(engine: SandboxEngine, body: unknown): Promise<{ from: string; to: string; rate?: number; call: CrmCallRecord }> {
+async function rateOrNone(engine: SandboxEngine, body: unknown): Promise<{ from: string; to: string; rate?: number; call: CrmCallRecord }> {
   const input = objectInput(body);
   const from = text(input, 'from', CURRENCY, 'must be a 3-letter upper-case currency code');
   const to = text(input, 'to', CURRENCY, 'must be a 3-letter upper-case currency code');
@@ -63,6 +67,13 @@ export async function askRate(engine: SandboxEngine, body: unknown): Promise<{ f
   if (!usable) return { from, to, call: record };
   engine.state.rates.set(`${from}/${to}`, answer.rate as number);
   return { from, to, rate: answer.rate as number, call: record };
+}
+
+/** As rateOrNone, but an answer without a usable rate is a 502 `rate_unavailable` (as wallet sync's `wallets_unavailable`). */
+export async function askRate(engine: SandboxEngine, body: unknown): Promise<{ from: string; to: string; rate: number; call: CrmCallRecord }> {
+  const asked = await rateOrNone(engine, body);
+  if (asked.rate === undefined) throw new OutwardRefusal('rate_unavailable', `no usable rate ${asked.from}/${asked.to} from the rate API (see the call)`, asked.call);
+  return { ...asked, rate: asked.rate };
 }
 
 /** `amount` × `rate`, exactly to 8 places (truncated: the CRM's decimal(20,8)). */
@@ -103,7 +114,7 @@ export async function pspDeposit(engine: SandboxEngine, body: unknown): Promise<
   let rate: number | undefined;
   if (walletCurrency !== currency) {
     // The CRM asks the rate when a deposit's currency is not the account's, before the payment page (x-decision).
-    const asked = await askRate(engine, { from: currency, to: walletCurrency });
+    const asked = await rateOrNone(engine, { from: currency, to: walletCurrency });
     calls.push(asked.call);
     if (asked.rate === undefined) throw new OutwardRefusal('rate_unavailable', `no usable rate ${currency}/${walletCurrency} from the rate API: the deposit was not started`, asked.call);
     rate = asked.rate;

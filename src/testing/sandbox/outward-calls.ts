@@ -1,5 +1,6 @@
 // The sandbox's calls to the tenant's servers, made as the CRM makes them (src/testing/crm-calls/), only to
 // the URLs the user configured, and every one recorded with its verdict (`GET /__sandbox/calls`).
+import { loggedText } from '../http-host';
 import { buildCrmCall, DEFAULT_CRM_TIMEOUT_MS, recordCrmCall, sendCrmCall, type CrmCallOutcome, type CrmCallRecord, type CrmCallRequest, type CrmSurface } from '../crm-calls';
 
 export interface WebhookTarget {
@@ -47,7 +48,14 @@ function checkUrl(url: unknown, flag: string): string {
   return url;
 }
 
-/** The calls remembered (oldest dropped first), as the request log remembers 1000 requests. */
+/** A body as the log keeps it: at most LOGGED_BODY_BYTES (as the request log), the cut marked with the full size. */
+function logged<T extends { body?: string }>(part: T): T {
+  if (part.body === undefined) return part;
+  const cut = loggedText(part.body);
+  return cut.truncated ? { ...part, body: cut.text, bodyTruncated: true, bodyBytes: cut.bytes } : part;
+}
+
+/** The calls remembered (oldest dropped first), as the request log remembers 1000 requests: 1000 × 2 × 64 KiB at most. */
 const MAX_RECORDS = 1000;
 
 export class OutwardCalls {
@@ -93,7 +101,9 @@ export class OutwardCalls {
     const pending = sendCrmCall(sent, { timeoutMs: this.timeoutMs });
     this.inFlight.add(pending);
     const outcome = await pending.finally(() => this.inFlight.delete(pending));
-    const record = recordCrmCall(id, sent, outcome);
+    // Judged on the whole (1 MiB-bounded) answer; only what is kept is cut.
+    const judged = recordCrmCall(id, sent, outcome);
+    const record: CrmCallRecord = { ...judged, request: logged(judged.request), ...(judged.answer ? { answer: logged(judged.answer) } : {}) };
     this.records.push(record);
     if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
     let json: unknown;

@@ -22,24 +22,38 @@ const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS)
 // The CRM's PSP errors are all 400 with `code` 400 (spec x-decision); `message` names the field and the rule.
 const refuse = (type: string, message?: string): SandboxAnswer => ({ status: 400, body: { error: true, code: 400, type, ...(message ? { message } : {}) } });
 
+/** The reported amount exactly, or undefined when it is no decimal the CRM holds (1e308, 1e23: never the order's). */
+function amountUnits(amount: unknown): bigint | undefined {
+  try {
+    return typeof amount === 'number' || typeof amount === 'string' ? toUnits(amount) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function receivePspCallback(engine: SandboxEngine, method: string, headers: Record<string, string | string[] | undefined>, raw: Buffer): Promise<SandboxAnswer> {
   const psp = engine.outward.psp;
   if (!psp) return refuse('psp_setting_not_found', 'no PSP is configured in the sandbox (--psp-url, --psp-token)');
   if (method !== 'POST') return { status: 405, body: { type: 'method_not_allowed', detail: '/pay/callback takes POST' } };
   const token = headers['crm-pay-token'];
   if (!(await sameSecret(typeof token === 'string' ? token : undefined, psp.crmPayToken))) return refuse('psp_token_invalid');
+  // A report that is not JSON is refused before anything is read or moved (the callback is documented as JSON).
+  const type = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return refuse('payment_not_found', 'content-type: must be application/json');
   const read = raw.length > 0 ? readJson(raw) : { problem: 'body: must be JSON' };
+  // x-decision: the vendor lists no type for a malformed report (its types are about the order, token and
+  // amount); it is answered as an order not found, with the rule in `message`.
   if ('problem' in read || !isPlainObject(read.value)) return refuse('payment_not_found', 'problem' in read ? read.problem : 'body: must be a JSON object');
   const body = read.value;
   if (!(await verifySha1ParamsSignature(body, psp.crmPayToken, body.sign))) return refuse('psp_token_invalid', 'sign: does not match the body under the crm-pay-token');
-  // x-decision: the vendor lists no type for a malformed report; it is answered as an order not found, with the rule.
+  // The same x-decision for a report against the spec (above).
   const problem = inputProblem(validators.reportPaymentResult!, { query: {}, body });
   if (problem) return refuse('payment_not_found', problem);
   const order = engine.state.pspOrders.get(body.order_no as string);
   if (!order || (body.user_id !== undefined && body.user_id !== order.user_id)) return refuse('payment_not_found');
   if (order.status !== 'pending') return refuse('payment_status_not_pending');
   if (body.currency !== order.currency) return refuse('payment_currency_not_allowed', `currency: must be the order's (${order.currency})`);
-  if (toUnits(body.amount as number) !== order.amount) return refuse('payment_amount_not_allowed', "amount: must be the order's amount");
+  if (amountUnits(body.amount) !== order.amount) return refuse('payment_amount_not_allowed', "amount: must be the order's amount");
   const status = body.status as 0 | 1 | 2;
   // 2 (processing) changes nothing: the order stays pending until a final report.
   if (status === 2) return { status: 204 };

@@ -13,6 +13,8 @@ export interface SandboxDelivery {
   url: string;
   /** The exact body sent. */
   body: string;
+  // Kept, unlike /calls' `[redacted]`: an HMAC of a body the user sees, under the user's own secret, is no
+  // secret itself, and tests check it against the body (contract-tests/sandbox/flows.test.ts).
   signature: string;
   /** The tenant's status, or undefined when the delivery failed without one (`error` says why). */
   status?: number;
