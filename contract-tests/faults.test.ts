@@ -67,14 +67,17 @@ describe('operations that move money or create something are never re-sent', () 
       );
       tally.cases += 1;
       tally.duplicated += Math.max(0, server.received.length - 1);
-      expect(server.received).toHaveLength(1);
+      // Every other fault is the server's answer to the request, so it got there; a stall is the client's own
+      // timeout, which on a loaded machine may fire before the request was even written: at most one, never two.
+      if (fault === 'stall') expect(server.received.length).toBeLessThanOrEqual(1);
+      else expect(server.received).toHaveLength(1);
       expect(retries).toEqual([]);
       expect(error).toBeInstanceOf(CrmAmbiguousOutcomeError);
       const ambiguous = error as CrmAmbiguousOutcomeError;
       expect(ambiguous.operationId).toBe(op.id);
       expect(ambiguous.status).toBe({ reset: undefined, stall: undefined, '429': 429, '503-then-200': 503 }[fault]);
-      if (op.reconcileBy) {
-        const sent = JSON.parse(server.received[0]!.body.toString('utf8')) as Record<string, unknown>;
+      if (op.reconcileBy && server.received[0]) {
+        const sent = JSON.parse(server.received[0].body.toString('utf8')) as Record<string, unknown>;
         expect(ambiguous.reconcile).toEqual({ field: op.reconcileBy, value: sent[op.reconcileBy] });
         expect(ambiguous.message).toContain(`Reconcile by \`${op.reconcileBy}\``);
       }
