@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { buildCrmCall, CRM_SURFACES, judgeAnswer, recordCrmCall, sendCrmCall, surfaceOperations, webhookEventNames, type CrmCallSecrets, type CrmSurface } from '../../src/testing/crm-calls';
 import { listen, type Listening } from '../../src/testing/http-host';
-import { buildReceivers, mountReceivers, SECRETS, webhookSignature } from '../harness/hostile-receivers';
+import { SECRETS, useMountedReceivers, webhookSignature } from '../harness/hostile-receivers';
 import { referenceSha1Signature } from '../harness/reference-signature';
 import { loadApi } from '../../scripts/lib/api-spec';
 
@@ -13,15 +13,8 @@ const secrets: CrmCallSecrets = { webhookSecret: SECRETS.webhook, crmPayToken: S
 const bundleOf: Record<CrmSurface, string> = { webhooks: 'crm-webhooks', psp: 'psp', 'exchange-rates': 'exchange-rates', 'external-wallets': 'external-wallets' };
 const portOf = { webhooks: 'webhooks', psp: 'payUrl', 'exchange-rates': 'rates', 'external-wallets': 'wallets' } as const;
 
-let mounted: Awaited<ReturnType<typeof mountReceivers>>;
-let receivers: ReturnType<typeof buildReceivers>;
-beforeAll(async () => {
-  receivers = buildReceivers();
-  mounted = await mountReceivers(receivers);
-});
-afterAll(() => mounted.stop());
-
-const baseOf = (surface: CrmSurface) => `http://127.0.0.1:${mounted.ports[portOf[surface]]}`;
+const mounted = useMountedReceivers();
+const baseOf = (surface: CrmSurface) => mounted.url(portOf[surface]);
 
 describe('every call the spec describes', () => {
   it('lists the 11 webhook events and the PSP, rate and wallet operations', () => {

@@ -178,3 +178,27 @@ export function rawHttp(port: number, head: string, body: Uint8Array | string = 
     });
   });
 }
+
+/**
+ * For a suite: the package's four receivers built and mounted before all its tests, stopped after all. Read
+ * `receivers` (what each handler saw) and `url(name)` inside the tests, not at the top of the file.
+ */
+export function useMountedReceivers(options: ReceiverOptions = {}): { readonly receivers: Receivers; url(name: 'webhooks' | 'payUrl' | 'rates' | 'wallets'): string } {
+  let receivers: Receivers | undefined;
+  let mounted: Awaited<ReturnType<typeof mountReceivers>> | undefined;
+  beforeAll(async () => {
+    receivers = buildReceivers(options);
+    mounted = await mountReceivers(receivers);
+  });
+  afterAll(() => mounted?.stop());
+  return {
+    get receivers() {
+      if (!receivers) throw new Error('useMountedReceivers: read inside a test');
+      return receivers;
+    },
+    url: (name) => {
+      if (!mounted) throw new Error('useMountedReceivers: read inside a test');
+      return `http://127.0.0.1:${mounted.ports[name]}`;
+    },
+  };
+}

@@ -5,18 +5,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadApi } from '../../scripts/lib/api-spec';
-import { buildReceivers, mountReceivers, SECRETS } from '../harness/hostile-receivers';
+import { SECRETS, useMountedReceivers } from '../harness/hostile-receivers';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'index.ts');
 const JSON_BODY = { 'content-type': 'application/json' };
-let mounted: Awaited<ReturnType<typeof mountReceivers>>;
-let receivers: ReturnType<typeof buildReceivers>;
-beforeAll(async () => {
-  receivers = buildReceivers();
-  mounted = await mountReceivers(receivers);
-});
-afterAll(() => mounted.stop());
-const at = (name: 'webhooks' | 'payUrl' | 'rates' | 'wallets') => `http://127.0.0.1:${mounted.ports[name]}`;
+const mounted = useMountedReceivers();
+const at = mounted.url;
 
 function run(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,8 +43,8 @@ it('calls each configured server as the CRM does, records every call with its ve
       ['receiveWithdrawalRejected', true], ['getExternalRate', true], ['getPaymentUrl', true], ['listExternalWallets', true], ['getExternalWallet', true], ['creditExternalWallet', true],
     ]);
     expect(calls.map((c) => new URL(c.request.url).origin)).toEqual([at('webhooks'), at('rates'), at('payUrl'), at('wallets'), at('wallets'), at('wallets')]);
-    expect(receivers.calls.webhook).toEqual(['crm.webhooks.requests.withdrawal.reject:"w8k2m4q2"']);
-    expect(receivers.calls.credit).toHaveLength(1);
+    expect(mounted.receivers.calls.webhook).toEqual(['crm.webhooks.requests.withdrawal.reject:"w8k2m4q2"']);
+    expect(mounted.receivers.calls.credit).toHaveLength(1);
 
     const callback = `${url}/api/psp/pay/callback`;
     const psp = loadApi('psp');
