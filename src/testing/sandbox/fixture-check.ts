@@ -1,7 +1,7 @@
 // A seed fixture (`POST /__sandbox/seed`, `seed()`, the `fixture` option) checked whole before any of it is
 // applied: a refused fixture changes nothing, and nothing a fixture adds can later break a read (a client
 // whose e-mail is a number made every look-up by e-mail throw). Each refusal is a RangeError naming the field.
-import { toUnits } from './money';
+import { unitsOrUndefined } from './money';
 import type { SandboxFixture, WithdrawalRequestInput } from './state';
 
 type Check = (value: unknown, at: string) => void;
@@ -18,11 +18,7 @@ const oneOf = (...allowed: string[]): Check => (value, at) => void (allowed.incl
 const whole = (min: number): Check => (value, at) => void ((Number.isSafeInteger(value) && (value as number) >= min) || fail(at, `must be an integer of at least ${min}`));
 const amount: Check = (value, at) => {
   if (typeof value !== 'string' && typeof value !== 'number') fail(at, 'must be a decimal string or number');
-  try {
-    toUnits(value as string | number);
-  } catch {
-    fail(at, 'must be a decimal with at most 8 places');
-  }
+  if (unitsOrUndefined(value) === undefined) fail(at, 'must be a decimal with at most 8 places');
 };
 const listOf = (item: Check): Check => (value, at) => {
   if (!Array.isArray(value)) fail(at, 'must be an array');

@@ -17,6 +17,16 @@ export function toUnits(amount: string | number): Units {
   return sign ? -units : units;
 }
 
+/** The amount exactly, or undefined when it is no decimal of at most 8 places (a wrong type, 1e308, 1.000000001). */
+export function unitsOrUndefined(amount: unknown): Units | undefined {
+  if (typeof amount !== 'string' && typeof amount !== 'number') return undefined;
+  try {
+    return toUnits(amount);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The shortest decimal text of a JSON number, without exponent (1e-7 → "0.0000001"). */
 function numberText(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);

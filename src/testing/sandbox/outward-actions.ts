@@ -6,7 +6,7 @@ import type { CrmCallRecord } from '../crm-calls';
 import { resolveOperation, webhookBody } from '../crm-calls';
 import { isPlainObject } from '../../core/plain-object';
 import type { SandboxEngine } from './engine';
-import { toUnits, unitsNumber, unitsText, type Units } from './money';
+import { toUnits, unitsNumber, unitsOrUndefined, unitsText, type Units } from './money';
 import type { SandboxExternalTransfer, SandboxExternalWallet, SandboxPspOrder } from './state';
 import type { SandboxDelivery } from './webhook-delivery';
 
@@ -32,12 +32,8 @@ function text(body: Input, field: string, pattern?: RegExp, rule?: string): stri
 function positiveAmount(body: Input, field: string): Units {
   const value = body[field];
   if (typeof value !== 'number' && typeof value !== 'string') throw new TypeError(`${field}: must be a number`);
-  let units: Units;
-  try {
-    units = toUnits(value);
-  } catch {
-    throw new RangeError(`${field}: must be a decimal number with at most 8 decimal places`);
-  }
+  const units = unitsOrUndefined(value);
+  if (units === undefined) throw new RangeError(`${field}: must be a decimal number with at most 8 decimal places`);
   if (units <= 0n) throw new RangeError(`${field}: must be greater than 0`);
   // The amount is sent as a JSON number: it must fit the CRM's decimal(20,8) (below 10^12, as a wallet update's
   // amount, UpdateWalletBalanceRequest) and come out of that number exactly, or the tenant gets another amount.

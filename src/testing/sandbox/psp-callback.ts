@@ -11,7 +11,7 @@ import { NO_FORMATS } from '../../core/validation/formats';
 import { requestValidators } from '../../core/validation/request-validators';
 import { readJson } from '../json-body';
 import type { SandboxEngine } from './engine';
-import { toUnits } from './money';
+import { unitsOrUndefined } from './money';
 import type { SandboxAnswer } from './operations/context';
 
 /** Where the sandbox serves it: `{CRM_Callback_URL}/pay/callback`, the CRM_Callback_URL being `<sandbox>/api/psp`. */
@@ -21,15 +21,6 @@ const validators = /* @__PURE__ */ requestValidators(requestSchemas, NO_FORMATS)
 
 // The CRM's PSP errors are all 400 with `code` 400 (spec x-decision); `message` names the field and the rule.
 const refuse = (type: string, message?: string): SandboxAnswer => ({ status: 400, body: { error: true, code: 400, type, ...(message ? { message } : {}) } });
-
-/** The reported amount exactly, or undefined when it is no decimal the CRM holds (1e308, 1e23: never the order's). */
-function amountUnits(amount: unknown): bigint | undefined {
-  try {
-    return typeof amount === 'number' || typeof amount === 'string' ? toUnits(amount) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function receivePspCallback(engine: SandboxEngine, method: string, headers: Record<string, string | string[] | undefined>, raw: Buffer): Promise<SandboxAnswer> {
   const psp = engine.outward.psp;
@@ -53,7 +44,7 @@ export async function receivePspCallback(engine: SandboxEngine, method: string, 
   if (!order || (body.user_id !== undefined && body.user_id !== order.user_id)) return refuse('payment_not_found');
   if (order.status !== 'pending') return refuse('payment_status_not_pending');
   if (body.currency !== order.currency) return refuse('payment_currency_not_allowed', `currency: must be the order's (${order.currency})`);
-  if (amountUnits(body.amount) !== order.amount) return refuse('payment_amount_not_allowed', "amount: must be the order's amount");
+  if (unitsOrUndefined(body.amount) !== order.amount) return refuse('payment_amount_not_allowed', "amount: must be the order's amount");
   const status = body.status as 0 | 1 | 2;
   // 2 (processing) changes nothing: the order stays pending until a final report.
   if (status === 2) return { status: 204 };
