@@ -1,6 +1,6 @@
 // The run as JUnit XML, for a CI's test view: one test case an operation; drift, undocumented-status and
 // refuted-guess fail, skipped and unreachable are skipped (with the reason), the rest pass. junitXml, the
-// document itself, is also the check kit's (src/testing/conformance).
+// document itself, is also the check kit's (src/testing/receiver-check).
 import { resultDetail } from './report-text';
 import { FAILING, type VerifyReport } from './types';
 
