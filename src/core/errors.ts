@@ -27,12 +27,13 @@ export class CrmError extends Error {
 
   /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. */
   toJSON(): Record<string, unknown> {
-    const own = Object.fromEntries(Object.entries(this).filter(([key]) => key !== 'cause'));
-    return redactValue({ name: this.name, message: this.message, ...own }) as Record<string, unknown>;
+    // The own enumerable fields: `cause` is not one (Error defines it non-enumerable), nor is `request`.
+    return redactValue({ name: this.name, message: this.message, ...this }) as Record<string, unknown>;
   }
 
+  // Node, Deno and Bun call this hook, and there an Error's `stack` is always set (its first line is name: message).
   [inspectSymbol](): string {
-    return `${this.stack ?? `${this.name}: ${this.message}`}\n${JSON.stringify(this.toJSON(), null, 2)}`;
+    return `${this.stack}\n${JSON.stringify(this, null, 2)}`;
   }
 }
 

@@ -20,6 +20,18 @@ export function signPayload(body: string | Uint8Array, secret: string): Promise<
 }
 
 /**
+ * Whether `hex` (the 64 hex digits of a signature, any case) is the HMAC-SHA256 of `body` under `secret`.
+ * Constant-time; false, never a throw, when the digest cannot be computed.
+ */
+export async function hexSignatureMatches(body: string | Uint8Array, hex: string, secret: string): Promise<boolean> {
+  try {
+    return timingSafeEqualStrings(await hmacSha256(secret)(body), hex.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Whether `signatureHeader` is the `sha256=<hex>` signature of `body` under `secret`. Never throws: a missing,
  * malformed (another algorithm, not hex, wrong length) or mismatched header is simply `false`.
  */
@@ -28,11 +40,6 @@ export async function verifySignature(
   signatureHeader: string | null | undefined,
   secret: string,
 ): Promise<boolean> {
-  if (typeof signatureHeader !== 'string' || !SIGNATURE_PATTERN.test(signatureHeader)) return false;
-  try {
-    // The hex digits only (the pattern matched the prefix): the same comparison without the signer around it.
-    return timingSafeEqualStrings(await hmacSha256(secret)(body), signatureHeader.slice(PREFIX.length).toLowerCase());
-  } catch {
-    return false;
-  }
+  // The hex digits only (the pattern matched the prefix): the same comparison without the signer around it.
+  return typeof signatureHeader === 'string' && SIGNATURE_PATTERN.test(signatureHeader) && hexSignatureMatches(body, signatureHeader.slice(PREFIX.length), secret);
 }
