@@ -27,8 +27,10 @@ export class CrmError extends Error {
 
   /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. */
   toJSON(): Record<string, unknown> {
-    // The own enumerable fields: `cause` is not one (Error defines it non-enumerable), nor is `request`.
-    return redactValue({ name: this.name, message: this.message, ...this }) as Record<string, unknown>;
+    // Its own enumerable fields: `message` and `cause` are not ones (Error defines them non-enumerable), nor is
+    // `request`; `name` is (a field), with the same value.
+    const fields: object = this;
+    return redactValue({ name: this.name, message: this.message, ...fields }) as Record<string, unknown>;
   }
 
   // Node, Deno and Bun call this hook, and there an Error's `stack` is always set (its first line is name: message).
@@ -238,7 +240,7 @@ export class OAuthLoginError extends CrmError {
     message: string,
     /** The portal's `error` (`invalid_request`, `unauthorized_client`, …), or `state_mismatch` / `missing_code`. */
     readonly error: string,
-    readonly errorDescription: string | undefined,
+    readonly errorDescription?: string,
   ) {
     super(message);
   }

@@ -4,7 +4,7 @@
 // decision (spec/client-oauth.yaml): the vendor's sample is cut off before its script.
 import { timingSafeEqualStrings } from '../core/same-secret';
 import { OAuthLoginError } from '../core/errors';
-import { CHALLENGE, OAUTH_SCOPE, originOf } from './login-urls';
+import { authorizeRequest, originOf } from './login-urls';
 
 /** What the app posts to the portal's frame. */
 export interface IframeAuthorizeMessage {
@@ -47,8 +47,7 @@ export interface IframeLoginInput {
  */
 export function iframeLogin({ portalHost, clientId, codeChallenge, state, frame, window, timeoutMs = 600_000 }: IframeLoginInput): Promise<{ code: string; ignored: number }> {
   const origin = originOf(portalHost, 'iframeLogin: `portalHost`').origin;
-  if (typeof state !== 'string' || state.length < 16) throw new TypeError('iframeLogin: `state` is required (at least 16 characters): use createState()');
-  if (!CHALLENGE.test(codeChallenge)) throw new TypeError('iframeLogin: `codeChallenge` must be an S256 challenge: use createPkcePair()');
+  const message: IframeAuthorizeMessage = { type: 'crm-oauth-authorize', ...authorizeRequest('iframeLogin', clientId, codeChallenge, state) };
   return new Promise((resolve, reject) => {
     let ignored = 0;
     const done = () => {
@@ -65,14 +64,13 @@ export function iframeLogin({ portalHost, clientId, codeChallenge, state, frame,
       done();
       if (data.type === 'crm-oauth-code' && typeof data.code === 'string' && data.code !== '') resolve({ code: data.code, ignored });
       else if (data.type === 'crm-oauth-error') reject(new OAuthLoginError(`sign-in failed: ${data.error}`, String(data.error), data.error_description));
-      else reject(new OAuthLoginError('the portal answered without a code', 'missing_code', undefined));
+      else reject(new OAuthLoginError('the portal answered without a code', 'missing_code'));
     };
     const timer = setTimeout(() => {
       done();
-      reject(new OAuthLoginError(`no answer from the portal within ${timeoutMs} ms`, 'timeout', undefined));
+      reject(new OAuthLoginError(`no answer from the portal within ${timeoutMs} ms`, 'timeout'));
     }, timeoutMs);
     window.addEventListener('message', listener);
-    const message: IframeAuthorizeMessage = { type: 'crm-oauth-authorize', client_id: clientId, scope: OAUTH_SCOPE, response_type: 'code', code_challenge_method: 'S256', code_challenge: codeChallenge, state };
     frame.postMessage(message, origin);
   });
 }

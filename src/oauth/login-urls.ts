@@ -5,9 +5,8 @@ import { OAuthLoginError } from '../core/errors';
 import { isLoopback } from '../core/loopback';
 
 export const OAUTH_SCOPE = 'user-portal:user:*';
-/** An S256 code challenge: 43 base64url characters (iframeLogin checks the same). */
-export const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-
+/** An S256 code challenge: 43 base64url characters. */
+const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The origin of a host name or an origin; plain http only on loopback (HTTPS is mandatory). A host without a
@@ -35,8 +34,8 @@ function absoluteUri(value: string, what: string): string {
   } catch {
     throw new TypeError(`${what} must be an absolute URL`);
   }
+  // Any scheme (an app's own, for a native app): the URL parser only gives one that is a valid scheme.
   if (url.hash) throw new TypeError(`${what} must not have a fragment`);
-  if (!['https:', 'http:'].includes(url.protocol) && !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) throw new TypeError(`${what} must be an absolute URL`);
   return value;
 }
 
@@ -54,24 +53,30 @@ export interface LoginUrlInput {
   scope?: string;
 }
 
+/**
+ * The authorization request of a sign-in, for the login URL's query and the iframe's message alike, once its
+ * parts are checked: a client id, an S256 challenge (`createPkcePair()`), a `state` (`createState()`).
+ */
+export function authorizeRequest(what: string, clientId: string, codeChallenge: string, state: string) {
+  if (typeof clientId !== 'string' || clientId === '') throw new TypeError(`${what}: \`clientId\` is required`);
+  if (typeof codeChallenge !== 'string' || !CHALLENGE.test(codeChallenge)) throw new TypeError(`${what}: \`codeChallenge\` must be an S256 challenge (43 base64url characters): use createPkcePair()`);
+  if (typeof state !== 'string' || state.length < 16) throw new TypeError(`${what}: \`state\` is required (at least 16 characters): use createState() and keep it to check the answer`);
+  return { client_id: clientId, scope: OAUTH_SCOPE, response_type: 'code', code_challenge_method: 'S256', code_challenge: codeChallenge, state } as const;
+}
+
 /** The sign-in URL to send the user's browser to. */
 export function buildLoginUrl({ portalHost, clientId, redirectUri, codeChallenge, state, scope = OAUTH_SCOPE }: LoginUrlInput): string {
-  const url = new URL('/login', originOf(portalHost, 'buildLoginUrl: `portalHost`'));
-  if (typeof clientId !== 'string' || clientId === '') throw new TypeError('buildLoginUrl: `clientId` is required');
+  const login = new URL('/login', originOf(portalHost, 'buildLoginUrl: `portalHost`'));
+  const request = authorizeRequest('buildLoginUrl', clientId, codeChallenge, state);
   absoluteUri(redirectUri, 'buildLoginUrl: `redirectUri`');
-  if (typeof codeChallenge !== 'string' || !CHALLENGE.test(codeChallenge)) throw new TypeError('buildLoginUrl: `codeChallenge` must be an S256 challenge (43 base64url characters): use createPkcePair()');
-  if (typeof state !== 'string' || state.length < 16) throw new TypeError('buildLoginUrl: `state` is required (at least 16 characters): use createState() and keep it for parseLoginCallback');
   if (scope !== OAUTH_SCOPE) throw new TypeError(`buildLoginUrl: \`scope\` must be ${OAUTH_SCOPE} (the only scope documented)`);
-  const query = { client_id: clientId, scope, response_type: 'code', code_challenge_method: 'S256', code_challenge: codeChallenge, redirect_uri: redirectUri, state };
-  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-  return url.toString();
+  return `${login}?${new URLSearchParams({ ...request, redirect_uri: redirectUri })}`;
 }
 
 /** The sign-out URL (ends the portal session; does not revoke tokens: call `revoke` too). */
 export function buildLogoutUrl({ portalHost, redirectUri }: { portalHost: string; redirectUri: string }): string {
-  const url = new URL('/logout', originOf(portalHost, 'buildLogoutUrl: `portalHost`'));
-  url.searchParams.set('redirect_uri', absoluteUri(redirectUri, 'buildLogoutUrl: `redirectUri`'));
-  return url.toString();
+  const logout = new URL('/logout', originOf(portalHost, 'buildLogoutUrl: `portalHost`'));
+  return `${logout}?${new URLSearchParams({ redirect_uri: absoluteUri(redirectUri, 'buildLogoutUrl: `redirectUri`') })}`;
 }
 
 /** The query of a callback given as a path (`/cb?code=…`, Express's `req.url`), a full URL, a `URL` or the query itself. */
@@ -93,13 +98,13 @@ export function parseLoginCallback(callback: string | URL | URLSearchParams, { e
   const query = callbackQuery(callback);
   const state = query.get('state') ?? '';
   // The state first: an answer that is not ours is not read further (the page sends errors to redirect_uri too).
-  if (!timingSafeEqualStrings(state, expectedState)) throw new OAuthLoginError('the sign-in answer carries another `state`: it is not the answer to this sign-in', 'state_mismatch', undefined);
+  if (!timingSafeEqualStrings(state, expectedState)) throw new OAuthLoginError('the sign-in answer carries another `state` (it answers another sign-in)', 'state_mismatch');
   const error = query.get('error');
   if (error) {
     const description = query.get('error_description') ?? undefined;
     throw new OAuthLoginError(`sign-in failed: ${error}${description ? ` (${description})` : ''}`, error, description);
   }
   const code = query.get('code');
-  if (!code) throw new OAuthLoginError('the sign-in answer carries no `code`', 'missing_code', undefined);
+  if (!code) throw new OAuthLoginError('the sign-in answer carries no `code`', 'missing_code');
   return { code, state };
 }

@@ -3,7 +3,8 @@
 // it is read; a body an earlier middleware already read is used when it is the raw bytes, and refused with a
 // clear reason when it was parsed (the signature is over the exact bytes, so they are needed).
 import { DEFAULT_MAX_BODY_BYTES } from '../core/body-limits';
-import { reportToHandler } from './common/error-report';
+import { defaultReporter, reportToHandler } from './common/error-report';
+import { jsonResponse } from './common/answers';
 
 /**
  * The parts of Node's `IncomingMessage` the adapter uses, declared here so that the package's types need no
@@ -35,7 +36,7 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export interface NodeHandlerOptions {
   /** Limit for bodies of GET and HEAD, which a fetch `Request` cannot carry (default 1 MiB); the handler bounds the rest. */
   maxBodyBytes?: number;
-  /** Called with errors of the adapter itself (a handler that threw); default console.error of the message. */
+  /** Called with errors of the adapter itself (a handler that threw); default one console.error line (`crm-open-api node: handler failed: …`). */
   onError?: (error: unknown) => void;
 }
 
@@ -45,9 +46,9 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** A Host header: a name or an IPv4 or bracketed IPv6 address, with an optional port (nothing that moves the path). */
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-const BODY_ALREADY_PARSED = 'a JSON body parser (express.json(), bodyParser.json()) read this body before the route: register this route before app.use(express.json()) (express.raw() on the route cannot help once the body is read)';
+const BODY_ALREADY_PARSED = 'a JSON body parser (express.json(), bodyParser.json()) read the body before this route: register this route before app.use(express.json()) (express.raw() on the route cannot help then)';
 
-const refusal = (status: number, type: string, message: string) => Response.json({ type, message }, { status });
+const refusal = (status: number, type: string, message: string) => jsonResponse(status, { type, message });
 
 /**
  * The URL of the request from its target and Host (a target may be a path or, sent to a proxy, absolute; only
@@ -119,8 +120,7 @@ async function drainLimited(req: IncomingMessage, maxBytes: number): Promise<boo
 }
 
 async function send(res: ServerResponse, response: Response, closeAfter: boolean): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
   if (closeAfter) headers.connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
@@ -133,7 +133,7 @@ async function send(res: ServerResponse, response: Response, closeAfter: boolean
  */
 export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const report = options.onError ?? ((error: unknown) => console.error(`crm-open-api: handler failed: ${error instanceof Error ? error.message : String(error)}`));
+  const report = options.onError ?? ((error: unknown) => defaultReporter(error, { receiver: 'node', step: 'handler' }));
   return async (req, res) => {
     const method = req.method ?? 'GET';
     try {
@@ -153,8 +153,8 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
         if (earlier === 'parsed') {
           // Once a JSON parser has read the stream, no later middleware (express.raw() on the route included)
           // can give the bytes back: the one fix is to register this route before the parser.
-          await send(res, Response.json({ type: 'body_already_parsed', message: BODY_ALREADY_PARSED }, { status: 500 }), false);
-          const failure = new Error(`the request body was parsed before the CRM handler, so the raw bytes needed for the signature are gone: ${BODY_ALREADY_PARSED}`);
+          await send(res, refusal(500, 'body_already_parsed', BODY_ALREADY_PARSED), false);
+          const failure = new Error(`the raw bytes needed for the signature are gone: ${BODY_ALREADY_PARSED}`);
           // The receiver's own onError hears of it (as step `body-already-parsed`), and the adapter's when given.
           if (!reportToHandler(handler, failure, 'body-already-parsed') || options.onError) report(failure);
           return;
@@ -174,7 +174,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
       // Never a rejection out of here: Node's server would not catch it, and the process would die of it.
       try {
         report(error);
-        if (!res.headersSent) await send(res, Response.json({ type: 'internal_error' }, { status: 500 }), !req.readableEnded);
+        if (!res.headersSent) await send(res, jsonResponse(500, { type: 'internal_error' }), !req.readableEnded);
         else res.destroy();
       } catch {
         res.destroy();

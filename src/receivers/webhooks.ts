@@ -7,7 +7,7 @@ import { DEFAULT_DEADLINE_MS } from './common/deadline';
 import { memoryDedupeStore, type DedupeStore } from './common/dedupe';
 import { runOnce } from './common/once';
 import { reportingTo, defaultReporter, reportSafely, type ReceiverErrorReporter } from './common/error-report';
-import { jsonResponse, type WaitUntil } from './common/answers';
+import { emptyResponse, jsonResponse, type WaitUntil } from './common/answers';
 import { digestHex, utf8 } from '../core/crypto-backend';
 import { isPlainObject } from '../core/plain-object';
 import { hexSignatureMatches } from '../core/signatures/hmac-sha256';
@@ -149,7 +149,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   if (typeof secret !== 'string' || secret === '') throw new TypeError('createWebhookHandler: `secret` is required');
   if (!isPlainObject(on) || !Object.values(on).every((handler) => handler === undefined || typeof handler === 'function')) throw new TypeError('createWebhookHandler: `on` must map event names to functions');
   const acknowledge = options.acknowledge ?? 'after-handling';
-  if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist` (a durable hand-off)");
+  if (acknowledge === 'after-persist' && typeof persist !== 'function') throw new TypeError("createWebhookHandler: `acknowledge: 'after-persist'` requires `persist`");
   if (acknowledge === 'after-handling' && persist) throw new TypeError("createWebhookHandler: `persist` is used with `acknowledge: 'after-persist'`");
   const timeoutMs = options.timeoutMs ?? DEFAULT_DEADLINE_MS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -171,7 +171,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     const name = event.source.event;
     // Own properties only: an event named after something every object inherits is not a handler.
     const handle = (Object.hasOwn(on, name) ? on[name as CrmWebhookEventName] : undefined) as ((e: CrmWebhookEvent, c: { signal: AbortSignal }) => unknown) | undefined;
-    if (!handle && acknowledge === 'after-handling') return new Response(null, { status: 204 });
+    if (!handle && acknowledge === 'after-handling') return emptyResponse(204);
 
     const key = await webhookDeliveryKey(event, read.bytes);
     const step = acknowledge === 'after-persist' ? 'persist' : 'handler';
@@ -198,11 +198,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     });
     switch (once.state) {
       case 'done':
-        return new Response(null, { status: 204 });
+        return emptyResponse(204);
       case 'pending':
         return jsonResponse(409, { type: 'delivery_in_progress' });
       case 'store-failed':
-        return jsonResponse(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or did not answer in time; the delivery was not handled' });
+        return jsonResponse(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or timed out; the delivery was not handled' });
       case 'timed-out':
         reportSafely(report, once.error, context(`${step}-timeout`));
         return jsonResponse(503, { type: 'handler_timeout' });
@@ -211,6 +211,6 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       reportSafely(report, once.outcome.error, context(step));
       return jsonResponse(500, { type: 'handler_failed' });
     }
-    return new Response(null, { status: 204 });
+    return emptyResponse(204);
   });
 }

@@ -1,9 +1,7 @@
 // Reading what the CRM sent, bounded: a body over `maxBodyBytes` is refused with 413 while it is read (the
 // rest is never buffered), and a body that is not JSON by its content type is refused with 415.
 import { jsonResponse } from './answers';
-import { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH, nestsDeeperThan } from '../../core/body-limits';
-
-/** 1 MiB: far above any documented CRM call, small enough that a flood cannot exhaust memory. */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../core/body-limits';
 
 export type BodyRead = { bytes: Uint8Array } | { refusal: Response };
 
@@ -37,13 +35,7 @@ export async function readBodyLimited(request: Request, maxBytes: number, refuse
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { bytes };
+  return { bytes: new Uint8Array(await new Blob(chunks).arrayBuffer()) };
 }
 
 /**
