@@ -59,7 +59,5 @@ export function secretSpellings(secrets: readonly (string | undefined)[]): strin
 
 /** `text` with every spelling of a secret (see secretSpellings) replaced by `[redacted]`. */
 export function redactSecretsIn(text: string, spellings: readonly string[]): string {
-  let out = text;
-  for (const spelling of spellings) if (out.includes(spelling)) out = out.split(spelling).join(REDACTED);
-  return out;
+  return spellings.reduce((out, spelling) => out.replaceAll(spelling, REDACTED), text);
 }

@@ -12,6 +12,7 @@ import { createRetryingFetch } from '../http/transport/retrying-fetch';
 import { OAuthError } from '../core/errors';
 import { originOf } from './login-urls';
 import { base64 } from './pkce';
+import { utf8 } from '../core/crypto-backend';
 
 export type OAuthTokenSet = components['schemas']['OAuthTokenSet'];
 
@@ -70,10 +71,14 @@ export interface OAuthClient {
   forgotPassword(username: string): Promise<void>;
 }
 
-const encoder = /* @__PURE__ */ new TextEncoder();
-const basic = (id: string, secret: string) => `Basic ${base64(encoder.encode(`${id}:${secret}`))}`;
+const basic = (id: string, secret: string) => `Basic ${base64(utf8(`${id}:${secret}`))}`;
 
 type Answer<T> = { data?: T; error?: { error?: string; error_description?: string; mfa_token?: string }; response: Response };
+/** An OAuth path (every one is a POST of a JSON body), its body and its 2xx answer's data. */
+type Post<P extends keyof paths> = NonNullable<paths[P]['post']>;
+type OAuthPath = { [P in keyof paths]: Post<P> extends { requestBody: object } ? P : never }[keyof paths];
+type BodyOf<P extends OAuthPath> = Post<P> extends { requestBody: { content: { 'application/json': infer Body } } } ? Body : never;
+type DataOf<P extends OAuthPath> = Post<P> extends { responses: { 200: { content: { 'application/json': infer Data } } } } ? Data : undefined;
 
 export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
   const origin = originOf(options.apiHost, 'createOAuthClient: `apiHost`');
@@ -89,26 +94,28 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     setHeaders: (headers) => headers.set('authorization', authorization),
   });
 
+  /** The answer to a POST of `body` to `path` (one call, typed by the path, for every OAuth call). */
+  const answer = <P extends OAuthPath>(path: P, body: BodyOf<P>) => (client.POST as (path: P, init: { body: BodyOf<P> }) => Promise<Answer<DataOf<P>>>)(path, { body });
+
   // Every OAuth call is a POST; its operationId (in errors) is the generated table's, never a list of ours.
-  async function settle<T>(path: keyof paths, call: Promise<Answer<T>>): Promise<T> {
-    const operationId = operations[`POST ${path}`]!.id;
-    const { data, error, response } = await call;
+  function settle<T>(path: OAuthPath, { data, error, response }: Answer<T>): T {
     if (response.ok) return data as T;
+    const operationId = operations[`POST ${path}`]!.id;
     const code = error?.error ?? 'invalid_response';
     throw new OAuthError(`${operationId}: ${response.status} ${code}${error?.error_description ? ` (${error.error_description})` : ''}`, code, error?.error_description, response.status, operationId);
   }
-  const mfaCall = (path: '/oauth/mfa/email/send' | '/oauth/mfa/deactivation/request', mfa_token: string) =>
-    settle(path, client.POST(path, { body: { mfa_token } }) as Promise<Answer<unknown>>).then(() => undefined);
+  /** The 2xx answer's data of a POST of `body` to `path`; OAuthError for an error answer. */
+  const post = async <P extends OAuthPath>(path: P, body: BodyOf<P>): Promise<DataOf<P>> => settle(path, await answer(path, body));
 
   /**
    * Which path the user is on, asked as the CRM answers it (a decision: the token answer does not say): Get MFA
    * Secret answers `Mfa Activated` to a user who has MFA (challenge) and a secret to one who must enrol, which is
    * kept for `getSecret` (a second call may issue another).
    */
-  async function mfaStep(mfaToken: string): Promise<MfaRequired> {
+  async function mfaStep(mfa_token: string): Promise<MfaRequired> {
     let secret: string | undefined;
     try {
-      secret = (await settle('/oauth/mfa/secret', client.POST('/oauth/mfa/secret', { body: { mfa_token: mfaToken } }) as Promise<Answer<{ mfa_secret: string }>>)).mfa_secret;
+      secret = (await post('/oauth/mfa/secret', { mfa_token })).mfa_secret;
     } catch (error) {
       if (!(error instanceof OAuthError && error.errorDescription === 'Mfa Activated')) throw error;
     }
@@ -119,33 +126,33 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
       const hint = step === 'challenge' ? 'the user already has MFA: call verify(code)' : 'the user must enrol first: getSecret() or sendEmailOtp(), then bind(type, code), then verify(code)';
       return Promise.reject(new TypeError(`MFA step ${name}(): this sign-in is the ${step} path, not the ${path} path (${hint})`));
     };
-    const verify = (otp_code: string) => settle('/oauth/mfa/verify', client.POST('/oauth/mfa/verify', { body: { mfa_token: mfaToken, otp_code } }) as Promise<Answer<OAuthTokenSet>>);
+    const verify = (otp_code: string) => post('/oauth/mfa/verify', { mfa_token, otp_code });
     const methods = {
       kind: 'mfa_required' as const,
       step,
       // Enrolment finishes with verify too, once bound.
       verify: (otpCode: string) => (step === 'enrolment' && !bound ? only('challenge', 'verify', verify)(otpCode) : verify(otpCode)),
       getSecret: only('enrolment', 'getSecret', async () => secret!),
-      sendEmailOtp: only('enrolment', 'sendEmailOtp', () => mfaCall('/oauth/mfa/email/send', mfaToken)),
+      sendEmailOtp: only('enrolment', 'sendEmailOtp', async () => void (await post('/oauth/mfa/email/send', { mfa_token }))),
       bind: only('enrolment', 'bind', async (mfa_type: 'authenticator' | 'email', otp_code: string) => {
-        await settle('/oauth/mfa/bind', client.POST('/oauth/mfa/bind', { body: { mfa_token: mfaToken, mfa_type, otp_code } }) as Promise<Answer<unknown>>);
+        await post('/oauth/mfa/bind', { mfa_token, mfa_type, otp_code });
         bound = true;
       }),
-      requestDeactivation: only('challenge', 'requestDeactivation', () => mfaCall('/oauth/mfa/deactivation/request', mfaToken)),
+      requestDeactivation: only('challenge', 'requestDeactivation', async () => void (await post('/oauth/mfa/deactivation/request', { mfa_token }))),
     };
     // The token is a credential: not enumerable, so not in JSON or util.inspect.
-    return Object.defineProperty(methods, 'mfaToken', { value: mfaToken, enumerable: false }) as MfaRequired;
+    return Object.defineProperty(methods, 'mfaToken', { value: mfa_token, enumerable: false }) as MfaRequired;
   }
 
   return {
-    exchangeCode: ({ code, codeVerifier }) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'authorization_code', code, code_verifier: codeVerifier } }) as Promise<Answer<OAuthTokenSet>>),
+    exchangeCode: ({ code, codeVerifier }) => post('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: codeVerifier }),
     async passwordGrant({ username, password }) {
-      const answer = (await client.POST('/oauth/token', { body: { grant_type: 'password', username, password } })) as Answer<OAuthTokenSet>;
-      if (!answer.response.ok && answer.error?.error_description === 'Multi-factor authentication required' && answer.error.mfa_token) return await mfaStep(answer.error.mfa_token);
-      return { kind: 'tokens', tokens: await settle('/oauth/token', Promise.resolve(answer)) };
+      const answered = await answer('/oauth/token', { grant_type: 'password', username, password });
+      if (!answered.response.ok && answered.error?.error_description === 'Multi-factor authentication required' && answered.error.mfa_token) return await mfaStep(answered.error.mfa_token);
+      return { kind: 'tokens', tokens: settle('/oauth/token', answered) };
     },
-    refresh: (refresh_token) => settle('/oauth/token', client.POST('/oauth/token', { body: { grant_type: 'refresh_token', refresh_token } }) as Promise<Answer<OAuthTokenSet>>),
-    revoke: async (refresh_token) => void (await settle('/oauth/revoke', client.POST('/oauth/revoke', { body: { refresh_token } }) as Promise<Answer<unknown>>)),
-    forgotPassword: async (username) => void (await settle('/oauth/forget', client.POST('/oauth/forget', { body: { username } }) as Promise<Answer<unknown>>)),
+    refresh: (refresh_token) => post('/oauth/token', { grant_type: 'refresh_token', refresh_token }),
+    revoke: async (refresh_token) => void (await post('/oauth/revoke', { refresh_token })),
+    forgotPassword: async (username) => void (await post('/oauth/forget', { username })),
   };
 }
