@@ -1,6 +1,6 @@
 // Errors this package throws. HTTP error answers are not thrown by default: they come back as openapi-fetch's
 // `{ error, response }`, typed per operation (`throwOnError` or `unwrap()` turn them into `CrmApiError`).
-import { redactValue } from './redact';
+import { redactSecretFields } from './redact';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -30,7 +30,7 @@ export class CrmError extends Error {
     // Its own enumerable fields: `message` and `cause` are not ones (Error defines them non-enumerable), nor is
     // `request`; `name` is (a field), with the same value.
     const fields: object = this;
-    return redactValue({ name: this.name, message: this.message, ...fields }) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify({ name: this.name, message: this.message, ...fields }, redactSecretFields)) as Record<string, unknown>;
   }
 
   // Node, Deno and Bun call this hook, and there an Error's `stack` is always set (its first line is name: message).

@@ -18,14 +18,11 @@ export const isPersonalName = (name: string): boolean => PERSONAL_NAME.test(name
 /** A secret or a personal field: its value never appears in a report. */
 export const isSensitiveName = (name: string): boolean => isSecretName(name) || isPersonalName(name);
 
-/** A copy of a JSON-like value with every secret-named field's value replaced. */
-export function redactValue(value: unknown, depth = 0): unknown {
-  if (depth > 20 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([name, field]) => [name, isSecretName(name) ? REDACTED : redactValue(field, depth + 1)]),
-  );
-}
+/**
+ * A `JSON.stringify` replacer that replaces the value of every secret-named field, at any depth (the replacer
+ * sees each value after its own `toJSON`, so a nested error is redacted too).
+ */
+export const redactSecretFields = (name: string, value: unknown): unknown => (isSecretName(name) ? REDACTED : value);
 
 /** Headers as a plain object, secrets replaced. */
 export function redactHeaders(headers: Headers): Record<string, string> {
