@@ -40,9 +40,8 @@ export interface NodeHandlerOptions {
   onError?: (error: unknown) => void;
 }
 
-const WITHOUT_BODY = new Set(['GET', 'HEAD']);
-/** What a fetch `Request` cannot carry (the Fetch standard forbids them): answered 405 before anything else. */
-const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+/** What a fetch `Request` cannot carry (the Fetch standard forbids them, in any case): answered 405 before anything else. */
+const FORBIDDEN_METHOD = /^(?:CONNECT|TRACE|TRACK)$/i;
 /** A Host header: a name or an IPv4 or bracketed IPv6 address, with an optional port (nothing that moves the path). */
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -52,17 +51,17 @@ const refusal = (status: number, type: string, message: string) => jsonResponse(
 
 /**
  * The URL of the request from its target and Host (a target may be a path or, sent to a proxy, absolute; only
- * its path and query are used), or why it has none.
+ * its path and query are used), or the 400 that refuses a request without one.
  */
-function requestUrl(req: IncomingMessage): { url: string } | { refusal: Response } {
+function requestUrl(req: IncomingMessage): string | Response {
   const host = req.headers.host || 'localhost';
-  if (typeof host !== 'string' || !HOST.test(host)) return { refusal: refusal(400, 'invalid_request', 'host: must be a host name or address with an optional port') };
+  if (typeof host !== 'string' || !HOST.test(host)) return refusal(400, 'invalid_request', 'host: must be a host name or address with an optional port');
   const target = req.url ?? '/';
   try {
     const path = target.startsWith('/') ? target : ((url) => url.pathname + url.search)(new URL(target));
-    return { url: new URL(`http://${host}${path}`).href };
+    return new URL(`http://${host}${path}`).href;
   } catch {
-    return { refusal: refusal(400, 'invalid_request', 'request target: must be a path or an absolute URL') };
+    return refusal(400, 'invalid_request', 'request target: must be a path or an absolute URL');
   }
 }
 
@@ -138,16 +137,12 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
     const method = req.method ?? 'GET';
     try {
       // Refused before the body is read: the connection is closed rather than the rest read.
-      if (FORBIDDEN_METHODS.has(method.toUpperCase())) return await send(res, refusal(405, 'method_not_allowed', `method must not be ${method}`), true);
-      const target = requestUrl(req);
-      if ('refusal' in target) return await send(res, target.refusal, true);
-      const { url } = target;
+      if (FORBIDDEN_METHOD.test(method)) return await send(res, refusal(405, 'method_not_allowed', `method must not be ${method}`), true);
+      const url = requestUrl(req);
+      if (typeof url !== 'string') return await send(res, url, true);
       let body: ReadableStream<Uint8Array> | Uint8Array | undefined;
-      if (WITHOUT_BODY.has(method)) {
-        if (!(await drainLimited(req, maxBodyBytes))) {
-          await send(res, refusal(413, 'payload_too_large', `body must be at most ${maxBodyBytes} bytes`), true);
-          return;
-        }
+      if (method === 'GET' || method === 'HEAD') {
+        if (!(await drainLimited(req, maxBodyBytes))) return await send(res, refusal(413, 'payload_too_large', `body must be at most ${maxBodyBytes} bytes`), true);
       } else {
         const earlier = consumedBody(req);
         if (earlier === 'parsed') {
@@ -163,7 +158,8 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
       }
       let request: Request;
       try {
-        request = new Request(url, { method, headers: headersOf(req), ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+        // `duplex` is required with a stream body and ignored without one (GET and HEAD have none here).
+        request = new Request(url, { method, headers: headersOf(req), body, duplex: 'half' } as RequestInit);
       } catch {
         return await send(res, refusal(400, 'invalid_request', 'request: its method and headers must be valid HTTP'), true);
       }

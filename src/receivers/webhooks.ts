@@ -51,7 +51,7 @@ function toBytes(raw: unknown): Uint8Array | undefined {
 
 /** The first rule of the envelope `event` breaks, as `field: rule` (never a value); undefined for an event. */
 function envelopeProblem(event: unknown): string | undefined {
-  if (!isPlainObject(event)) return 'body: must be a JSON object (a webhook event)';
+  if (!isPlainObject(event)) return 'body: must be a JSON object';
   const source = event.source;
   if (!isPlainObject(source) || typeof source.event !== 'string' || !EVENT_NAME.test(source.event)) return 'source.event: must be a crm.webhooks.<name> event name';
   if (!isPlainObject(event.data)) return 'data: must be an object';
@@ -67,7 +67,7 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<CrmWebho
   const { rawBody, signature, secret } = input ?? ({} as Partial<VerifyWebhookInput>);
   if (typeof secret !== 'string' || secret === '') throw new TypeError('verifyWebhook: `secret` is required');
   const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature.trim()) : null;
-  if (!given) throw new WebhookVerificationError('X-Crm-Signature is missing or is not a SHA-256 hex digest', typeof signature === 'string' && signature !== '' ? 'invalid_signature' : 'missing_signature');
+  if (!given) throw new WebhookVerificationError('X-Crm-Signature: must be a SHA-256 hex digest', typeof signature === 'string' && signature !== '' ? 'invalid_signature' : 'missing_signature');
   const bytes = toBytes(rawBody);
   if (!bytes) throw new WebhookVerificationError('rawBody: must be a string, a Uint8Array or an ArrayBuffer', 'invalid_payload');
   // The CRM's header may lack the prefix the REST signature has: its hex digits are compared either way.
