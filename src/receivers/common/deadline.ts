@@ -11,7 +11,8 @@ export class DeadlineExceededError extends Error {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; timedOut: false };
 export type Settled<T> = Outcome<T> | { ok: false; error: unknown; timedOut: true; /** How the work itself ended, once it does. */ later: Promise<Outcome<T>> };
 
-export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T> | T, ms: number): Promise<Settled<T>> {
+/** Runs `work` within `ms` (no deadline when `ms` is undefined: then it settles as the work ends). */
+export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T> | T, ms?: number): Promise<Settled<T>> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const run = (async (): Promise<Outcome<T>> => {
@@ -22,6 +23,7 @@ export async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T> 
     }
   })();
   const deadline = new Promise<Settled<T>>((resolve) => {
+    if (ms === undefined) return;
     timer = setTimeout(() => {
       const error = new DeadlineExceededError(`did not finish within ${ms} ms`);
       controller.abort(error);

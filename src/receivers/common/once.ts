@@ -59,8 +59,8 @@ export async function runOnce<T>(work: (signal: AbortSignal) => Promise<T> | T, 
     if (store) {
       const step = done ? 'dedupe-complete' : 'dedupe-release';
       const change = () => (done ? store.complete(key, options.doneTtlMs) : store.release(key));
-      const failed = await (ms === undefined ? change().then(() => undefined, (error: unknown) => ({ error })) : withDeadline(change, ms).then((s) => (s.ok ? undefined : { error: s.error })));
-      if (failed) report(failed.error, step);
+      const changed = await withDeadline(change, ms);
+      if (!changed.ok) report(changed.error, step);
     }
     if (done && outcome.ok) options.afterDone?.(outcome.value);
   };

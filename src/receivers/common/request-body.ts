@@ -13,8 +13,8 @@ const tooLarge = (maxBytes: number, refuse: Refuse) => refuse(413, 'payload_too_
 
 /** The whole body, or a 413 as soon as it is known to exceed `maxBytes` (from Content-Length, or while reading). */
 export async function readBodyLimited(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  // NaN (no Content-Length, or not a number) is never larger: such a body is bounded while it is read.
+  if (Number(request.headers.get('content-length')) > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
     return { refusal: tooLarge(maxBytes, refuse) };
   }
@@ -38,17 +38,8 @@ export async function readBodyLimited(request: Request, maxBytes: number, refuse
   return { bytes: new Uint8Array(await new Blob(chunks).arrayBuffer()) };
 }
 
-/**
- * 415 when the request says its body is something other than JSON (`application/json` or `…+json`, any
- * parameters). No content type at all is accepted: the CRM's pages name none, and the body is still checked
- * by its signature and schema.
- */
-function jsonContentTypeRefusal(request: Request, refuse: Refuse): Response | undefined {
-  const header = request.headers.get('content-type');
-  if (header === null) return undefined;
-  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || type.endsWith('+json') ? undefined : refuse(415, 'unsupported_media_type', 'content-type must be application/json');
-}
+/** A JSON media type: `application/json` or `…+json`, in any case, with any parameters. */
+const JSON_MEDIA_TYPE = /^\s*(?:application\/json|[^;]*\+json)\s*(?:;|$)/i;
 
 /** The rule a body that is not JSON breaks, named in the 400 that refuses it. */
 export const NOT_JSON = `body: must be UTF-8 JSON nested at most ${MAX_JSON_DEPTH} levels deep`;
@@ -68,10 +59,12 @@ export function parseJson(bytes: Uint8Array): unknown {
 
 /** 415 for another content type, 413 over `maxBytes`, else the bytes (not parsed: a webhook's are checked first). */
 export async function readJsonBytes(request: Request, maxBytes: number, refuse: Refuse = refuseAsType): Promise<BodyRead> {
-  const wrongType = jsonContentTypeRefusal(request, refuse);
-  if (wrongType) {
+  const type = request.headers.get('content-type');
+  // No content type at all is accepted: the CRM's pages name none, and the body is still checked by its
+  // signature and schema.
+  if (type !== null && !JSON_MEDIA_TYPE.test(type)) {
     await request.body?.cancel().catch(() => undefined);
-    return { refusal: wrongType };
+    return { refusal: refuse(415, 'unsupported_media_type', 'content-type must be application/json') };
   }
   return readBodyLimited(request, maxBytes, refuse);
 }
