@@ -29,8 +29,7 @@ export class CrmError extends Error {
   toJSON(): Record<string, unknown> {
     // Its own enumerable fields: `message` and `cause` are not ones (Error defines them non-enumerable), nor is
     // `request`; `name` is (a field), with the same value.
-    const fields: object = this;
-    return JSON.parse(JSON.stringify({ name: this.name, message: this.message, ...fields }, redactSecretFields)) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify({ name: this.name, message: this.message, ...(this as object) }, redactSecretFields)) as Record<string, unknown>;
   }
 
   // Node, Deno and Bun call this hook, and there an Error's `stack` is always set (its first line is name: message).

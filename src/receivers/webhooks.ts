@@ -29,7 +29,8 @@ export type WebhookEventOf<Name extends CrmWebhookEventName> = CrmWebhookEvent e
     : never
   : never;
 
-const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-f]{64})$/i;
+/** The header's value: `sha256=<hex>` or the bare hex, with any whitespace around it. */
+const HEX_SIGNATURE = /^\s*(?:sha256=)?([0-9a-f]{64})\s*$/i;
 /** Every event the CRM documents is `crm.webhooks.<…>`; a name outside that shape (`__proto__`) is not an event. */
 const EVENT_NAME = /^crm\.webhooks(?:\.[A-Za-z0-9_-]+)+$/;
 
@@ -66,8 +67,8 @@ function envelopeProblem(event: unknown): string | undefined {
 export async function verifyWebhook(input: VerifyWebhookInput): Promise<CrmWebhookEvent> {
   const { rawBody, signature, secret } = input ?? ({} as Partial<VerifyWebhookInput>);
   if (typeof secret !== 'string' || secret === '') throw new TypeError('verifyWebhook: `secret` is required');
-  const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature.trim()) : null;
-  if (!given) throw new WebhookVerificationError('X-Crm-Signature: must be a SHA-256 hex digest', typeof signature === 'string' && signature !== '' ? 'invalid_signature' : 'missing_signature');
+  const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature) : null;
+  if (!given) throw new WebhookVerificationError('X-Crm-Signature: must be a SHA-256 hex digest', signature ? 'invalid_signature' : 'missing_signature');
   const bytes = toBytes(rawBody);
   if (!bytes) throw new WebhookVerificationError('rawBody: must be a string, a Uint8Array or an ArrayBuffer', 'invalid_payload');
   // The CRM's header may lack the prefix the REST signature has: its hex digits are compared either way.
@@ -175,7 +176,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
     const key = await webhookDeliveryKey(event, read.bytes);
     const step = acknowledge === 'after-persist' ? 'persist' : 'handler';
-    const context = (what: string) => ({ receiver: 'webhooks', step: what, event: name, key });
+    const tell = (error: unknown, what: string) => reportSafely(report, error, { receiver: 'webhooks', step: what, event: name, key });
     const once = await runOnce(acknowledge === 'after-persist' ? (signal) => persist!(event, { key, signal }) : (signal) => handle!(event, { signal }), {
       store,
       key,
@@ -183,7 +184,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       // A crashed process's claim lapses after this, so the resend of its delivery is handled.
       claimTtlMs: timeoutMs + 60_000,
       doneTtlMs: ttlMs,
-      report: (error, what) => reportSafely(report, error, context(what)),
+      report: tell,
       waitUntil,
       // Durably stored: the handler runs after the answer, on a later task.
       afterDone:
@@ -191,7 +192,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
           ? () => {
               const later = new Promise((resolve) => setTimeout(resolve, 0))
                 .then(() => handle(event, { signal: new AbortController().signal }))
-                .catch((error: unknown) => reportSafely(report, error, context('handler')));
+                .catch((error: unknown) => tell(error, 'handler'));
               waitUntil?.(later);
             }
           : undefined,
@@ -204,11 +205,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       case 'store-failed':
         return jsonResponse(503, { type: 'dedupe_unavailable', message: 'the de-duplication store failed or timed out; the delivery was not handled' });
       case 'timed-out':
-        reportSafely(report, once.error, context(`${step}-timeout`));
+        tell(once.error, `${step}-timeout`);
         return jsonResponse(503, { type: 'handler_timeout' });
     }
     if (!once.outcome.ok) {
-      reportSafely(report, once.outcome.error, context(step));
+      tell(once.outcome.error, step);
       return jsonResponse(500, { type: 'handler_failed' });
     }
     return emptyResponse(204);
