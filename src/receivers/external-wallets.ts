@@ -144,14 +144,14 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     if (!callback) return jsonResponse(404, { type: 'invalid_request', message: `this wallet service takes no ${kind} calls (no \`${kind}\` callback)` });
     const request = body as ExternalWalletTransfer;
     const places = decimalDigits(String(request.amount))!.places.length;
-    const context = (step: string) => ({ receiver: 'external-wallets', step, key: request.order_id });
+    const tell = (error: unknown, step: string) => reportSafely(report, error, { receiver: 'external-wallets', step, key: request.order_id });
     const once = await runOnce<ExternalWalletTransferResult | Refusal>(
       async (signal) => {
         let wallet: ExternalWallet | undefined;
         try {
           wallet = await getWallet({ external_user_id: request.external_user_id, currency: request.currency });
         } catch (error) {
-          reportSafely(report, error, context('getWallet'));
+          tell(error, 'getWallet');
           return new Refusal(503, 'wallet_unavailable', 'the wallet could not be read; nothing moved');
         }
         if (!wallet) return 'wallet_not_found';
@@ -170,7 +170,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
         claimTtlMs: timeoutMs + 60_000,
         doneTtlMs: ttlMs,
         did: (result) => result !== 'wallet_not_found' && result !== 'insufficient_funds' && !(result instanceof Refusal),
-        report: (error, step) => reportSafely(report, error, context(step)),
+        report: tell,
       },
     );
     if (once.state === 'done') return jsonResponse(422, { type: 'order_exists' });
@@ -178,11 +178,11 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     if (once.state === 'store-failed') return jsonResponse(503, { type: 'wallet_unavailable', message: 'the de-duplication store failed or did not answer in time; nothing moved' });
     if (once.state === 'timed-out') {
       // A callback past its deadline may still move the money: its order stays claimed until it ends (runOnce).
-      reportSafely(report, once.error, context(`${kind}-timeout`));
+      tell(once.error, `${kind}-timeout`);
       return unavailable();
     }
     if (!once.outcome.ok) {
-      reportSafely(report, once.outcome.error, context(kind));
+      tell(once.outcome.error, kind);
       return unavailable();
     }
     const result = once.outcome.value;
@@ -191,7 +191,7 @@ export function createExternalWalletHandler(options: ExternalWalletHandlerOption
     if (result === 'insufficient_funds') return jsonResponse(409, { type: 'insufficient_funds' });
     const wrong = inconsistency([result], () => 'wallet');
     if (wrong) {
-      reportSafely(report, new RangeError(wrong), context(kind));
+      tell(new RangeError(wrong), kind);
       return jsonResponse(500, { type: 'wallet_inconsistent', message: wrong });
     }
     return jsonResponse(200, result);

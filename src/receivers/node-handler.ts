@@ -45,7 +45,7 @@ const FORBIDDEN_METHOD = /^(?:CONNECT|TRACE|TRACK)$/i;
 /** A Host header: a name or an IPv4 or bracketed IPv6 address, with an optional port (nothing that moves the path). */
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-const BODY_ALREADY_PARSED = 'a JSON body parser (express.json(), bodyParser.json()) read the body before this route: register this route before app.use(express.json()) (express.raw() on the route cannot help then)';
+const BODY_ALREADY_PARSED = 'a JSON body parser (express.json()) read the body before this route: register this route before app.use(express.json()); express.raw() on the route cannot help';
 
 const refusal = (status: number, type: string, message: string) => jsonResponse(status, { type, message });
 
