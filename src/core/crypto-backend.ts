@@ -11,7 +11,7 @@ const nodeCrypto = /* @__PURE__ */ (() => (globalThis as { process?: { getBuilti
 const encoder = /* @__PURE__ */ new TextEncoder();
 /** The UTF-8 bytes of a string (one encoder for the package). */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
-const toBytes = (data: string | Uint8Array) => (typeof data === 'string' ? utf8(data) : data);
+const toBytes = (data: string | Uint8Array) => (typeof data === 'string' ? encoder.encode(data) : data);
 
 function toHex(buffer: ArrayBuffer): string {
   let hex = '';
@@ -24,7 +24,7 @@ export function hmacSha256(secret: string): (data: string | Uint8Array) => Promi
   if (nodeCrypto) return async (data) => nodeCrypto.createHmac('sha256', secret).update(data).digest('hex');
   let key: ReturnType<typeof globalThis.crypto.subtle.importKey> | undefined;
   return async (data) => {
-    key ??= globalThis.crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    key ??= globalThis.crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     return toHex(await globalThis.crypto.subtle.sign('HMAC', await key, toBytes(data)));
   };
 }
