@@ -1,7 +1,10 @@
 // What never leaves the process in an error, a log line or an inspection: credentials and passwords.
 
-/** Header and field names whose values are secrets (the API key, signatures, tokens, passwords). */
-const SECRET_NAME = /^(key|signature|sign|authorization|cookie|crm-pay-token|x-crm-signature)$|password|secret|token|api[-_]?key/i;
+/**
+ * Header and field names whose values are secrets (the API key, signatures, tokens, passwords). Any name with
+ * `token` in it is one (`crm-pay-token`, `refresh_token`, `mfa_token`).
+ */
+const SECRET_NAME = /^(key|signature|sign|authorization|cookie|x-crm-signature)$|password|secret|token|api[-_]?key/i;
 
 export const REDACTED = '[redacted]';
 
