@@ -83,11 +83,11 @@ export function createCrmClient(given: CrmClientOptions = {}): CrmClient {
   const client = createOperationClient<paths>({
     baseUrl,
     fetch: transport,
-    ...(options.headers ? { headers: options.headers } : {}),
+    headers: options.headers,
     operations,
-    ...(options.validateRequests === false ? {} : { validators }),
+    validators: options.validateRequests === false ? undefined : validators,
     // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
-    ...(signatureVersion === 'v1' ? { prepareBody: (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) } : {}),
+    prepareBody: signatureVersion === 'v1' ? (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) : undefined,
     setHeaders: (headers) => headers.set('key', apiKey),
   });
   if (options.throwOnError) throwOnErrorAnswers(client, operations);

@@ -90,19 +90,19 @@ class AttemptInit implements Expiring, BodyRead {
   }
 }
 
+/** Waits `ms` before a retry, or rejects with the caller's reason once it aborts. */
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve, reject) => {
-    if (!signal) return void setTimeout(resolve, ms);
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
@@ -119,10 +119,8 @@ function attemptRequest(request: TransportRequest, retry: number, body: string |
 const discard = (response: Response): Promise<void> | undefined => response.body?.cancel().catch(() => undefined);
 
 function redirectError(label: string, operationId: string | undefined, { status, targetOrigin, followed }: Redirect): CrmRedirectError {
-  const where = targetOrigin ?? 'an origin it did not name';
-  const what = followed
-    ? `the custom fetch followed a redirect to ${where} (it must not: it is given \`redirect: 'manual'\`)`
-    : `the CRM answered ${status}, a redirect to ${where}; redirects are never followed, so nothing was sent there`;
+  const where = targetOrigin ?? 'an unnamed origin';
+  const what = followed ? `the custom fetch followed a redirect to ${where}, though given \`redirect: 'manual'\`` : `the CRM answered ${status}, a redirect to ${where}, not followed`;
   return new CrmRedirectError(`${label}: ${what}. Check \`baseUrl\`.`, operationId, status, targetOrigin);
 }
 
