@@ -88,8 +88,7 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
     // `key`, `signature` and the signed body to wherever it points. The transport turns a 3xx into an error.
     init.redirect = 'manual';
     if (!current) return new Request(input, init);
-    const context: RequestContext = { operation, schemaPath: current.schemaPath, ...(hasBody && bodyText !== undefined ? { bodyText } : {}) };
-    if (current.parseAs !== undefined && current.parseAs !== 'json') context.parseAs = current.parseAs;
+    const context: RequestContext = { operation, schemaPath: current.schemaPath, bodyText, parseAs: current.parseAs };
     const bodyFits = hasBody ? bodyText !== undefined && init.method !== 'GET' && init.method !== 'HEAD' : true;
     if (absoluteBase && !middlewareUsed && current.plain && bodyFits) return new OutgoingRequest(input, init, context);
     const request = new Request(input, init);
