@@ -14,7 +14,7 @@ import { OutgoingRequest, type TransportRequest } from '../outgoing-request';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { createDeadlines, type Deadlines, type Expiring } from './deadlines';
 import { describeFailure, isIndefiniteStatus, redirectOf, TRANSIENT_STATUSES, wasNotSent, type Redirect } from './failure';
-import { answeredFrom, BodyTooLarge, decodeBody, readBody, type BodyRead } from './read-body';
+import { answeredFrom, decodeBody, readBody, type BodyRead } from './read-body';
 
 /** The default `maxResponseBytes`: 32 MiB, far above any page the CRM sends (500 records). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 33_554_432;
@@ -171,11 +171,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
   async function readAnswer(response: Response, init: AttemptInit, caller: AbortSignal | undefined, context: RequestContext | undefined, label: string): Promise<Response> {
     const { body } = response;
     if (body === null) return response;
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
+    const bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
+    if (!bytes) {
       throw new CrmUnreadableResponseError(`${label}: the CRM answered ${response.status} with a body larger than maxResponseBytes (${maxResponseBytes}); it was cut off while reading`, context?.operation?.id, response.status, 'too-large');
     }
     // Cut short by the deadline or the caller: what was read is not the answer.
