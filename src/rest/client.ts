@@ -47,7 +47,8 @@ export function createCrmClient(given: CrmClientOptions = {}): CrmClient {
   const options = withEnvDefaults(given) as CrmClientOptions;
   const baseUrl = requireOption(options, 'baseUrl');
   const apiKey = requireOption(options, 'apiKey');
-  const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
+  // Left out or empty: the API key signs.
+  const signingSecret = options.signingSecret || apiKey;
   const signatureVersion = options.signatureVersion ?? 'v2';
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
   const { journal } = options;
