@@ -24,5 +24,8 @@ const table: Record<string, Omit<OperationEntry, 'method' | 'path' | 'idempotent
 // Pure (an IIFE so annotated): a bundle that never looks an operation up leaves the table out.
 export const operations: Record<string, OperationEntry> = /* @__PURE__ */ (() =>
   Object.fromEntries(
-    Object.entries(table).map(([key, entry]) => [key, { method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1), idempotent: false, moneyMovement: false, ...entry }]),
+    Object.entries(table).map(([key, entry]) => {
+      const [method, path] = key.split(' ') as [string, string];
+      return [key, { method, path, idempotent: false, moneyMovement: false, ...entry }];
+    }),
   ))();

@@ -18,13 +18,13 @@ export interface OperationClientOptions {
   baseUrl: string;
   /** The transport: it gets every request, tagged with its operation. */
   fetch: (request: Request | OutgoingRequest) => Promise<Response>;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Every operation of the API by `METHOD /path/template` (generated/<api>.operations.ts). */
   operations: Record<string, OperationEntry>;
   /** Request validators by operationId; without them nothing is validated. */
-  validators?: Record<string, RequestValidator>;
+  validators?: Record<string, RequestValidator> | undefined;
   /** Applied to a body before it is serialised (v1 signing leaves empty fields out). */
-  prepareBody?: (body: unknown) => unknown;
+  prepareBody?: ((body: unknown) => unknown) | undefined;
   /** Sets what every request carries (`key`, `authorization`): after the caller's headers, so it wins. */
   setHeaders?: (headers: Headers) => void;
 }
@@ -41,7 +41,8 @@ const isPlain = (init: Record<string, unknown> | undefined): boolean => {
   return init?.signal === undefined || init.signal instanceof AbortSignal;
 };
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+/** openapi-fetch's methods, one per HTTP method. */
+export const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
 function validate(validator: RequestValidator, operation: OperationEntry, params: Params, body: string | undefined, hasBody: boolean): void {
   const input: { path: object; query: object; body?: unknown } = { path: params.path ?? {}, query: params.query ?? {} };
@@ -87,8 +88,7 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
     // `key`, `signature` and the signed body to wherever it points. The transport turns a 3xx into an error.
     init.redirect = 'manual';
     if (!current) return new Request(input, init);
-    const context: RequestContext = { operation, schemaPath: current.schemaPath, ...(hasBody && bodyText !== undefined ? { bodyText } : {}) };
-    if (current.parseAs !== undefined && current.parseAs !== 'json') context.parseAs = current.parseAs;
+    const context: RequestContext = { operation, schemaPath: current.schemaPath, bodyText, parseAs: current.parseAs };
     const bodyFits = hasBody ? bodyText !== undefined && init.method !== 'GET' && init.method !== 'HEAD' : true;
     if (absoluteBase && !middlewareUsed && current.plain && bodyFits) return new OutgoingRequest(input, init, context);
     const request = new Request(input, init);
@@ -102,7 +102,7 @@ export function createOperationClient<Paths extends {}>(options: OperationClient
   const client = createClient<Paths, 'application/json'>({
     baseUrl: options.baseUrl,
     fetch: options.fetch,
-    ...(options.headers ? { headers: options.headers } : {}),
+    headers: options.headers,
     bodySerializer: (body: unknown) => serializeJsonBody(prepareBody ? prepareBody(body) : body),
     Request: OperationRequest as unknown as typeof Request,
   });

@@ -11,9 +11,9 @@ export interface RequestContext {
   operation: OperationEntry | undefined;
   schemaPath: string;
   /** The serialized body, exactly as sent, when our serializer produced it. */
-  bodyText?: string;
-  /** The call's `parseAs` when it is not the default `json`: only a JSON answer is checked to be JSON. */
-  parseAs?: string;
+  bodyText?: string | undefined;
+  /** The call's `parseAs` (undefined: the default, `json`): only a JSON answer is checked to be JSON. */
+  parseAs?: string | undefined;
 }
 
 // A non-enumerable, symbol-keyed property of the Request: invisible to enumeration, JSON and inspection in

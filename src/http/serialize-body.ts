@@ -6,14 +6,12 @@ import { CrmValidationError } from '../core/errors';
  */
 export function serializeJsonBody(body: unknown): string {
   let text: string | undefined;
+  let reason = 'it serialises to nothing';
   try {
     text = JSON.stringify(body);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    throw new CrmValidationError(`body is not JSON-serialisable: ${reason}`, 'body', 'must be JSON-serialisable');
+    reason = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
   }
-  if (text === undefined) {
-    throw new CrmValidationError('body is not JSON-serialisable: it serialises to nothing', 'body', 'must be JSON-serialisable');
-  }
+  if (text === undefined) throw new CrmValidationError(`body is not JSON-serialisable: ${reason}`, 'body', 'must be JSON-serialisable');
   return text;
 }

@@ -1,5 +1,6 @@
 // Turning an HTTP error answer into a thrown CrmApiError: the `throwOnError` option and the `unwrap()` helper.
 import { CrmApiError } from '../core/errors';
+import { METHODS } from './operation-client';
 
 export function toApiError(status: number, body: unknown, operationId: string | undefined): CrmApiError {
   const type = typeof body === 'object' && body !== null && typeof (body as { type?: unknown }).type === 'string' ? (body as { type: string }).type : undefined;
@@ -7,7 +8,6 @@ export function toApiError(status: number, body: unknown, operationId: string | 
   return new CrmApiError(message, status, type, body, operationId);
 }
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 type Answer = { error?: unknown; response: Response };
 
 /**

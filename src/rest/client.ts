@@ -47,7 +47,8 @@ export function createCrmClient(given: CrmClientOptions = {}): CrmClient {
   const options = withEnvDefaults(given) as CrmClientOptions;
   const baseUrl = requireOption(options, 'baseUrl');
   const apiKey = requireOption(options, 'apiKey');
-  const signingSecret = options.signingSecret === undefined || options.signingSecret === '' ? apiKey : options.signingSecret;
+  // Left out or empty: the API key signs.
+  const signingSecret = options.signingSecret || apiKey;
   const signatureVersion = options.signatureVersion ?? 'v2';
   if (signatureVersion !== 'v1' && signatureVersion !== 'v2') throw new TypeError("createCrmClient: option `signatureVersion` must be 'v1' or 'v2'");
   const { journal } = options;
@@ -83,11 +84,11 @@ export function createCrmClient(given: CrmClientOptions = {}): CrmClient {
   const client = createOperationClient<paths>({
     baseUrl,
     fetch: transport,
-    ...(options.headers ? { headers: options.headers } : {}),
+    headers: options.headers,
     operations,
-    ...(options.validateRequests === false ? {} : { validators }),
+    validators: options.validateRequests === false ? undefined : validators,
     // v1 signs field values, not bytes: empty fields are not sent, so the CRM's reading of "empty" cannot matter.
-    ...(signatureVersion === 'v1' ? { prepareBody: (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) } : {}),
+    prepareBody: signatureVersion === 'v1' ? (sent: unknown) => (isPlainObject(sent) ? withoutEmptyParams(sent) : sent) : undefined,
     setHeaders: (headers) => headers.set('key', apiKey),
   });
   if (options.throwOnError) throwOnErrorAnswers(client, operations);

@@ -7,11 +7,6 @@ import type { CrmClientOptions } from './types';
 
 const ENV_NAMES = { baseUrl: 'CRM_BASE_URL', apiKey: 'CRM_API_KEY', signingSecret: 'CRM_SIGNING_SECRET', signatureVersion: 'CRM_SIGNATURE_VERSION' } as const;
 
-function environment(): Record<string, string | undefined> | undefined {
-  const { process } = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return typeof process !== 'undefined' && typeof process?.env === 'object' ? process.env : undefined;
-}
-
 type DenoPermissions = { permissions?: { querySync?(descriptor: { name: 'env'; variable: string }): { state: string } } };
 
 /**
@@ -30,8 +25,8 @@ function readVariable(env: Record<string, string | undefined>, name: string): st
 
 /** The options with what was left out (undefined) taken from the environment, when there is one. */
 export function withEnvDefaults(options: Partial<CrmClientOptions>): Partial<CrmClientOptions> {
-  const env = environment();
-  if (!env) return options;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (typeof env !== 'object') return options;
   const filled: Record<string, unknown> = { ...options };
   for (const [option, name] of Object.entries(ENV_NAMES)) {
     const value = readVariable(env, name);

@@ -17,14 +17,12 @@ import type { SignatureVersion } from './types';
 function createV1Signer(secret: string): (text: string, operationId: string | undefined) => Promise<string> {
   return async (text, operationId) => {
     const params = JSON.parse(text) as unknown;
-    if (!isPlainObject(params)) {
-      throw new CrmValidationError(`${operationId ?? 'request'}: body must be a JSON object to be signed with signature v1`, 'body', 'must be a JSON object to be signed with signature v1', operationId);
-    }
-    const unsignable = unsignableParam(params);
+    const unsignable = isPlainObject(params) ? unsignableParam(params) : { field: '', rule: 'must be a JSON object to be signed with signature v1' };
     if (unsignable) {
-      throw new CrmValidationError(`${operationId ?? 'request'}: body.${unsignable.field} ${unsignable.rule}`, `body.${unsignable.field}`, unsignable.rule, operationId);
+      const field = unsignable.field ? `body.${unsignable.field}` : 'body';
+      throw new CrmValidationError(`${operationId ?? 'request'}: ${field} ${unsignable.rule}`, field, unsignable.rule, operationId);
     }
-    return sha1ParamsSignature(params, secret);
+    return sha1ParamsSignature(params as Record<string, unknown>, secret);
   };
 }
 

@@ -16,9 +16,9 @@ const MAX_RETRY_AFTER_MS = 60_000;
 export function retryAfterMs(headers: Headers | undefined, now: () => number = Date.now): number | undefined {
   if (!headers) return undefined;
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  let wait = Number.isFinite(ms) ? ms : undefined;
-  if (wait === undefined) wait = retryAfterValueMs(headers.get('retry-after'), now);
-  return wait !== undefined && Number.isFinite(wait) && wait >= 0 && wait <= MAX_RETRY_AFTER_MS ? wait : undefined;
+  const wait = Number.isFinite(ms) ? ms : retryAfterValueMs(headers.get('retry-after'), now);
+  // The range check also refuses NaN and Infinity.
+  return wait !== undefined && wait >= 0 && wait <= MAX_RETRY_AFTER_MS ? wait : undefined;
 }
 
 /**

@@ -9,14 +9,13 @@ export const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 /** An answer that does not settle a request that moves money or creates something. */
 export const isIndefiniteStatus = (status: number): boolean => status === 429 || status >= 500;
 
-function codesOf(error: unknown, depth = 0): string[] {
-  if (depth > 4 || typeof error !== 'object' || error === null) return [];
+/** The socket codes of `error`, its causes and an AggregateError's errors, outermost first. */
+function codesOf(error: unknown, depth = 0, codes: string[] = []): string[] {
+  if (depth > 4 || typeof error !== 'object' || error === null) return codes;
   const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  return [
-    ...(typeof code === 'string' ? [code] : []),
-    ...codesOf(cause, depth + 1),
-    ...(Array.isArray(errors) ? errors.flatMap((inner) => codesOf(inner, depth + 1)) : []),
-  ];
+  if (typeof code === 'string') codes.push(code);
+  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) codesOf(inner, depth + 1, codes);
+  return codes;
 }
 
 /** True only when every error in the chain proves the connection never opened. */

@@ -10,18 +10,16 @@ export interface BodyRead {
   reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 }
 
-/** The body passed `maxBytes` (internal: the transport turns it into the call's error). */
-export class BodyTooLarge extends Error {
-  override name = 'BodyTooLarge';
-}
-
 const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
-/** All of `body`, or BodyTooLarge as soon as it (or its declared length) passes `maxBytes`. */
-export async function readBody(body: ReadableStream<Uint8Array>, maxBytes: number, declaredLength: string | null, read: BodyRead): Promise<Uint8Array> {
+/**
+ * All of `body`; undefined, its read cancelled, as soon as it (or its declared length) passes `maxBytes` (the
+ * transport turns that into the call's error).
+ */
+export async function readBody(body: ReadableStream<Uint8Array>, maxBytes: number, declaredLength: string | null, read: BodyRead): Promise<Uint8Array | undefined> {
   if (declaredLength !== null && Number(declaredLength) > maxBytes) {
     await body.cancel().catch(() => undefined);
-    throw new BodyTooLarge();
+    return undefined;
   }
   const reader = body.getReader();
   read.reader = reader;
@@ -34,7 +32,7 @@ export async function readBody(body: ReadableStream<Uint8Array>, maxBytes: numbe
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw new BodyTooLarge();
+        return undefined;
       }
       chunks.push(value);
     }

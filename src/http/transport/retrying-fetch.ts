@@ -14,7 +14,7 @@ import { OutgoingRequest, type TransportRequest } from '../outgoing-request';
 import { backoffMs, retryAfterMs, type BackoffOptions } from './backoff';
 import { createDeadlines, type Deadlines, type Expiring } from './deadlines';
 import { describeFailure, isIndefiniteStatus, redirectOf, TRANSIENT_STATUSES, wasNotSent, type Redirect } from './failure';
-import { answeredFrom, BodyTooLarge, decodeBody, readBody, type BodyRead } from './read-body';
+import { answeredFrom, decodeBody, readBody, type BodyRead } from './read-body';
 
 /** The default `maxResponseBytes`: 32 MiB, far above any page the CRM sends (500 records). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 33_554_432;
@@ -44,63 +44,65 @@ export interface TransportOptions {
  */
 class AttemptInit implements Expiring, BodyRead {
   readonly redirect = 'manual' as const;
-  private controller: AbortController | undefined;
+  // ES private fields: the minifier shortens their names (it keeps TypeScript's `private` ones whole).
+  #controller: AbortController | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #deadlines: Deadlines;
   timedOut = false;
   reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
 
-  constructor(
-    private readonly caller: AbortSignal | undefined,
-    private readonly deadlines: Deadlines,
-  ) {
+  constructor(caller: AbortSignal | undefined, deadlines: Deadlines) {
+    this.#caller = caller;
+    this.#deadlines = deadlines;
     deadlines.add(this);
   }
 
   expire(): void {
     this.timedOut = true;
-    this.controller?.abort();
-    this.stopReading();
+    this.#controller?.abort();
+    this.#stopReading();
   }
 
   /** A pending body read ends now (it resolves done; the transport sees why by `timedOut` or the caller). */
-  private stopReading(): void {
+  #stopReading(): void {
     this.reader?.cancel().catch(() => undefined);
   }
 
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.timedOut) this.controller.abort();
-      else if (this.caller?.aborted) this.controller.abort(this.caller.reason);
-      else this.caller?.addEventListener('abort', this, { once: true });
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.timedOut) this.#controller.abort();
+      else if (this.#caller?.aborted) this.#controller.abort(this.#caller.reason);
+      else this.#caller?.addEventListener('abort', this, { once: true });
     }
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /** The caller's signal fired (this object is its listener). */
   handleEvent(): void {
-    this.controller?.abort(this.caller?.reason);
-    this.stopReading();
+    this.#controller?.abort(this.#caller?.reason);
+    this.#stopReading();
   }
 
   done(): void {
-    this.deadlines.remove(this);
-    if (this.controller) this.caller?.removeEventListener('abort', this);
+    this.#deadlines.remove(this);
+    if (this.#controller) this.#caller?.removeEventListener('abort', this);
   }
 }
 
+/** Waits `ms` before a retry, or rejects with the caller's reason once it aborts. */
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve, reject) => {
-    if (!signal) return void setTimeout(resolve, ms);
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
@@ -110,37 +112,39 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
 function attemptRequest(request: TransportRequest, retry: number, body: string | Uint8Array | undefined): Request {
   if (request instanceof OutgoingRequest) return request.toRequest();
   if (retry === 0 && request.redirect === 'manual') return request;
-  return new Request(request.url, { method: request.method, headers: request.headers, redirect: 'manual', ...(body ? { body } : {}) });
+  return new Request(request.url, { method: request.method, headers: request.headers, redirect: 'manual', body: body || null });
 }
 
 /** An answer that will not be read: its body is let go, so the connection is freed (or closed). */
 const discard = (response: Response): Promise<void> | undefined => response.body?.cancel().catch(() => undefined);
 
 function redirectError(label: string, operationId: string | undefined, { status, targetOrigin, followed }: Redirect): CrmRedirectError {
-  const where = targetOrigin ?? 'an origin it did not name';
-  const what = followed
-    ? `the custom fetch followed a redirect to ${where} (it must not: it is given \`redirect: 'manual'\`)`
-    : `the CRM answered ${status}, a redirect to ${where}; redirects are never followed, so nothing was sent there`;
+  const where = targetOrigin ?? 'an unnamed origin';
+  const what = followed ? `the custom fetch followed a redirect to ${where}, though given \`redirect: 'manual'\`` : `the CRM answered ${status}, a redirect to ${where}, not followed`;
   return new CrmRedirectError(`${label}: ${what}. Check \`baseUrl\`.`, operationId, status, targetOrigin);
 }
 
+const textOf = (body: string | Uint8Array): string => (typeof body === 'string' ? body : decodeBody(body));
+
 /** The reconciliation handle named by `x-reconcile-by`, read from the body that was sent. */
-function reconcileHandle(body: string | Uint8Array | undefined, field: string | undefined): { field: string; value: unknown } | undefined {
+export function reconcileHandle(body: string | Uint8Array | undefined, field: string | undefined): { field: string; value: unknown } | undefined {
   if (!field || body === undefined) return undefined;
   try {
-    const sent = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
+    const sent = JSON.parse(textOf(body)) as Record<string, unknown>;
     return { field, value: isSecretName(field) ? undefined : sent[field] };
   } catch {
     return { field, value: undefined };
   }
 }
 
-function logDetails(request: TransportRequest, context: RequestContext | undefined, attemptNo: number): CrmLogDetails {
+/** What every log line of an attempt tells, and `extra`. */
+function logDetails(request: TransportRequest, context: RequestContext | undefined, attemptNo: number, extra: object): CrmLogDetails {
   return {
     ...(context?.operation ? { operationId: context.operation.id } : {}),
     method: request.method,
     path: context?.schemaPath ?? new URL(request.url).pathname,
     attempt: attemptNo,
+    ...extra,
   };
 }
 
@@ -148,7 +152,7 @@ function logDetails(request: TransportRequest, context: RequestContext | undefin
 function ambiguousOutcome(request: TransportRequest, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, clock: (() => number) | undefined, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
   const reconcile = reconcileHandle(body, operation?.reconcileBy);
   const how = reconcile ? ` Reconcile by \`${reconcile.field}\`${reconcile.value === undefined ? '' : ` = ${JSON.stringify(reconcile.value)}`} before trying again.` : ' Check its outcome before trying again.';
-  const sent = { method: request.method, url: request.url, sentAt, ...(clock ? { clock } : {}), ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new TextDecoder().decode(body) }) };
+  const sent = { method: request.method, url: request.url, sentAt, ...(clock ? { clock } : {}), ...(body === undefined ? {} : { body: textOf(body) }) };
   return new CrmAmbiguousOutcomeError(`${label}: the request was sent and no definitive answer came back (${reason}); it was not re-sent.${how}`, operation?.id ?? label, reconcile, status, { cause, request: sent });
 }
 
@@ -167,11 +171,8 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
   async function readAnswer(response: Response, init: AttemptInit, caller: AbortSignal | undefined, context: RequestContext | undefined, label: string): Promise<Response> {
     const { body } = response;
     if (body === null) return response;
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
+    const bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
+    if (!bytes) {
       throw new CrmUnreadableResponseError(`${label}: the CRM answered ${response.status} with a body larger than maxResponseBytes (${maxResponseBytes}); it was cut off while reading`, context?.operation?.id, response.status, 'too-large');
     }
     // Cut short by the deadline or the caller: what was read is not the answer.
@@ -207,14 +208,15 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
     const caller = request.signal;
     const sentAt = (options.clock ?? Date.now)();
     const ambiguous = (reason: string, status: number | undefined, cause: unknown, attemptNo: number) => {
-      logger?.error?.('crm outcome unknown', { ...logDetails(request, context, attemptNo), ...(status === undefined ? {} : { status }), reason });
+      logger?.error?.('crm outcome unknown', logDetails(request, context, attemptNo, status === undefined ? { reason } : { status, reason }));
       return ambiguousOutcome(request, operation, label, body, sentAt, options.clock, reason, status, cause);
     };
 
     for (let retry = 0; ; retry++) {
       if (caller?.aborted) throw caller.reason;
+      const attemptNo = retry + 1;
       const started = logger ? performance.now() : 0;
-      logger?.debug?.('crm request', { ...logDetails(request, context, retry + 1), headers: redactHeaders(request.headers) });
+      logger?.debug?.('crm request', logDetails(request, context, attemptNo, { headers: redactHeaders(request.headers) }));
       // One attempt, with our signal in `init`. A call not built into a Request goes to Node's fetch as its URL
       // and init (Node builds the one Request), or built for a custom `fetch`. A Request is sent itself the
       // first time (no copy: copying one costs more than everything else this client does to it), and as a
@@ -239,20 +241,20 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       if (!failed) {
         response = response!;
         const status = response.status;
-        logger?.debug?.('crm response', { ...logDetails(request, context, retry + 1), status, durationMs: Math.round(performance.now() - started) });
+        logger?.debug?.('crm response', logDetails(request, context, attemptNo, { status, durationMs: Math.round(performance.now() - started) }));
         const redirect = redirectOf(response, request);
         if (redirect) {
           init.done();
           await discard(response);
           const refused = redirectError(label, operation?.id, redirect);
-          if (!repeatable) throw ambiguous(`HTTP ${status} redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}, not followed`, status, refused, retry + 1);
-          logger?.error?.('crm redirect refused', { ...logDetails(request, context, retry + 1), status, reason: redirect.targetOrigin ?? 'no location' });
+          if (!repeatable) throw ambiguous(`HTTP ${status} redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}, not followed`, status, refused, attemptNo);
+          logger?.error?.('crm redirect refused', logDetails(request, context, attemptNo, { status, reason: redirect.targetOrigin ?? 'no location' }));
           throw refused;
         }
         if (!repeatable && isIndefiniteStatus(status)) {
           init.done();
           await discard(response);
-          throw ambiguous(`HTTP ${status}`, status, undefined, retry + 1);
+          throw ambiguous(`HTTP ${status}`, status, undefined, attemptNo);
         }
         if (repeatable && canRetry && TRANSIENT_STATUSES.has(status)) {
           init.done();
@@ -275,29 +277,29 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       if (!failed) {
         // Retried below.
       } else if (caller?.aborted) {
-        if (!repeatable) throw ambiguous('aborted by the caller', undefined, error, retry + 1);
+        if (!repeatable) throw ambiguous('aborted by the caller', undefined, error, attemptNo);
         throw caller.reason;
       } else if (init.timedOut) {
         reason = response ? `the answer's body did not arrive within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
-        if (!repeatable) throw ambiguous(reason, response?.status, error, retry + 1);
-        if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${retry + 1} attempt(s))`, operation?.id, timeoutMs);
+        if (!repeatable) throw ambiguous(reason, response?.status, error, attemptNo);
+        if (!canRetry) throw new CrmTimeoutError(`${label}: ${reason} (after ${attemptNo} attempt(s))`, operation?.id, timeoutMs);
       } else if (error instanceof CrmUnreadableResponseError) {
         // The CRM answered, with nothing usable: not transient, so not retried; on a money call it may have applied.
-        if (!repeatable) throw ambiguous(`HTTP ${error.status}, ${error.reason === 'too-large' ? 'a body larger than maxResponseBytes' : 'a body that is not JSON'}`, error.status, error, retry + 1);
-        logger?.error?.('crm answer unreadable', { ...logDetails(request, context, retry + 1), status: error.status, reason: error.reason });
+        if (!repeatable) throw ambiguous(`HTTP ${error.status}, ${error.reason === 'too-large' ? 'a body larger than maxResponseBytes' : 'a body that is not JSON'}`, error.status, error, attemptNo);
+        logger?.error?.('crm answer unreadable', logDetails(request, context, attemptNo, { status: error.status, reason: error.reason }));
         throw error;
       } else {
         const notSent = !response && wasNotSent(error);
         reason = describeFailure(error);
-        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, response?.status, error, retry + 1);
+        if (!notSent && !repeatable) throw ambiguous(`connection lost: ${reason}`, response?.status, error, attemptNo);
         if (!canRetry) {
           const what = notSent ? 'the request was not sent' : 'the connection was lost';
-          throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${retry + 1} attempt(s)`, operation?.id, notSent, { cause: error });
+          throw new CrmConnectionError(`${label}: ${what} (${reason}) after ${attemptNo} attempt(s)`, operation?.id, notSent, { cause: error });
         }
       }
 
       const delayMs = wait ?? backoffMs(retry, backoff);
-      logger?.warn?.('crm retry', { ...logDetails(request, context, retry + 1), reason: reason!, delayMs: Math.round(delayMs) });
+      logger?.warn?.('crm retry', logDetails(request, context, attemptNo, { reason: reason!, delayMs: Math.round(delayMs) }));
       await sleep(delayMs, caller);
     }
   };

@@ -6,12 +6,12 @@
 // client's clock. Never a header: the API key and the signature are not in it; a re-send signs again.
 import { CrmAmbiguousOutcomeError, CrmJournalError, CrmNotAppliedError } from '../../core/errors';
 import type { CrmLogger } from '../../core/logger';
-import { compilePathTemplate, type PathMatcher } from '../../core/path-template';
-import { isSecretName } from '../../core/redact';
 import type { OperationEntry } from '../../core/validation/types';
 import { getRequestContext, type TransportRequest } from '../../http/outgoing-request';
 import { requestBytes } from '../../http/request-bytes';
 import { reconciliationOf } from '../reconcile/auto-reconcile';
+import { pathParamsOf } from '../reconcile/reconcile';
+import { reconcileHandle } from '../../http/transport/retrying-fetch';
 import { holdMs, keepHeld } from './hold';
 import type { Journal, JournalIntent, JournalSettlement } from './types';
 
@@ -29,8 +29,6 @@ export const randomId = (): string =>
 
 const describe = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? typeof error);
 
-const matchers = /* @__PURE__ */ new Map<string, PathMatcher>();
-
 /** Deletes the dotted `path` (`[]`: every item of an array) from `value`; true when it was there. */
 function remove(value: unknown, [segment, ...rest]: string[]): boolean {
   if (value === null || typeof value !== 'object' || segment === undefined) return false;
@@ -42,14 +40,15 @@ function remove(value: unknown, [segment, ...rest]: string[]): boolean {
 }
 
 function intentOf(operation: OperationEntry, request: TransportRequest, text: string | undefined, sentAt: number, holder: string, heldUntil: number): JournalIntent {
-  const { reconcileBy: field, passwordFields } = operation;
+  const { passwordFields } = operation;
+  // The field and its value, as the transport's CrmAmbiguousOutcomeError names them (no body, or not JSON: no value).
+  const reconcile = reconcileHandle(text ?? '', operation.reconcileBy);
   let body: Record<string, unknown> | undefined;
   try {
-    if (text !== undefined && (field || passwordFields)) body = JSON.parse(text) as Record<string, unknown>;
+    if (text !== undefined && passwordFields) body = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    // Not JSON: no reconcile value; and with password fields in the spec, nothing of it is kept (below).
+    // Not JSON: with password fields in the spec, nothing of it is kept (below).
   }
-  const reconcile = field ? { field, value: body && typeof body === 'object' && !isSecretName(field) ? body[field] : undefined } : undefined;
   let omitted: string[] = [];
   if (text !== undefined && passwordFields) {
     if (body && typeof body === 'object') {
@@ -57,10 +56,7 @@ function intentOf(operation: OperationEntry, request: TransportRequest, text: st
       if (omitted.length > 0) text = JSON.stringify(body);
     } else [text, omitted] = [undefined, ['body']];
   }
-  let match = matchers.get(operation.path);
-  if (!match) matchers.set(operation.path, (match = compilePathTemplate(operation.path)));
-  // The path's parameters as the spec types them (a URL holds text).
-  const params = Object.fromEntries(Object.entries(match(new URL(request.url).pathname) ?? {}).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
+  const params = pathParamsOf(operation, request.url) ?? {};
   return {
     id: randomId(),
     operationId: operation.id,

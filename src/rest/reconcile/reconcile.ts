@@ -5,7 +5,8 @@
 import { operations } from '../../../generated/crm-rest.operations';
 import type { CrmClient } from '../types';
 import { CrmAmbiguousOutcomeError, type Reconciliation } from '../../core/errors';
-import { compilePathTemplate } from '../../core/path-template';
+import { compilePathTemplate, type PathMatcher } from '../../core/path-template';
+import type { OperationEntry } from '../../core/validation/types';
 import { STRATEGIES } from './strategies';
 import type { LostRequest, ReconcileOptions, Strategy, UnsettledCall } from './types';
 import { recoveryClientOf } from '../journal/recovery-client';
@@ -17,6 +18,20 @@ const byId = /* @__PURE__ */ (() => new Map(Object.values(operations).map((op) =
 
 type AnyCall = (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
+/** The path's parameters as the spec types them (a URL holds text). */
+const typedParams = (operation: OperationEntry, params: Record<string, string | number>): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(params).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
+
+const matchers = /* @__PURE__ */ new Map<string, PathMatcher>();
+
+/** The path's parameters of a call to `operation` at `url`, typed as the spec types them; undefined when it does not match. */
+export function pathParamsOf(operation: OperationEntry, url: string): Record<string, string | number> | undefined {
+  let match = matchers.get(operation.path);
+  if (!match) matchers.set(operation.path, (match = compilePathTemplate(operation.path)));
+  const found = match(new URL(url).pathname);
+  return found && typedParams(operation, found);
+}
+
 /** Thrown by a re-send the call cannot make (its body lacks what the journal never keeps). */
 const NOT_RESENDABLE = Symbol('not resendable');
 
@@ -27,8 +42,8 @@ const NOT_RESENDABLE = Symbol('not resendable');
 export async function reconcile(crm: CrmClient, error: CrmAmbiguousOutcomeError, options: ReconcileOptions = {}): Promise<Reconciliation> {
   const operation = byId.get(error.operationId);
   const sent = error.request;
-  const path = operation && sent ? compilePathTemplate(operation.path)(new URL(sent.url).pathname) : undefined;
-  const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, ...(sent.body === undefined ? {} : { body: sent.body }), ...(error.status === undefined ? {} : { answeredStatus: error.status }) };
+  const path = operation && sent ? pathParamsOf(operation, sent.url) : undefined;
+  const call = sent && { operationId: error.operationId, method: sent.method, sentAt: sent.sentAt, body: sent.body, answeredStatus: error.status };
   // `sentAt` was read on the clock of the client that sent it: the window is measured on that clock too (a
   // client on a sandbox's virtual clock, say), unless told otherwise; the wall clock only when neither has one.
   const now = options.now ?? recoveryClientOf(crm)?.clock ?? sent?.clock ?? Date.now;
@@ -52,16 +67,15 @@ export async function settleCall(crm: CrmClient, call: (UnsettledCall & { operat
     log('no documented way to look this operation up');
     return { outcome: 'unknown', how: 'none', evidence: { reason: `no documented look-up for ${operationId}` } };
   }
-  // The path's parameters as the spec types them (a URL holds text).
-  const path = Object.fromEntries(Object.entries(call.path).map(([name, value]) => [name, operation.numericPath?.includes(name) ? Number(value) : value]));
+  const path = typedParams(operation, call.path);
   const body = call.body ? (JSON.parse(call.body) as Record<string, unknown>) : {};
   const send = (crm as unknown as Record<string, AnyCall>)[operation.method] as AnyCall;
   const lost: LostRequest = {
     operation,
-    sent: { method: call.method, sentAt: call.sentAt, ...(call.body === undefined ? {} : { body: call.body }) },
+    sent: call,
     path,
     body,
-    ...(call.answeredStatus === undefined ? {} : { answeredStatus: call.answeredStatus }),
+    answeredStatus: call.answeredStatus,
     crm,
     options: settings,
     log,
