@@ -1,6 +1,7 @@
 // The request validators of one API, made from the schemas `npm run generate` writes into generated/: each
 // operation's `{ path, query, body }` is checked against one JSON Schema built here, compiled when the
-// operation is first validated. Components are compiled once and shared by every operation that uses them.
+// operation is first validated. The generator writes a schema used in several places (a component) as one
+// object, which is compiled once and shared by every operation that uses it.
 import type { SchemaFormats } from './formats';
 import { createSchemaCompiler, type JsonSchema, type SchemaCheck } from './schema-validator';
 import type { RequestValidator, ValidationIssue } from './types';
@@ -8,14 +9,16 @@ import type { RequestValidator, ValidationIssue } from './types';
 /** The parameters of one location (`path` or `query`) of an operation. */
 export interface ParameterSchemas {
   properties: Record<string, JsonSchema>;
-  required: string[];
+  /** Absent: none is required. */
+  required?: string[];
 }
 
-/** What generated/<api>.request-schemas.ts holds: the input of every operation, and the schemas they `$ref`. */
+/**
+ * What generated/<api>.request-schemas.ts holds: the input of every operation. A `$ref` there holds the schema
+ * itself (the generator replaced each name by what it names), so no table of names is needed.
+ */
 export interface RequestSchemas<Id extends string = string> {
   operations: Record<Id, OperationInput>;
-  /** By name; referred to as `#/components/schemas/<name>`. */
-  schemas: Record<string, JsonSchema>;
 }
 
 export interface OperationInput {
@@ -27,9 +30,7 @@ export interface OperationInput {
   bodyRequired?: boolean;
 }
 
-const COMPONENT = '#/components/schemas/';
-
-const parametersSchema = ({ properties, required }: ParameterSchemas = { properties: {}, required: [] }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
+const parametersSchema = ({ properties, required = [] }: ParameterSchemas = { properties: {} }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
 
 // One set of validators per API (per generated table), however many clients, handlers and sandboxes ask.
 const byTable = /* @__PURE__ */ new WeakMap<object, Record<string, RequestValidator>>();
@@ -43,9 +44,7 @@ export function requestValidators<Id extends string>(table: RequestSchemas<Id>, 
   const known = byTable.get(table);
   if (known) return known as Record<Id, RequestValidator>;
   const compile = createSchemaCompiler((ref) => {
-    const schema = ref.startsWith(COMPONENT) ? table.schemas[ref.slice(COMPONENT.length)] : undefined;
-    if (schema === undefined) throw new Error(`unresolvable $ref ${ref}`);
-    return schema;
+    throw new Error(`unresolvable $ref ${ref}`);
   }, formats);
   const validators = {} as Record<Id, RequestValidator>;
   for (const [id, input] of Object.entries(table.operations) as [Id, OperationInput][]) {
