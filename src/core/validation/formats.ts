@@ -2,6 +2,10 @@
 // (the validators used to be ajv's, and the tests compare the two). Regular expressions from ajv-formats (MIT).
 // A string format applies to strings only, a number format to numbers only (as in ajv-formats); `password`
 // is only a UI hint. The generator refuses a format listed in neither table (ANNOTATION_FORMATS aside).
+// Each API's set also says whether its schemas have `anyOf`/`oneOf` (SchemaFormats, in schema-validator.ts).
+import { alternatives, type SchemaFormats } from './schema-validator';
+
+export { ANNOTATION_FORMATS, type SchemaFormats } from './schema-validator';
 
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
@@ -33,21 +37,14 @@ export const NUMBER_FORMATS: Record<string, (value: number) => boolean> = {
   int64: (value) => Number.isInteger(value),
 };
 
-/** The format checks a schema compiler is given: a format it meets without a check here fails the compile. */
-export interface SchemaFormats {
-  strings?: Record<string, (text: string) => boolean>;
-  numbers?: Record<string, (value: number) => boolean>;
-}
-
-export const ALL_FORMATS: SchemaFormats = { strings: FORMATS, numbers: NUMBER_FORMATS };
+export const ALL_FORMATS: SchemaFormats = { strings: FORMATS, numbers: NUMBER_FORMATS, alternatives };
 
 // What each API's request schemas use, so a bundle carries only those checks (the URI one alone is ~0.3 KB
-// gzipped): the validator-equivalence test validates every operation with its API's set, and a format missing
-// from it throws there (and at the first validation of that operation), never passes unchecked.
+// gzipped, anyOf/oneOf ~0.1 KB): the validator-equivalence test validates every operation with its API's set,
+// and a format or `alternatives` missing from it throws there (and at the first validation of that
+// operation), never passes unchecked.
 export const CRM_REST_FORMATS: SchemaFormats = { strings: { email: isEmail, date: isDate } };
-export const CLIENT_OAUTH_FORMATS: SchemaFormats = { strings: { uri: isUri } };
+export const CLIENT_OAUTH_FORMATS: SchemaFormats = { strings: { uri: isUri }, alternatives };
 /** psp, external-wallets and exchange-rates: no format to check. */
 export const NO_FORMATS: SchemaFormats = {};
 
-/** Formats that only describe (a password field is masked in a UI): nothing to check. */
-export const ANNOTATION_FORMATS = new Set(['password']);

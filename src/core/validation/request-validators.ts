@@ -2,8 +2,7 @@
 // operation's `{ path, query, body }` is checked against one JSON Schema built here, compiled when the
 // operation is first validated. The generator writes a schema used in several places (a component) as one
 // object, which is compiled once and shared by every operation that uses it.
-import type { SchemaFormats } from './formats';
-import { createSchemaCompiler, type JsonSchema, type SchemaCheck } from './schema-validator';
+import { createSchemaCompiler, type JsonSchema, type SchemaCheck, type SchemaFormats } from './schema-validator';
 import type { RequestValidator, ValidationIssue } from './types';
 
 /** The parameters of one location (`path` or `query`) of an operation. */

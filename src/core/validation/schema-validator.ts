@@ -9,7 +9,6 @@
 // learns from the equivalence test; standard `multipleOf` cannot say it (0.07 / 1e-8 is not an integer in
 // floating point, so ajv and Prism would refuse 0.07).
 import { isPlainObject } from '../plain-object';
-import { ANNOTATION_FORMATS, type SchemaFormats } from './formats';
 import type { ValidationIssue } from './types';
 
 export type JsonSchema = boolean | SchemaObject;
@@ -27,6 +26,21 @@ type Evaluated = Set<string> & { all?: boolean };
 export type SchemaCheck = (data: unknown, path: string[], issues: ValidationIssue[], evaluated?: Evaluated) => boolean;
 
 type Step = (data: any, path: string[], issues: ValidationIssue[], evaluated: Evaluated | undefined) => unknown;
+
+/**
+ * What a compiler is given beyond the keywords every schema may use: the check of each format its schemas
+ * use (formats.ts has each API's set), and `alternatives` when they have `anyOf` or `oneOf`. A schema that
+ * needs what it was not given fails its compile (the generator and the equivalence test compile every
+ * operation with its API's set) instead of passing unchecked; a bundle carries only what its sets name.
+ */
+export interface SchemaFormats {
+  strings?: Record<string, (text: string) => boolean>;
+  numbers?: Record<string, (value: number) => boolean>;
+  alternatives?: typeof alternatives;
+}
+
+/** Formats that only describe (a password field is masked in a UI): nothing to check. */
+export const ANNOTATION_FORMATS = new Set(['password']);
 
 /** An issue: where (the path joined into a JSON pointer), which keyword, its parameters (ajv's), the rule broken. */
 const issueAt = (path: string[], keyword: string, params: Record<string, unknown>, message: string): ValidationIssue => ({ instancePath: path.join(''), keyword, params, message });
@@ -67,13 +81,8 @@ export function decimalPlaces(value: number): number {
 }
 
 /** Length in code points, as ajv counts it (an emoji is one character). */
-const codePoints = (text: string): number => {
-  let length = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) length--, i++;
-  }
-  return length;
-};
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const codePoints = (text: string): number => text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
 
 const SIZES: Record<string, [unit: string, size: (data: any) => number]> = {
   Length: ['characters', codePoints],
@@ -95,12 +104,37 @@ function merge(into: Evaluated | undefined, from: Evaluated | undefined): void {
   if (from.all) into.all = true;
 }
 
+/** The step of an `anyOf` or `oneOf` of the compiled `branches` (see SchemaFormats). */
+export function alternatives(keyword: 'anyOf' | 'oneOf', branches: SchemaCheck[]): Step {
+  return (data, path, issues, evaluated) => {
+    const before = issues.length;
+    let valid = false;
+    let passing: number | number[] | null = null;
+    branches.forEach((branch, index) => {
+      const seen: Evaluated | undefined = evaluated && new Set();
+      const branchValid = branch(data, path, issues, seen);
+      // ajv's oneOf bookkeeping, quirks included: a third passing branch makes it valid again.
+      if (keyword === 'oneOf' && branchValid && valid) {
+        valid = false;
+        passing = [passing as number, index];
+      } else if (branchValid) {
+        valid = true;
+        passing = index;
+        merge(evaluated, seen);
+      }
+    });
+    if (valid) issues.length = before;
+    else if (keyword === 'oneOf') issues.push(issueAt(path, keyword, { passingSchemas: passing }, 'must match exactly one schema in oneOf'));
+    else issues.push(issueAt(path, keyword, {}, 'must match a schema in anyOf'));
+  };
+}
+
 /**
  * Compiles schemas that may `$ref` one another (`resolve` finds a reference's target); a target is compiled
  * once, when first reached, and shared by every schema that refers to it.
  */
 export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, formats: SchemaFormats): (schema: JsonSchema) => SchemaCheck {
-  const { strings = {}, numbers = {} } = formats;
+  const { strings = {}, numbers = {}, alternatives } = formats;
   const compiled = new Map<JsonSchema, SchemaCheck>();
 
   function compile(schema: JsonSchema): SchemaCheck {
@@ -188,30 +222,9 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
         return (data, path, issues, evaluated) => branches.forEach((branch) => branch(data, path, issues, evaluated));
       }
       case 'anyOf':
-      case 'oneOf': {
-        const branches = (value as JsonSchema[]).map(compile);
-        return (data, path, issues, evaluated) => {
-          const before = issues.length;
-          let valid = false;
-          let passing: number | number[] | null = null;
-          branches.forEach((branch, index) => {
-            const seen: Evaluated | undefined = evaluated && new Set();
-            const branchValid = branch(data, path, issues, seen);
-            // ajv's oneOf bookkeeping, quirks included: a third passing branch makes it valid again.
-            if (keyword === 'oneOf' && branchValid && valid) {
-              valid = false;
-              passing = [passing as number, index];
-            } else if (branchValid) {
-              valid = true;
-              passing = index;
-              merge(evaluated, seen);
-            }
-          });
-          if (valid) issues.length = before;
-          else if (keyword === 'oneOf') issues.push(issueAt(path, keyword, { passingSchemas: passing }, 'must match exactly one schema in oneOf'));
-          else issues.push(issueAt(path, keyword, {}, 'must match a schema in anyOf'));
-        };
-      }
+      case 'oneOf':
+        if (!alternatives) throw new Error(`schema keyword ${keyword} has no check here`);
+        return alternatives(keyword, (value as JsonSchema[]).map(compile));
       case 'pattern': {
         const regex = new RegExp(value, 'u');
         return test((data) => regex.test(data), { pattern: value }, rule ?? `must match pattern ${value}`.trim());
