@@ -23,14 +23,12 @@ export function describeIssue({ instancePath, params, message }: ValidationIssue
   return { field: name === undefined ? field : `${field ? `${field}.` : ''}${String(name)}`, rule: message };
 }
 
-/** Issues worth telling: drop the `anyOf`/`oneOf`/`allOf` summaries when their branches already spoke. */
+/** Issues worth telling: the `anyOf`/`oneOf` summaries dropped when their branches already spoke; each once. */
 export function describeIssues(issues: readonly ValidationIssue[]): FieldRule[] {
-  const specific = issues.filter((i) => !['anyOf', 'oneOf', 'allOf', 'if'].includes(i.keyword));
-  const seen = new Set<string>();
-  return (specific.length ? specific : issues).map(describeIssue).filter(({ field, rule }) => {
-    const key = `${field} ${rule}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  const specific = issues.filter((i) => i.keyword !== 'anyOf' && i.keyword !== 'oneOf');
+  // By `field rule`: a repeat keeps the place of the first.
+  const told = new Map((specific.length ? specific : issues).map(describeIssue).map((issue) => [`${issue.field} ${issue.rule}`, issue] as const));
+  return [...told.values()];
 }
 
 /** The issues as one message, `field rule; field rule`, naming each field and rule and never a value. */

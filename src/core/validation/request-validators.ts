@@ -36,8 +36,8 @@ const byTable = /* @__PURE__ */ new WeakMap<object, Record<string, RequestValida
 
 /**
  * One validator per operationId, the same for every caller of the same table. Cheap to call: nothing is
- * compiled until an operation is first validated, and then once per process. `formats`: the checks of the
- * formats its schemas use (formats.ts has each API's set; every caller of one table passes the same).
+ * compiled until an operation is first validated, and then once per process. `formats`: the checks its
+ * schemas need beyond the core keywords (formats.ts has each API's set; every caller of one table passes the same).
  */
 export function requestValidators<Id extends string>(table: RequestSchemas<Id>, formats: SchemaFormats): Record<Id, RequestValidator> {
   const known = byTable.get(table);

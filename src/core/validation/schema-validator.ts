@@ -45,7 +45,6 @@ export const ANNOTATION_FORMATS = new Set(['password']);
 /** An issue: where (the path joined into a JSON pointer), which keyword, its parameters (ajv's), the rule broken. */
 const issueAt = (path: string[], keyword: string, params: Record<string, unknown>, message: string): ValidationIssue => ({ instancePath: path.join(''), keyword, params, message });
 
-
 export const IS_TYPE: Record<string, (data: any) => boolean> = {
   string: (data) => typeof data === 'string',
   number: (data) => typeof data === 'number',
@@ -272,7 +271,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
         return (data, path, issues, evaluated) => {
           if (value === true || (!additional && evaluated?.all)) return;
           for (const name in data) {
-            if (additional ? Object.prototype.hasOwnProperty.call(declared, name) : evaluated?.has(name)) continue;
+            if (additional ? Object.hasOwn(declared, name) : evaluated?.has(name)) continue;
             if (other) {
               path.push(pointerSegment(name));
               other(data[name], path, issues);
