@@ -10,14 +10,16 @@ export { ANNOTATION_FORMATS, type SchemaFormats } from './schema-validator';
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 const DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** A calendar date: the proleptic Gregorian calendar (as ajv-formats, and JS's Date) has that day in that month. */
 function isDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
-  const [year, month, day] = [+match[1]!, +match[2]!, +match[3]!];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS[month]!);
+  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  // A day or month that does not exist rolls over into another (2023-02-29 is 2023-03-01): not the one asked.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const NOT_URI_FRAGMENT = /\/|:/;
