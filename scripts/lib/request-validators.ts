@@ -211,7 +211,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 // `__proto__:` in a literal would set the prototype, not a property: written computed.
 const propertyKey = (key: string) => (key === '__proto__' ? '["__proto__"]' : IDENTIFIER.test(key) ? key : JSON.stringify(key));
 /** Words a constant cannot be named (a schema `{ type: 'null' }`, a component named `delete`). */
-const RESERVED = new Set('arguments await break case catch class const continue debugger default delete do else enum eval export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(' '));
+const RESERVED = new Set('Infinity NaN undefined arguments await break case catch class const continue debugger default delete do else enum eval export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(' '));
 
 /**
  * TypeScript source of `requestSchemas`: one operation a line, and each object met more than once (a component

@@ -15,7 +15,7 @@ const DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
 function isDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
-  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  const [year, month, day] = [+match[1]!, +match[2]!, +match[3]!];
   // A day or month that does not exist rolls over into another (2023-02-29 is 2023-03-01): not the one asked.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
