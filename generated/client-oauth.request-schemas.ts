@@ -2,20 +2,20 @@
 // Plain data: typed where it is read (requestValidators, in src/), so generated/ imports nothing.
 const string_minLength_1 = {type:"string",minLength:1};
 const string_format_uri = {type:"string",format:"uri"};
-const getMfaSecret_input = {body:{type:"object",required:["mfa_token"],properties:{mfa_token:string_minLength_1},additionalProperties:false},bodyRequired:true};
+const getMfaSecret_input = {body:{type:"object",required:["mfa_token"],properties:{mfa_token:string_minLength_1},additionalProperties:false}};
 
 /** Each operation's `path`, `query` and `body` schemas (validation keywords only, each `$ref` replaced by its schema). */
 export const requestSchemas = {
   operations: {
     redirectToLogin: {query:{properties:{client_id:string_minLength_1,scope:{type:"string",const:"user-portal:user:*"},response_type:{type:"string",const:"code"},code_challenge_method:{type:"string",const:"S256"},code_challenge:{type:"string",pattern:"^[A-Za-z0-9_-]{43}$"},redirect_uri:string_format_uri,state:string_minLength_1},required:["client_id","scope","response_type","code_challenge_method","code_challenge","redirect_uri"]}},
     logout: {query:{properties:{redirect_uri:string_format_uri},required:["redirect_uri"]}},
-    exchangeToken: {body:{oneOf:[{type:"object",required:["grant_type","code","code_verifier"],properties:{grant_type:{type:"string",const:"authorization_code"},code:string_minLength_1,code_verifier:{type:"string",pattern:"^[A-Za-z0-9._~-]{43,128}$","x-rule":"must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"}},additionalProperties:false},{type:"object",required:["grant_type","username","password"],properties:{grant_type:{type:"string",const:"password"},username:string_minLength_1,password:{type:"string",minLength:1,format:"password"}},additionalProperties:false},{type:"object",required:["grant_type","refresh_token"],properties:{grant_type:{type:"string",const:"refresh_token"},refresh_token:string_minLength_1},additionalProperties:false}]},bodyRequired:true},
-    revokeRefreshToken: {body:{type:"object",required:["refresh_token"],properties:{refresh_token:string_minLength_1},additionalProperties:false},bodyRequired:true},
-    verifyMfaCode: {body:{type:"object",required:["mfa_token","otp_code"],properties:{mfa_token:string_minLength_1,otp_code:string_minLength_1},additionalProperties:false},bodyRequired:true},
+    exchangeToken: {body:{oneOf:[{type:"object",required:["grant_type","code","code_verifier"],properties:{grant_type:{type:"string",const:"authorization_code"},code:string_minLength_1,code_verifier:{type:"string",pattern:"^[A-Za-z0-9._~-]{43,128}$","x-rule":"must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"}},additionalProperties:false},{type:"object",required:["grant_type","username","password"],properties:{grant_type:{type:"string",const:"password"},username:string_minLength_1,password:{type:"string",minLength:1,format:"password"}},additionalProperties:false},{type:"object",required:["grant_type","refresh_token"],properties:{grant_type:{type:"string",const:"refresh_token"},refresh_token:string_minLength_1},additionalProperties:false}]}},
+    revokeRefreshToken: {body:{type:"object",required:["refresh_token"],properties:{refresh_token:string_minLength_1},additionalProperties:false}},
+    verifyMfaCode: {body:{type:"object",required:["mfa_token","otp_code"],properties:{mfa_token:string_minLength_1,otp_code:string_minLength_1},additionalProperties:false}},
     getMfaSecret: getMfaSecret_input,
     sendMfaEmailOtp: getMfaSecret_input,
-    bindMfaMethod: {body:{type:"object",required:["mfa_token","mfa_type","otp_code"],properties:{mfa_token:string_minLength_1,mfa_type:{type:"string",enum:["authenticator","email"]},otp_code:string_minLength_1},additionalProperties:false},bodyRequired:true},
+    bindMfaMethod: {body:{type:"object",required:["mfa_token","mfa_type","otp_code"],properties:{mfa_token:string_minLength_1,mfa_type:{type:"string",enum:["authenticator","email"]},otp_code:string_minLength_1},additionalProperties:false}},
     requestMfaDeactivation: getMfaSecret_input,
-    forgotPassword: {body:{type:"object",required:["username"],properties:{username:string_minLength_1},additionalProperties:false},bodyRequired:true},
+    forgotPassword: {body:{type:"object",required:["username"],properties:{username:string_minLength_1},additionalProperties:false}},
   },
 };

@@ -2,12 +2,12 @@
 // Plain data: typed where it is read (requestValidators, in src/), so generated/ imports nothing.
 const string_minLength_1 = {type:"string",minLength:1};
 const getExternalWallet_query_properties_currency = {type:"string",pattern:"^[A-Z]{3,10}$","x-rule":"must be an upper-case currency code"};
-const creditExternalWallet_input = {body:{type:"object",required:["order_id","external_user_id","currency","amount"],properties:{order_id:string_minLength_1,external_user_id:string_minLength_1,wallet_id:{type:"string"},currency:getExternalWallet_query_properties_currency,amount:{type:"number",exclusiveMinimum:0}},additionalProperties:false},bodyRequired:true};
+const creditExternalWallet_input = {body:{type:"object",required:["order_id","external_user_id","currency","amount"],properties:{order_id:string_minLength_1,external_user_id:string_minLength_1,wallet_id:{type:"string"},currency:getExternalWallet_query_properties_currency,amount:{type:"number",exclusiveMinimum:0}},additionalProperties:false}};
 
 /** Each operation's `path`, `query` and `body` schemas (validation keywords only, each `$ref` replaced by its schema). */
 export const requestSchemas = {
   operations: {
-    listExternalWallets: {body:{type:"object",required:["skip","limit"],properties:{skip:{type:"integer",minimum:0},limit:{type:"integer",minimum:1,maximum:500},external_user_id:{type:"array",items:string_minLength_1}},additionalProperties:false},bodyRequired:true},
+    listExternalWallets: {body:{type:"object",required:["skip","limit"],properties:{skip:{type:"integer",minimum:0},limit:{type:"integer",minimum:1,maximum:500},external_user_id:{type:"array",items:string_minLength_1}},additionalProperties:false}},
     getExternalWallet: {query:{properties:{external_user_id:string_minLength_1,currency:getExternalWallet_query_properties_currency},required:["external_user_id","currency"]}},
     creditExternalWallet: creditExternalWallet_input,
     debitExternalWallet: creditExternalWallet_input,

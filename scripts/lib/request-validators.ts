@@ -162,7 +162,7 @@ function strippedSchemas(bundle: Json): { operations: RequestSchemas['operations
       // An operation without path or query parameters leaves the location out: it then takes none.
       ...(Object.keys(path.properties).length ? { path: strip(path) } : {}),
       ...(Object.keys(query.properties).length ? { query: strip(query) } : {}),
-      ...(body.schema ? { body: validationSchema(body.schema, refs), ...(body.required ? { bodyRequired: true } : {}) } : {}),
+      ...(body.schema ? { body: validationSchema(body.schema, refs), ...(body.required ? {} : { bodyOptional: true as const }) } : {}),
     };
   }
   const schemas: Record<string, JsonSchema> = {};

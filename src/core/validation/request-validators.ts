@@ -25,8 +25,10 @@ export interface OperationInput {
   path?: ParameterSchemas;
   /** Absent: the operation takes no query parameters. */
   query?: ParameterSchemas;
+  /** Absent: the operation takes no JSON body. */
   body?: JsonSchema;
-  bodyRequired?: boolean;
+  /** The body may be left out (the spec's `requestBody.required` is not true); a body is required otherwise. */
+  bodyOptional?: true;
 }
 
 const parametersSchema = ({ properties, required = [] }: ParameterSchemas = { properties: {} }): JsonSchema => ({ type: 'object', properties, required, additionalProperties: false });
@@ -52,7 +54,7 @@ export function requestValidators<Id extends string>(table: RequestSchemas<Id>, 
       check ??= compile({
         type: 'object',
         properties: { path: parametersSchema(input.path), query: parametersSchema(input.query), ...(input.body === undefined ? {} : { body: input.body }) },
-        required: input.bodyRequired ? ['path', 'query', 'body'] : ['path', 'query'],
+        required: input.body === undefined || input.bodyOptional ? ['path', 'query'] : ['path', 'query', 'body'],
       });
       const issues: ValidationIssue[] = [];
       const valid = check(data, [], issues);

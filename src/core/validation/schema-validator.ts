@@ -66,12 +66,8 @@ export const GROUPS: [type: string, keywords: string[]][] = [
   ['object', ['maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties']],
 ];
 
-const COMPARISONS: Record<string, [string, (value: number, limit: number) => boolean]> = {
-  maximum: ['<=', (value, limit) => value <= limit],
-  minimum: ['>=', (value, limit) => value >= limit],
-  exclusiveMaximum: ['<', (value, limit) => value < limit],
-  exclusiveMinimum: ['>', (value, limit) => value > limit],
-};
+/** The comparison each bound asks of a number, as ajv words it. */
+const COMPARISONS: Record<string, string> = { maximum: '<=', minimum: '>=', exclusiveMaximum: '<', exclusiveMinimum: '>' };
 
 /** Digits after the point of a number as JSON writes it, its exponent applied: 0.07 → 2, 1e-9 → 9, 1e21 → 0. */
 export function decimalPlaces(value: number): number {
@@ -191,8 +187,8 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
     const test = (holds: (data: any) => boolean, params: Record<string, unknown>, message: string): Step => (data, path, issues) => holds(data) || issues.push(issueAt(path, keyword, params, message));
     const comparison = COMPARISONS[keyword];
     if (comparison) {
-      const [operator, holds] = comparison;
-      return test((data) => holds(data, value), { comparison: operator, limit: value }, `must be ${operator} ${value}`);
+      const holds = (data: number) => (comparison === '<=' ? data <= value : comparison === '>=' ? data >= value : comparison === '<' ? data < value : data > value);
+      return test(holds, { comparison, limit: value }, `must be ${comparison} ${value}`);
     }
     const size = SIZES[keyword.slice(3)];
     if (size) {
