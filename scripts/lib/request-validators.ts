@@ -3,9 +3,8 @@
 // (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
 import { ALL_FORMATS, ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
-import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
+import { GROUPS, IS_TYPE, UNTYPED, type JsonSchema } from '../../src/core/validation/schema-validator';
 import type { OperationEntry } from '../../src/core/validation/types';
-import type { JsonSchema } from '../../src/core/validation/schema-validator';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
 const deref = (bundle: Json, node: Json): Json => resolveRef(bundle, node).node;

@@ -2,9 +2,9 @@
 // and the generated code carries only the schemas, a schema used in several places written once, instead of
 // ajv's inlined code per operation (a twentieth of the size). It reports what ajv reported, in ajv's order
 // (instancePath, keyword, params), each issue with the rule it breaks in the words a CrmValidationError
-// shows (ajv's message, but for the keywords messages.ts used to reword); a test compares the two on every
-// operation. The generator refuses a schema with a keyword or type this does not implement, so no rule goes
-// unchecked.
+// shows (ajv's message, but for `required`, an unknown field, `enum`, `pattern` and `not`, worded for a
+// reader); a test compares the two on every operation. The generator refuses a schema with a keyword or type
+// this does not implement, so no rule goes unchecked.
 // One keyword is ours: `x-max-decimal-places` (money that a decimal(20,8) must hold exactly), which ajv
 // learns from the equivalence test; standard `multipleOf` cannot say it (0.07 / 1e-8 is not an integer in
 // floating point, so ajv and Prism would refuse 0.07).
