@@ -70,4 +70,14 @@ describe('request validators', () => {
     expect(requestValidators(oauth, CLIENT_OAUTH_FORMATS)).toBe(requestValidators(oauth, CLIENT_OAUTH_FORMATS));
     expect(requestValidators(oauth, CLIENT_OAUTH_FORMATS)).not.toBe(requestValidators(psp, NO_FORMATS));
   });
+
+  it('refuse to compile what their API\'s set gives no check for (a format, anyOf/oneOf), rather than let it pass', async () => {
+    const { createSchemaCompiler } = await import('../src/core/validation/schema-validator');
+    const { ALL_FORMATS, CRM_REST_FORMATS } = await import('../src/core/validation/formats');
+    const compile = (schema: Record<string, unknown>, formats: typeof ALL_FORMATS) => () => createSchemaCompiler(() => true, formats)(schema);
+    expect(compile({ type: 'string', format: 'uri' }, CRM_REST_FORMATS)).toThrow('schema format "uri" has no check here');
+    expect(compile({ oneOf: [{ type: 'string' }, { type: 'number' }] }, CRM_REST_FORMATS)).toThrow('schema keyword oneOf has no check here');
+    expect(compile({ anyOf: [{ type: 'string' }] }, CRM_REST_FORMATS)).toThrow('schema keyword anyOf has no check here');
+    expect(compile({ oneOf: [{ type: 'string' }, { type: 'number' }] }, ALL_FORMATS)).not.toThrow();
+  });
 });

@@ -3,7 +3,7 @@
 // (src/request-validators.ts).
 import { requestValidators, type ParameterSchemas, type RequestSchemas } from '../../src/core/validation/request-validators';
 import { ALL_FORMATS, ANNOTATION_FORMATS, FORMATS, NUMBER_FORMATS } from '../../src/core/validation/formats';
-import { GROUPS, IS_TYPE, UNTYPED } from '../../src/core/validation/schema-validator';
+import { GROUPS, IS_TYPE, UNTYPED, type JsonSchema } from '../../src/core/validation/schema-validator';
 import type { OperationEntry } from '../../src/core/validation/types';
 import { listOperations, resolveRef, type DocumentOperation, type Json } from './openapi-document';
 
@@ -77,8 +77,8 @@ function toEntry(bundle: Json, op: DocumentOperation): OperationEntry {
 }
 
 /** The parameters of one location of an operation, as the validators' `path` or `query` object. */
-function parameterSchemas(bundle: Json, op: DocumentOperation, location: 'path' | 'query'): ParameterSchemas {
-  const group: ParameterSchemas = { properties: {}, required: [] };
+function parameterSchemas(bundle: Json, op: DocumentOperation, location: 'path' | 'query'): Required<ParameterSchemas> {
+  const group: Required<ParameterSchemas> = { properties: {}, required: [] };
   for (const parameter of parametersOf(bundle, op)) {
     if (parameter.in !== location) continue;
     group.properties[parameter.name] = parameter.schema;
@@ -89,7 +89,7 @@ function parameterSchemas(bundle: Json, op: DocumentOperation, location: 'path' 
 
 /** The JSON Schema of one operation's input, `{ path, query, body }`: what ajv checked, and the tests compare with. */
 export function inputSchema(bundle: Json, op: DocumentOperation): Json {
-  const object = (g: ParameterSchemas) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
+  const object = (g: Required<ParameterSchemas>) => ({ type: 'object', properties: g.properties, required: g.required, additionalProperties: false });
   const schema: Json = { type: 'object', properties: { path: object(parameterSchemas(bundle, op, 'path')), query: object(parameterSchemas(bundle, op, 'query')) }, required: ['path', 'query'] };
   const body = jsonBodyOf(bundle, op);
   if (body.schema) {
@@ -144,10 +144,14 @@ export function validationSchema(schema: Json | boolean, refs: Set<string>, opti
 
 export const COMPONENT = '#/components/schemas/';
 
-/** The validators' data: every operation's input and the component schemas they reach, validation keywords only. */
-export function requestSchemas(bundle: Json): RequestSchemas {
+/** Every operation's input and the component schemas they reach, validation keywords only, `$ref`s as in the spec. */
+function strippedSchemas(bundle: Json): { operations: RequestSchemas['operations']; schemas: Record<string, JsonSchema> } {
   const refs = new Set<string>();
-  const strip = (group: ParameterSchemas): ParameterSchemas => ({ properties: Object.fromEntries(Object.entries(group.properties).map(([name, schema]) => [name, validationSchema(schema, refs)])), required: group.required });
+  // `required` left out when empty: no parameter of the location is required.
+  const strip = (group: Required<ParameterSchemas>): ParameterSchemas => ({
+    properties: Object.fromEntries(Object.entries(group.properties).map(([name, schema]) => [name, validationSchema(schema, refs)])),
+    ...(group.required.length ? { required: group.required } : {}),
+  });
   const operations: RequestSchemas['operations'] = {};
   for (const op of listOperations(bundle)) {
     const body = jsonBodyOf(bundle, op);
@@ -157,31 +161,122 @@ export function requestSchemas(bundle: Json): RequestSchemas {
       // An operation without path or query parameters leaves the location out: it then takes none.
       ...(Object.keys(path.properties).length ? { path: strip(path) } : {}),
       ...(Object.keys(query.properties).length ? { query: strip(query) } : {}),
-      ...(body.schema ? { body: validationSchema(body.schema, refs), ...(body.required ? { bodyRequired: true } : {}) } : {}),
+      ...(body.schema ? { body: validationSchema(body.schema, refs), ...(body.required ? {} : { bodyOptional: true as const }) } : {}),
     };
   }
-  const schemas: RequestSchemas['schemas'] = {};
+  const schemas: Record<string, JsonSchema> = {};
   for (const name of refs) schemas[name] = validationSchema(bundle.components.schemas[name], refs); // refs grows while iterated
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]!]));
-  // Every operation's schema must compile (a `$ref` that does not resolve fails the build here).
-  const validators = requestValidators({ operations, schemas: sorted }, ALL_FORMATS);
-  for (const id of Object.keys(operations)) validators[id]!({ path: {}, query: {} });
-  return { operations, schemas: sorted };
+  return { operations, schemas };
 }
 
-/** TypeScript source of `requestSchemas`, one operation or schema a line. */
+/**
+ * Every `$ref` replaced by the schema it names (a `$ref` beside other keywords keeps its place, the schema as
+ * its value): the runtime needs no names then, and a referenced schema is one object wherever it is used.
+ * A recursive schema cannot be written as nested constants: refused. `components`: each component, inlined.
+ */
+function inlineRefs({ operations, schemas }: ReturnType<typeof strippedSchemas>): { operations: RequestSchemas['operations']; components: Map<string, JsonSchema> } {
+  const components = new Map<string, JsonSchema>();
+  const inlining = new Set<string>();
+  const target = (ref: string): JsonSchema => {
+    const name = ref.slice(COMPONENT.length);
+    if (inlining.has(name)) throw new Error(`schema ${name} refers to itself: the request schemas are written as constants, which cannot contain themselves`);
+    if (!components.has(name)) {
+      inlining.add(name);
+      components.set(name, inline(schemas[name]));
+      inlining.delete(name);
+    }
+    return components.get(name)!;
+  };
+  const inline = (node: any): any => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (typeof node !== 'object' || node === null) return node;
+    const keys = Object.keys(node);
+    if (keys.length === 1 && typeof node.$ref === 'string') return target(node.$ref);
+    return Object.fromEntries(keys.map((key) => [key, key === '$ref' ? target(node.$ref) : inline(node[key])]));
+  };
+  return { operations: inline(operations), components };
+}
+
+/** The validators' data: every operation's input, validation keywords only, with no `$ref` by name. */
+export function requestSchemas(bundle: Json): RequestSchemas & { components: Map<string, JsonSchema> } {
+  const { operations, components } = inlineRefs(strippedSchemas(bundle));
+  // Every operation's schema must compile.
+  const validators = requestValidators({ operations }, ALL_FORMATS);
+  for (const id of Object.keys(operations)) validators[id]!({ path: {}, query: {} });
+  return { operations, components };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+// `__proto__:` in a literal would set the prototype, not a property: written computed.
+const propertyKey = (key: string) => (key === '__proto__' ? '["__proto__"]' : IDENTIFIER.test(key) ? key : JSON.stringify(key));
+/** Words a constant cannot be named (a schema `{ type: 'null' }`, a component named `delete`). */
+const RESERVED = new Set('Infinity NaN undefined arguments await break case catch class const continue debugger default delete do else enum eval export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(' '));
+
+/**
+ * TypeScript source of `requestSchemas`: one operation a line, and each object met more than once (a component
+ * schema, `{ type: 'integer', minimum: 0 }`, a set of parameters) written once as a constant that every use
+ * names, so the bundle carries it once and the runtime compiles it once.
+ */
 export function requestSchemasSource(bundle: Json): string {
-  const { operations, schemas } = requestSchemas(bundle);
-  const lines = (record: Json) => Object.entries(record).map(([name, value]) => `    ${JSON.stringify(name)}: ${JSON.stringify(value)},`);
+  const { operations, components } = requestSchemas(bundle);
+  // A component's name names its constant (several components of one content: a name said by the content).
+  const componentNames = new Map<string, string[]>();
+  for (const [name, schema] of [...components].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const key = JSON.stringify(schema);
+    componentNames.set(key, [...(componentNames.get(key) ?? []), name]);
+  }
+  // How often each object is met, counting an object inside a repeated one once (it is written once).
+  const uses = new Map<string, number>();
+  const firstPath = new Map<string, string[]>();
+  const count = (node: unknown, at: string[]) => {
+    if (typeof node !== 'object' || node === null) return;
+    const key = JSON.stringify(node);
+    const seen = uses.has(key);
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+    if (seen) return;
+    firstPath.set(key, at);
+    for (const [name, value] of Object.entries(node)) count(value, Array.isArray(node) ? at : [...at, name]);
+  };
+  for (const [id, input] of Object.entries(operations)) count(input, [id]);
+  const shared = (node: object, key: string) => !Array.isArray(node) && Object.keys(node).length > 0 && uses.get(key)! > 1;
+
+  // Else named by where it is first met: `listMt4Accounts_query`; an operation's whole input `getMfaSecret_input`.
+  const pathName = (at: string[]) => (at.length === 1 ? `${at[0]}_input` : at.join('_'));
+  const taken = new Set<string>(['requestSchemas']);
+  const nameFor = (node: Json, key: string): string => {
+    const components = componentNames.get(key);
+    const scalars = Object.entries(node).every(([, value]) => typeof value !== 'object' || (Array.isArray(value) && value.every((v) => typeof v !== 'object')));
+    const described = typeof node.type === 'string' && scalars ? [node.type, ...Object.entries(node).filter(([keyword]) => keyword !== 'type').map(([keyword, value]) => `${keyword}_${[value].flat().join('_')}`)].join('_') : undefined;
+    const base = (described && described.length <= 48 ? described : components?.length === 1 ? components[0]! : pathName(firstPath.get(key)!)).replace(/[^A-Za-z0-9_$]/g, '_');
+    let name = /^[0-9]/.test(base) || RESERVED.has(base) ? `_${base}` : base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    return name;
+  };
+  const constants = new Map<string, string>();
+  const definitions: string[] = [];
+  const source = (node: unknown): string => {
+    if (typeof node !== 'object' || node === null) return JSON.stringify(node);
+    const key = JSON.stringify(node);
+    const known = constants.get(key);
+    if (known) return known;
+    const text = Array.isArray(node) ? `[${node.map(source).join(',')}]` : `{${Object.entries(node).map(([name, value]) => `${propertyKey(name)}:${source(value)}`).join(',')}}`;
+    if (!shared(node, key)) return text;
+    const name = nameFor(node as Json, key);
+    constants.set(key, name);
+    const components = componentNames.get(key);
+    definitions.push(`${components && components.length > 1 ? `/** ${components.join(', ')} */\n` : ''}const ${name} = ${text};`);
+    return name;
+  };
+  const lines = Object.entries(operations).map(([id, input]) => `    ${propertyKey(id)}: ${source(input)},`);
   return [
-    '/** Each operation\'s `path`, `query` and `body` schemas and the component schemas they use (validation keywords only). */',
     '// Plain data: typed where it is read (requestValidators, in src/), so generated/ imports nothing.',
+    ...definitions,
+    '',
+    '/** Each operation\'s `path`, `query` and `body` schemas (validation keywords only, each `$ref` replaced by its schema). */',
     'export const requestSchemas = {',
     '  operations: {',
-    ...lines(operations),
-    '  },',
-    '  schemas: {',
-    ...lines(schemas),
+    ...lines,
     '  },',
     '};',
     '',

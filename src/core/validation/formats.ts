@@ -2,18 +2,24 @@
 // (the validators used to be ajv's, and the tests compare the two). Regular expressions from ajv-formats (MIT).
 // A string format applies to strings only, a number format to numbers only (as in ajv-formats); `password`
 // is only a UI hint. The generator refuses a format listed in neither table (ANNOTATION_FORMATS aside).
+// Each API's set also says whether its schemas have `anyOf`/`oneOf` (SchemaFormats, in schema-validator.ts).
+import { alternatives, type SchemaFormats } from './schema-validator';
+
+export { ANNOTATION_FORMATS, type SchemaFormats } from './schema-validator';
 
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 const DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** A calendar date: the proleptic Gregorian calendar (as ajv-formats, and JS's Date) has that day in that month. */
 function isDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
   const [year, month, day] = [+match[1]!, +match[2]!, +match[3]!];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS[month]!);
+  // A day or month that does not exist rolls over into another (2023-02-29 is 2023-03-01): not the one asked.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const NOT_URI_FRAGMENT = /\/|:/;
@@ -33,21 +39,14 @@ export const NUMBER_FORMATS: Record<string, (value: number) => boolean> = {
   int64: (value) => Number.isInteger(value),
 };
 
-/** The format checks a schema compiler is given: a format it meets without a check here fails the compile. */
-export interface SchemaFormats {
-  strings?: Record<string, (text: string) => boolean>;
-  numbers?: Record<string, (value: number) => boolean>;
-}
-
-export const ALL_FORMATS: SchemaFormats = { strings: FORMATS, numbers: NUMBER_FORMATS };
+export const ALL_FORMATS: SchemaFormats = { strings: FORMATS, numbers: NUMBER_FORMATS, alternatives };
 
 // What each API's request schemas use, so a bundle carries only those checks (the URI one alone is ~0.3 KB
-// gzipped): the validator-equivalence test validates every operation with its API's set, and a format missing
-// from it throws there (and at the first validation of that operation), never passes unchecked.
+// gzipped, anyOf/oneOf ~0.1 KB): the validator-equivalence test validates every operation with its API's set,
+// and a format or `alternatives` missing from it throws there (and at the first validation of that
+// operation), never passes unchecked.
 export const CRM_REST_FORMATS: SchemaFormats = { strings: { email: isEmail, date: isDate } };
-export const CLIENT_OAUTH_FORMATS: SchemaFormats = { strings: { uri: isUri } };
+export const CLIENT_OAUTH_FORMATS: SchemaFormats = { strings: { uri: isUri }, alternatives };
 /** psp, external-wallets and exchange-rates: no format to check. */
 export const NO_FORMATS: SchemaFormats = {};
 
-/** Formats that only describe (a password field is masked in a UI): nothing to check. */
-export const ANNOTATION_FORMATS = new Set(['password']);

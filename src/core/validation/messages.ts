@@ -1,5 +1,5 @@
-// Turns ajv's issues into one message that names the field and the rule, and never quotes the value (it may be
-// a password).
+// Turns the validator's issues into one message that names the field and the rule, and never quotes the value
+// (it may be a password). The validator words each rule (ValidationIssue.message); here the field is named.
 import type { RequestValidator, ValidationIssue } from './types';
 
 /** `/body/records/0/name` → `body.records[0].name`. */
@@ -16,36 +16,19 @@ export interface FieldRule {
   rule: string;
 }
 
-export function describeIssue(issue: ValidationIssue): FieldRule {
-  const field = fieldPath(issue.instancePath);
-  const params = issue.params;
-  const custom = issue.parentSchema?.['x-rule'];
-  switch (issue.keyword) {
-    case 'required':
-      return { field: `${field ? `${field}.` : ''}${String(params.missingProperty)}`, rule: 'is required' };
-    case 'additionalProperties':
-    case 'unevaluatedProperties': {
-      const name = params.additionalProperty ?? params.unevaluatedProperty;
-      return { field: `${field ? `${field}.` : ''}${String(name)}`, rule: 'is not a known field' };
-    }
-    case 'enum':
-      return { field, rule: `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'pattern':
-    case 'not':
-      return { field, rule: typeof custom === 'string' ? custom : `must match pattern ${String(params.pattern ?? '')}`.trim() };
-    default:
-      return { field, rule: issue.message ?? `breaks the rule "${issue.keyword}"` };
-  }
+export function describeIssue({ instancePath, params, message }: ValidationIssue): FieldRule {
+  const field = fieldPath(instancePath);
+  // A field that is missing or not allowed is named one level down from the object that lacks or has it.
+  const name = params.missingProperty ?? params.additionalProperty ?? params.unevaluatedProperty;
+  return { field: name === undefined ? field : `${field ? `${field}.` : ''}${String(name)}`, rule: message };
 }
 
-/** Issues worth telling: drop the `anyOf`/`oneOf`/`allOf` summaries when their branches already spoke. */
+/** Issues worth telling: the `anyOf`/`oneOf` summaries dropped when their branches already spoke; each once. */
 export function describeIssues(issues: readonly ValidationIssue[]): FieldRule[] {
-  const specific = issues.filter((i) => !['anyOf', 'oneOf', 'allOf', 'if'].includes(i.keyword));
-  const seen = new Set<string>();
-  return (specific.length ? specific : issues).map(describeIssue).filter(({ field, rule }) => {
-    const key = `${field} ${rule}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  const specific = issues.filter((i) => i.keyword !== 'anyOf' && i.keyword !== 'oneOf');
+  // By `field rule`: a repeat keeps the place of the first.
+  const told = new Map((specific.length ? specific : issues).map(describeIssue).map((issue) => [`${issue.field} ${issue.rule}`, issue] as const));
+  return [...told.values()];
 }
 
 /** The issues as one message, `field rule; field rule`, naming each field and rule and never a value. */

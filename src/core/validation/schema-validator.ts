@@ -1,13 +1,14 @@
 // A small JSON Schema (2020-12) validator for the request schemas: each schema is compiled once into closures,
-// and the generated code carries only the schemas, shared between operations through `$ref`, instead of
+// and the generated code carries only the schemas, a schema used in several places written once, instead of
 // ajv's inlined code per operation (a twentieth of the size). It reports what ajv reported, in ajv's order
-// and words (instancePath, keyword, params, message); a test compares the two on every operation. The
-// generator refuses a schema with a keyword or type this does not implement, so no rule goes unchecked.
+// (instancePath, keyword, params), each issue with the rule it breaks in the words a CrmValidationError
+// shows (ajv's message, but for `required`, an unknown field, `enum`, `pattern` and `not`, worded for a
+// reader); a test compares the two on every operation. The generator refuses a schema with a keyword or type
+// this does not implement, so no rule goes unchecked.
 // One keyword is ours: `x-max-decimal-places` (money that a decimal(20,8) must hold exactly), which ajv
 // learns from the equivalence test; standard `multipleOf` cannot say it (0.07 / 1e-8 is not an integer in
 // floating point, so ajv and Prism would refuse 0.07).
 import { isPlainObject } from '../plain-object';
-import { ANNOTATION_FORMATS, type SchemaFormats } from './formats';
 import type { ValidationIssue } from './types';
 
 export type JsonSchema = boolean | SchemaObject;
@@ -24,8 +25,25 @@ type Evaluated = Set<string> & { all?: boolean };
  */
 export type SchemaCheck = (data: unknown, path: string[], issues: ValidationIssue[], evaluated?: Evaluated) => boolean;
 
-type Step = (data: any, path: string[], issues: ValidationIssue[], evaluated: Evaluated | undefined) => void;
+type Step = (data: any, path: string[], issues: ValidationIssue[], evaluated: Evaluated | undefined) => unknown;
 
+/**
+ * What a compiler is given beyond the keywords every schema may use: the check of each format its schemas
+ * use (formats.ts has each API's set), and `alternatives` when they have `anyOf` or `oneOf`. A schema that
+ * needs what it was not given fails its compile (the generator and the equivalence test compile every
+ * operation with its API's set) instead of passing unchecked; a bundle carries only what its sets name.
+ */
+export interface SchemaFormats {
+  strings?: Record<string, (text: string) => boolean>;
+  numbers?: Record<string, (value: number) => boolean>;
+  alternatives?: typeof alternatives;
+}
+
+/** Formats that only describe (a password field is masked in a UI): nothing to check. */
+export const ANNOTATION_FORMATS = new Set(['password']);
+
+/** An issue: where (the path joined into a JSON pointer), which keyword, its parameters (ajv's), the rule broken. */
+const issueAt = (path: string[], keyword: string, params: Record<string, unknown>, message: string): ValidationIssue => ({ instancePath: path.join(''), keyword, params, message });
 
 export const IS_TYPE: Record<string, (data: any) => boolean> = {
   string: (data) => typeof data === 'string',
@@ -48,12 +66,8 @@ export const GROUPS: [type: string, keywords: string[]][] = [
   ['object', ['maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties', 'unevaluatedProperties']],
 ];
 
-const COMPARISONS: Record<string, [string, (value: number, limit: number) => boolean]> = {
-  maximum: ['<=', (value, limit) => value <= limit],
-  minimum: ['>=', (value, limit) => value >= limit],
-  exclusiveMaximum: ['<', (value, limit) => value < limit],
-  exclusiveMinimum: ['>', (value, limit) => value > limit],
-};
+/** The comparison each bound asks of a number, as ajv words it. */
+const COMPARISONS: Record<string, string> = { maximum: '<=', minimum: '>=', exclusiveMaximum: '<', exclusiveMinimum: '>' };
 
 /** Digits after the point of a number as JSON writes it, its exponent applied: 0.07 → 2, 1e-9 → 9, 1e21 → 0. */
 export function decimalPlaces(value: number): number {
@@ -62,13 +76,8 @@ export function decimalPlaces(value: number): number {
 }
 
 /** Length in code points, as ajv counts it (an emoji is one character). */
-const codePoints = (text: string): number => {
-  let length = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) length--, i++;
-  }
-  return length;
-};
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const codePoints = (text: string): number => text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
 
 const SIZES: Record<string, [unit: string, size: (data: any) => number]> = {
   Length: ['characters', codePoints],
@@ -90,12 +99,37 @@ function merge(into: Evaluated | undefined, from: Evaluated | undefined): void {
   if (from.all) into.all = true;
 }
 
+/** The step of an `anyOf` or `oneOf` of the compiled `branches` (see SchemaFormats). */
+export function alternatives(keyword: 'anyOf' | 'oneOf', branches: SchemaCheck[]): Step {
+  return (data, path, issues, evaluated) => {
+    const before = issues.length;
+    let valid = false;
+    let passing: number | number[] | null = null;
+    branches.forEach((branch, index) => {
+      const seen: Evaluated | undefined = evaluated && new Set();
+      const branchValid = branch(data, path, issues, seen);
+      // ajv's oneOf bookkeeping, quirks included: a third passing branch makes it valid again.
+      if (keyword === 'oneOf' && branchValid && valid) {
+        valid = false;
+        passing = [passing as number, index];
+      } else if (branchValid) {
+        valid = true;
+        passing = index;
+        merge(evaluated, seen);
+      }
+    });
+    if (valid) issues.length = before;
+    else if (keyword === 'oneOf') issues.push(issueAt(path, keyword, { passingSchemas: passing }, 'must match exactly one schema in oneOf'));
+    else issues.push(issueAt(path, keyword, {}, 'must match a schema in anyOf'));
+  };
+}
+
 /**
  * Compiles schemas that may `$ref` one another (`resolve` finds a reference's target); a target is compiled
  * once, when first reached, and shared by every schema that refers to it.
  */
 export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, formats: SchemaFormats): (schema: JsonSchema) => SchemaCheck {
-  const { strings = {}, numbers = {} } = formats;
+  const { strings = {}, numbers = {}, alternatives } = formats;
   const compiled = new Map<JsonSchema, SchemaCheck>();
 
   function compile(schema: JsonSchema): SchemaCheck {
@@ -111,24 +145,21 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
 
   function build(schema: JsonSchema): SchemaCheck {
     if (schema === true) return () => true;
-    if (schema === false) return (_data, path, issues) => !issues.push({ instancePath: path.join(''), keyword: 'false schema', params: {}, message: 'boolean schema is false' });
-    const fail = (issues: ValidationIssue[], path: string[], keyword: string, params: Record<string, unknown>, message: string) =>
-      void issues.push({ instancePath: path.join(''), keyword, params, message, parentSchema: schema });
-
+    if (schema === false) return (_data, path, issues) => !issues.push(issueAt(path, 'false schema', {}, 'boolean schema is false'));
     const declared = schema.type as string | string[] | undefined;
     const types = declared === undefined ? [] : ([] as string[]).concat(declared);
     const checks = types.map((type) => IS_TYPE[type]!);
-    const typeStep: Step = (data, path, issues) => checks.some((is) => is(data)) || fail(issues, path, 'type', { type: declared }, `must be ${types}`);
+    const typeStep: Step = (data, path, issues) => checks.some((is) => is(data)) || issues.push(issueAt(path, 'type', { type: declared }, `must be ${types}`));
     const groups = GROUPS.map(([type, keywords]) => [type, keywords.filter((keyword) => keyword in schema)] as const).filter(([, keywords]) => keywords.length > 0);
     // ajv reports a wrong type up front, unless the one type declared has keywords of its own group: then
     // where that group runs.
     const typeInGroup = types.length === 1 && groups.some(([type]) => type === types[0]);
     const steps: Step[] = types.length > 0 && !typeInGroup ? [typeStep] : [];
-    for (const keyword of UNTYPED) if (keyword in schema) steps.push(keywordStep(keyword, schema, fail));
+    for (const keyword of UNTYPED) if (keyword in schema) steps.push(keywordStep(keyword, schema));
     for (const [type, keywords] of groups) {
       // A string format in the number group never fails: no step for it, so a string with a format costs
       // what it did before numbers had formats.
-      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in numbers))).map((keyword) => keywordStep(keyword, schema, fail));
+      const groupSteps = keywords.filter((keyword) => !(keyword === 'format' && type === 'number' && !(String(schema.format) in numbers))).map((keyword) => keywordStep(keyword, schema));
       const is = IS_TYPE[type]!;
       const wrongType = typeInGroup && types[0] === type ? typeStep : undefined;
       if (groupSteps.length === 0 && !wrongType) continue;
@@ -148,74 +179,50 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
     };
   }
 
-  function keywordStep(keyword: string, schema: SchemaObject, fail: (issues: ValidationIssue[], path: string[], keyword: string, params: Record<string, unknown>, message: string) => void): Step {
+  function keywordStep(keyword: string, schema: SchemaObject): Step {
     const value = schema[keyword] as any;
+    // A pattern's (or a `not`'s) rule in words, when the spec gives one (`x-rule`).
+    const rule = typeof schema['x-rule'] === 'string' ? schema['x-rule'] : undefined;
+    // Most keywords are one test of the data, whose failure is the same issue each time.
+    const test = (holds: (data: any) => boolean, params: Record<string, unknown>, message: string): Step => (data, path, issues) => holds(data) || issues.push(issueAt(path, keyword, params, message));
     const comparison = COMPARISONS[keyword];
     if (comparison) {
-      const [operator, holds] = comparison;
-      return (data, path, issues) => holds(data, value) || fail(issues, path, keyword, { comparison: operator, limit: value }, `must be ${operator} ${value}`);
+      const holds = (data: number) => (comparison === '<=' ? data <= value : comparison === '>=' ? data >= value : comparison === '<' ? data < value : data > value);
+      return test(holds, { comparison, limit: value }, `must be ${comparison} ${value}`);
     }
     const size = SIZES[keyword.slice(3)];
     if (size) {
       const max = keyword.startsWith('max');
-      const message = `must NOT have ${max ? 'more' : 'fewer'} than ${value} ${size[0]}`;
-      return (data, path, issues) => {
-        const count = size[1](data);
-        if (max ? count > value : count < value) fail(issues, path, keyword, { limit: value }, message);
-      };
+      return test((data) => (max ? size[1](data) <= value : size[1](data) >= value), { limit: value }, `must NOT have ${max ? 'more' : 'fewer'} than ${value} ${size[0]}`);
     }
     switch (keyword) {
       case 'x-max-decimal-places':
-        return (data, path, issues) => decimalPlaces(data) <= value || fail(issues, path, keyword, { limit: value }, `must have at most ${value} decimal places`);
+        return test((data) => decimalPlaces(data) <= value, { limit: value }, `must have at most ${value} decimal places`);
       case '$ref': {
+        // A name, or (in the request schemas, which need no table of names) the schema it names.
         let target: SchemaCheck | undefined;
-        return (data, path, issues, evaluated) => void (target ??= compile(resolve(value)))(data, path, issues, evaluated);
+        return (data, path, issues, evaluated) => void (target ??= compile(typeof value === 'string' ? resolve(value) : value))(data, path, issues, evaluated);
       }
       case 'const':
-        return (data, path, issues) => deepEqual(data, value) || fail(issues, path, keyword, { allowedValue: value }, 'must be equal to constant');
+        return test((data) => deepEqual(data, value), { allowedValue: value }, 'must be equal to constant');
       case 'enum':
-        return (data, path, issues) => value.some((allowed: unknown) => deepEqual(data, allowed)) || fail(issues, path, keyword, { allowedValues: value }, 'must be equal to one of the allowed values');
+        return test((data) => value.some((allowed: unknown) => deepEqual(data, allowed)), { allowedValues: value }, `must be one of: ${value.map((allowed: unknown) => JSON.stringify(allowed)).join(', ')}`);
       case 'not': {
         const not = compile(value);
-        return (data, path, issues) => {
-          const before = issues.length;
-          const valid = not(data, path, issues);
-          issues.length = before;
-          if (valid) fail(issues, path, keyword, {}, 'must NOT be valid');
-        };
+        // What the excluded schema would say is of no interest: only whether it holds.
+        return test((data) => !not(data, [], []), {}, rule ?? 'must match pattern');
       }
       case 'allOf': {
         const branches = (value as JsonSchema[]).map(compile);
         return (data, path, issues, evaluated) => branches.forEach((branch) => branch(data, path, issues, evaluated));
       }
       case 'anyOf':
-      case 'oneOf': {
-        const branches = (value as JsonSchema[]).map(compile);
-        return (data, path, issues, evaluated) => {
-          const before = issues.length;
-          let valid = false;
-          let passing: number | number[] | null = null;
-          branches.forEach((branch, index) => {
-            const seen: Evaluated | undefined = evaluated && new Set();
-            const branchValid = branch(data, path, issues, seen);
-            // ajv's oneOf bookkeeping, quirks included: a third passing branch makes it valid again.
-            if (keyword === 'oneOf' && branchValid && valid) {
-              valid = false;
-              passing = [passing as number, index];
-            } else if (branchValid) {
-              valid = true;
-              passing = index;
-              merge(evaluated, seen);
-            }
-          });
-          if (valid) issues.length = before;
-          else if (keyword === 'oneOf') fail(issues, path, keyword, { passingSchemas: passing }, 'must match exactly one schema in oneOf');
-          else fail(issues, path, keyword, {}, 'must match a schema in anyOf');
-        };
-      }
+      case 'oneOf':
+        if (!alternatives) throw new Error(`schema keyword ${keyword} has no check here`);
+        return alternatives(keyword, (value as JsonSchema[]).map(compile));
       case 'pattern': {
         const regex = new RegExp(value, 'u');
-        return (data, path, issues) => regex.test(data) || fail(issues, path, keyword, { pattern: value }, `must match pattern "${value}"`);
+        return test((data) => regex.test(data), { pattern: value }, rule ?? `must match pattern ${value}`.trim());
       }
       case 'format': {
         // Built once per group: the step of the number group meets numbers only, that of the string group strings.
@@ -223,8 +230,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
         const ofNumber = numbers[value];
         // A format this compiler has no check for would let anything through: refused, unless it only describes.
         if (!ofString && !ofNumber && !ANNOTATION_FORMATS.has(value)) throw new Error(`schema format "${value}" has no check here`);
-        const holds = (data: unknown) => (typeof data === 'number' ? (ofNumber?.(data) ?? true) : (ofString?.(data as string) ?? true));
-        return (data, path, issues) => holds(data) || fail(issues, path, keyword, { format: value }, `must match format "${value}"`);
+        return test((data) => (typeof data === 'number' ? (ofNumber?.(data) ?? true) : (ofString?.(data) ?? true)), { format: value }, `must match format "${value}"`);
       }
       case 'items': {
         const items = compile(value);
@@ -237,7 +243,7 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
       }
       case 'required':
         return (data, path, issues) => {
-          for (const name of value) if (data[name] === undefined) fail(issues, path, keyword, { missingProperty: name }, `must have required property '${name}'`);
+          for (const name of value) if (data[name] === undefined) issues.push(issueAt(path, keyword, { missingProperty: name }, 'is required'));
         };
       case 'properties': {
         const checks = Object.keys(value).map((name) => [name, compile(value[name]), pointerSegment(name)] as const);
@@ -258,16 +264,15 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
         const declared = (schema.properties ?? {}) as object;
         const other = value === false ? undefined : compile(value);
         const param = additional ? 'additionalProperty' : 'unevaluatedProperty';
-        const message = `must NOT have ${additional ? 'additional' : 'unevaluated'} properties`;
         return (data, path, issues, evaluated) => {
           if (value === true || (!additional && evaluated?.all)) return;
           for (const name in data) {
-            if (additional ? Object.prototype.hasOwnProperty.call(declared, name) : evaluated?.has(name)) continue;
+            if (additional ? Object.hasOwn(declared, name) : evaluated?.has(name)) continue;
             if (other) {
               path.push(pointerSegment(name));
               other(data[name], path, issues);
               path.pop();
-            } else fail(issues, path, keyword, { [param]: name }, message);
+            } else issues.push(issueAt(path, keyword, { [param]: name }, 'is not a known field'));
           }
           if (additional && evaluated) evaluated.all = true;
         };

@@ -1,11 +1,16 @@
 // Shapes shared by the generated validators / operation table and the client that reads them.
 
+/** What the validator found wrong: where and what, as ajv says it (instancePath, keyword, params), and the rule. */
 export interface ValidationIssue {
   instancePath: string;
   keyword: string;
-  message?: string;
   params: Record<string, unknown>;
-  parentSchema?: Record<string, unknown>;
+  /**
+   * The rule broken, as a CrmValidationError words it (`must be <= 5000`, `is required`, `is not a known field`,
+   * the spec's `x-rule` for a pattern): ajv's message, but for `required`, `additionalProperties`,
+   * `unevaluatedProperties`, `enum`, `pattern` and `not`, which it words for a reader.
+   */
+  message: string;
 }
 
 export interface RequestValidator {
