@@ -7,11 +7,12 @@
 // NOT MET (issue 30's budget → the limit enforced here, which is the figure measured on this dist + ~1%, the most
 // tsup's chunk layout has moved a figure between builds): REST client 14 KB → 16.75 KB (16.56: the journal wrapper
 // ~1.0 KB and autoReconcile ~0.26 KB ride along though a REST-only user passes neither; the validator's two fast
-// paths that keep the loopback GET at ≥ 0.97 of bare openapi-fetch with a timeout ~0.3 KB), verifyWebhook 1.4 KB →
-// 1.50 KB (1.48: the CrmError base with its cross-build brand, redaction and inspect hook, HMAC by node:crypto and by
-// WebCrypto, the depth scan), createWebhookHandler + toNodeHandler 4.5 KB → 4.90 KB (4.85), createOAuthClient +
-// createTokenHolder 9 KB → 10.95 KB (10.82: the REST client's transport and validator), whole root 26 KB → 29.9 KB
-// (29.59). Met: pspSign 0.9 KB (0.51), the browser OAuth helpers 2.5 KB (2.36). What is left in the REST client
+// paths that keep the loopback GET at ≥ 0.97 of bare openapi-fetch with a timeout ~0.3 KB; the redaction of a
+// password an error answer echoes ~0.1 KB), verifyWebhook 1.4 KB → 1.55 KB (1.53: the CrmError base with its
+// cross-build brand, redaction, a toJSON that never throws and the inspect hook, HMAC by node:crypto and by
+// WebCrypto, the depth scan), createWebhookHandler + toNodeHandler 4.5 KB → 4.95 KB (4.89), createOAuthClient +
+// createTokenHolder 9 KB → 11.05 KB (10.94: the REST client's transport and validator), whole root 26 KB → 30.1 KB
+// (29.81). Met: pspSign 0.9 KB (0.51), the browser OAuth helpers 2.5 KB (2.37). What is left in the REST client
 // (esbuild, marginal min+gz, approximate): the retrying transport 2.2 K, the schema validator 2.2 K, the generated
 // request schemas 1.95 K (the property names, required lists, enums, patterns and rule texts the checks need),
 // reconcile's strategies 1.4 K, the client 1.1 K, the journal wrapper 0.95 K, reconcile 0.8 K, the operation client
@@ -25,12 +26,12 @@ const use = (name, names, limit) => ({ name, path: root, import: `{ ${names} }`,
 
 module.exports = [
   use('REST client (createCrmClient, paginate, reconcile, the error classes)', `createCrmClient, paginate, reconcile, ${errors}`, '16.75 KB'),
-  use('verifyWebhook', 'verifyWebhook', '1.50 KB'),
+  use('verifyWebhook', 'verifyWebhook', '1.55 KB'),
   use('pspSign', 'pspSign', '0.9 KB'),
-  use('createWebhookHandler + toNodeHandler', 'createWebhookHandler, toNodeHandler', '4.90 KB'),
+  use('createWebhookHandler + toNodeHandler', 'createWebhookHandler, toNodeHandler', '4.95 KB'),
   use('browser OAuth helpers', oauthHelpers, '2.5 KB'),
   // The same helpers from their own entry, crm-open-api/oauth.
   { ...use('browser OAuth helpers from crm-open-api/oauth', oauthHelpers, '2.5 KB'), path: 'dist/oauth/index.mjs' },
-  use('createOAuthClient + createTokenHolder', 'createOAuthClient, createTokenHolder', '10.95 KB'),
-  { name: 'whole root', path: root, import: '*', limit: '29.9 KB', gzip: true, ignore },
+  use('createOAuthClient + createTokenHolder', 'createOAuthClient, createTokenHolder', '11.05 KB'),
+  { name: 'whole root', path: root, import: '*', limit: '30.1 KB', gzip: true, ignore },
 ];

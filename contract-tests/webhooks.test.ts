@@ -27,6 +27,16 @@ describe('the published test vector', () => {
   });
 });
 
+describe('a signature that is missing or not a digest', () => {
+  const rawBody = JSON.stringify(events[0]!.body);
+  it.each([undefined, null, ''])('%p is missing_signature, and the message says so', async (signature) => {
+    await expect(verifyWebhook({ rawBody, signature: signature as string, secret: SECRET })).rejects.toMatchObject({ reason: 'missing_signature', message: 'X-Crm-Signature is missing' });
+  });
+  it.each([0, false, true, 12345, [], {}, 'abc', `sha1=${hmac(rawBody)}`, ` ${hmac(rawBody).slice(1)}`])('%p is invalid_signature (present, of whatever type)', async (signature) => {
+    await expect(verifyWebhook({ rawBody, signature: signature as string, secret: SECRET })).rejects.toMatchObject({ reason: 'invalid_signature', message: 'X-Crm-Signature must be a SHA-256 hex digest' });
+  });
+});
+
 describe.each(events)('$id', ({ id, body }) => {
   const raw = JSON.stringify(body);
 

@@ -285,6 +285,25 @@ describe.each(['GET', 'deposit'] as const)('a hostile answer to a %s', (name: Ca
   });
 });
 
+describe('an error answer that echoes a password the call sent', () => {
+  it('has it redacted, in `error`, the Response and CrmApiError (the fields the spec marks format: password)', async () => {
+    const password = 'Passw0rd-DO-NOT-LEAK-77';
+    registerSecret(password);
+    const server = await serve((res) => json(res, 400, { type: 'invalid_request', detail: `password ${password} is too weak`, escaped: JSON.stringify(password).slice(1, -1) }));
+    const validate = (crm: CrmClient) => crm.POST('/public/v1/users/validate', { body: { email: 'jane@mail.test', password } });
+    const settled = await settle(validate(client(server.url)));
+    const { error, response } = settled.value as { error: { detail: string }; response: Response };
+    expect(response.status).toBe(400);
+    expect(error.detail).toBe('password [redacted] is too weak');
+    expect(await response.clone().text()).not.toContain(password);
+    const thrown = await settle(validate(client(server.url, { throwOnError: true })));
+    expect(thrown.error).toBeInstanceOf(CrmApiError);
+    expect(JSON.stringify(thrown.error)).not.toContain(password);
+    expect(inspect(thrown.error)).not.toContain(password);
+    expect(server.received).toHaveLength(2);
+  });
+});
+
 describe('answers that must keep working', () => {
   it('a 204 without a body (the deposit as documented) and a 200 with `Content-Length: 0`', async () => {
     const server = await serve((res, request) => (request.method === 'POST' ? res.writeHead(204).end() : res.writeHead(200, { 'content-length': '0' }).end()));
@@ -375,6 +394,11 @@ describe('issue 24 regression: "The client follows redirects"', () => {
     const settled = await settle(CALLS.GET(client(server.url, { fetch: follower })));
     expect(settled.error).toBeInstanceOf(CrmRedirectError);
     expect(settled.error).toMatchObject({ targetOrigin: elsewhere.url, message: expect.stringContaining('the custom fetch followed a redirect') });
+    // A money call through it: ambiguous (the follower did send it elsewhere), and said so, not "not followed".
+    const deposit = await settle(CALLS.deposit(client(server.url, { fetch: follower })));
+    expect(deposit.error).toBeInstanceOf(CrmAmbiguousOutcomeError);
+    expect((deposit.error as Error).message).toContain(`the custom fetch followed a redirect to ${elsewhere.url}`);
+    expect((deposit.error as Error).message).not.toContain('not followed');
   });
 
   it('the Client OAuth and PSP callback clients share the transport: no redirect followed', async () => {

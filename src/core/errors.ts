@@ -25,11 +25,17 @@ export class CrmError extends Error {
   /** Marks the prototype chain as this package's (a method: it costs no instance a field). */
   [BRAND](): void {}
 
-  /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. */
+  /** `JSON.stringify` and `util.inspect` see the public fields only, with secret-named fields redacted. Never throws. */
   toJSON(): Record<string, unknown> {
     // Its own enumerable fields: `message` and `cause` are not ones (Error defines them non-enumerable), nor is
     // `request`; `name` is (a field), with the same value.
-    return JSON.parse(JSON.stringify({ name: this.name, message: this.message, ...(this as object) }, redactSecretFields)) as Record<string, unknown>;
+    try {
+      return JSON.parse(JSON.stringify({ name: this.name, message: this.message, ...(this as object) }, redactSecretFields)) as Record<string, unknown>;
+    } catch {
+      // A field JSON cannot write (a hostile answer nested deeper than the stack allows, a cycle, a bigint, a
+      // getter that throws): the error still prints, without its fields.
+      return { name: this.name, message: this.message };
+    }
   }
 
   // Node, Deno and Bun call this hook, and there an Error's `stack` is always set (its first line is name: message).

@@ -68,7 +68,11 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<CrmWebho
   const { rawBody, signature, secret } = input ?? ({} as Partial<VerifyWebhookInput>);
   if (typeof secret !== 'string' || secret === '') throw new TypeError('verifyWebhook: `secret` is required');
   const given = typeof signature === 'string' ? HEX_SIGNATURE.exec(signature) : null;
-  if (!given) throw new WebhookVerificationError('X-Crm-Signature: must be a SHA-256 hex digest', signature ? 'invalid_signature' : 'missing_signature');
+  if (!given) {
+    // No header (undefined or null) or an empty one is missing; anything else, of whatever type, is invalid.
+    const missing = signature == null || signature === '';
+    throw new WebhookVerificationError(`X-Crm-Signature ${missing ? 'is missing' : 'must be a SHA-256 hex digest'}`, missing ? 'missing_signature' : 'invalid_signature');
+  }
   const bytes = toBytes(rawBody);
   if (!bytes) throw new WebhookVerificationError('rawBody: must be a string, a Uint8Array or an ArrayBuffer', 'invalid_payload');
   // The CRM's header may lack the prefix the REST signature has: its hex digits are compared either way.

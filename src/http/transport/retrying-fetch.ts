@@ -148,6 +148,21 @@ function logDetails(request: TransportRequest, context: RequestContext | undefin
   };
 }
 
+/**
+ * The passwords a call sent: the body fields its operation marks `format: password` (`passwordFields`, dotted
+ * paths). An error answer that echoes one (`password … is too weak`) has it redacted like the API key.
+ */
+function sentPasswords(operation: OperationEntry | undefined, body: string | Uint8Array | undefined): string[] {
+  if (!operation?.passwordFields || body === undefined) return [];
+  try {
+    const sent = JSON.parse(textOf(body)) as unknown;
+    const at = (path: string) => path.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[name], sent);
+    return operation.passwordFields.map(at).filter((value): value is string => typeof value === 'string');
+  } catch {
+    return [];
+  }
+}
+
 /** The error of a request that may have taken effect: what was sent, when, and how to settle it. */
 function ambiguousOutcome(request: TransportRequest, operation: OperationEntry | undefined, label: string, body: string | Uint8Array | undefined, sentAt: number, clock: (() => number) | undefined, reason: string, status: number | undefined, cause: unknown): CrmAmbiguousOutcomeError {
   const reconcile = reconcileHandle(body, operation?.reconcileBy);
@@ -166,9 +181,9 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
 
   /**
    * The answer's body, read whole within the attempt and checked: a 2xx must be JSON (when JSON is what the
-   * call parses), and an error answer's body loses every secret spelling. What cannot be read throws.
+   * call parses), and an error answer's body loses every secret spelling (and the passwords the call sent). What cannot be read throws.
    */
-  async function readAnswer(response: Response, init: AttemptInit, caller: AbortSignal | undefined, context: RequestContext | undefined, label: string): Promise<Response> {
+  async function readAnswer(response: Response, init: AttemptInit, caller: AbortSignal | undefined, context: RequestContext | undefined, label: string, sent: string | Uint8Array | undefined): Promise<Response> {
     const { body } = response;
     if (body === null) return response;
     const bytes = await readBody(body, maxResponseBytes, response.headers.get('content-length'), init);
@@ -190,7 +205,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       return answeredFrom(response, bytes, text, { value });
     }
     const text = decodeBody(bytes);
-    const redacted = redactSecretsIn(text, spellings);
+    const redacted = redactSecretsIn(text, context?.operation?.passwordFields ? [...spellings, ...secretSpellings(sentPasswords(context.operation, sent))] : spellings);
     return answeredFrom(response, redacted === text ? bytes : new TextEncoder().encode(redacted), redacted);
   }
 
@@ -247,7 +262,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
           init.done();
           await discard(response);
           const refused = redirectError(label, operation?.id, redirect);
-          if (!repeatable) throw ambiguous(`HTTP ${status} redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}, not followed`, status, refused, attemptNo);
+          if (!repeatable) throw ambiguous(redirect.followed ? `the custom fetch followed a redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}` : `HTTP ${status} redirect to ${redirect.targetOrigin ?? 'an unnamed origin'}, not followed`, status, refused, attemptNo);
           logger?.error?.('crm redirect refused', logDetails(request, context, attemptNo, { status, reason: redirect.targetOrigin ?? 'no location' }));
           throw refused;
         }
@@ -263,7 +278,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
           wait = retryAfterMs(response.headers);
         } else {
           try {
-            return await readAnswer(response, init, caller, context, label);
+            return await readAnswer(response, init, caller, context, label, body);
           } catch (thrown) {
             failed = true;
             error = thrown;
