@@ -11,8 +11,8 @@
 // password an error answer echoes ~0.1 KB), verifyWebhook 1.4 KB → 1.55 KB (1.53: the CrmError base with its
 // cross-build brand, redaction, a toJSON that never throws and the inspect hook, HMAC by node:crypto and by
 // WebCrypto, the depth scan), createWebhookHandler + toNodeHandler 4.5 KB → 4.95 KB (4.89), createOAuthClient +
-// createTokenHolder 9 KB → 11.05 KB (10.94: the REST client's transport and validator), whole root 26 KB → 30.1 KB
-// (29.81). Met: pspSign 0.9 KB (0.51), the browser OAuth helpers 2.5 KB (2.37). What is left in the REST client
+// createTokenHolder 9 KB → 11.05 KB (10.94: the REST client's transport and validator), whole root 26 KB → 30.3 KB
+// (29.81–29.99: the whole root's chunk layout moves it most). Met: pspSign 0.9 KB (0.51), the browser OAuth helpers 2.5 KB (2.37). What is left in the REST client
 // (esbuild, marginal min+gz, approximate): the retrying transport 2.2 K, the schema validator 2.2 K, the generated
 // request schemas 1.95 K (the property names, required lists, enums, patterns and rule texts the checks need),
 // reconcile's strategies 1.4 K, the client 1.1 K, the journal wrapper 0.95 K, reconcile 0.8 K, the operation client
@@ -33,5 +33,5 @@ module.exports = [
   // The same helpers from their own entry, crm-open-api/oauth.
   { ...use('browser OAuth helpers from crm-open-api/oauth', oauthHelpers, '2.5 KB'), path: 'dist/oauth/index.mjs' },
   use('createOAuthClient + createTokenHolder', 'createOAuthClient, createTokenHolder', '11.05 KB'),
-  { name: 'whole root', path: root, import: '*', limit: '30.1 KB', gzip: true, ignore },
+  { name: 'whole root', path: root, import: '*', limit: '30.3 KB', gzip: true, ignore },
 ];
