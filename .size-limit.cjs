@@ -5,7 +5,7 @@
 // exceeded); `npm run size` after `npx tsup` prints the same table.
 //
 // NOT MET (issue 30's budget → the limit enforced here, which is the figure measured on this dist + ~1%, the most
-// tsup's chunk layout has moved a figure between builds): REST client 14 KB → 16.75 KB (16.56: the journal wrapper
+// tsup's chunk layout has moved a figure between builds): REST client 14 KB → 16.9 KB (16.56–16.69 across clean builds of one commit: the journal wrapper
 // ~1.0 KB and autoReconcile ~0.26 KB ride along though a REST-only user passes neither; the validator's two fast
 // paths that keep the loopback GET at ≥ 0.97 of bare openapi-fetch with a timeout ~0.3 KB; the redaction of a
 // password an error answer echoes ~0.1 KB), verifyWebhook 1.4 KB → 1.55 KB (1.53: the CrmError base with its
@@ -25,7 +25,7 @@ const oauthHelpers = 'createPkcePair, pkceChallenge, createState, buildLoginUrl,
 const use = (name, names, limit) => ({ name, path: root, import: `{ ${names} }`, limit, gzip: true, ignore });
 
 module.exports = [
-  use('REST client (createCrmClient, paginate, reconcile, the error classes)', `createCrmClient, paginate, reconcile, ${errors}`, '16.75 KB'),
+  use('REST client (createCrmClient, paginate, reconcile, the error classes)', `createCrmClient, paginate, reconcile, ${errors}`, '16.9 KB'),
   use('verifyWebhook', 'verifyWebhook', '1.55 KB'),
   use('pspSign', 'pspSign', '0.9 KB'),
   use('createWebhookHandler + toNodeHandler', 'createWebhookHandler, toNodeHandler', '4.95 KB'),
