@@ -5,6 +5,7 @@
 // followed (the request carries `key`, `signature` and a signed body), and the body is read here, whole, within
 // the attempt's timeout and `maxResponseBytes`, and checked (a 2xx must be JSON) before openapi-fetch sees it.
 import { CrmAmbiguousOutcomeError, CrmConnectionError, CrmRedirectError, CrmTimeoutError, CrmUnreadableResponseError } from '../../core/errors';
+import { segmentsOf, valuesAt } from '../../core/field-paths';
 import type { CrmLogger, CrmLogDetails } from '../../core/logger';
 import { isSecretName, redactHeaders, redactSecretsIn, secretSpellings } from '../../core/redact';
 import { getRequestContext, type RequestContext } from '../outgoing-request';
@@ -149,15 +150,14 @@ function logDetails(request: TransportRequest, context: RequestContext | undefin
 }
 
 /**
- * The passwords a call sent: the body fields its operation marks `format: password` (`passwordFields`, dotted
- * paths). An error answer that echoes one (`password … is too weak`) has it redacted like the API key.
+ * The passwords a call sent: the body fields its operation marks `format: password` (`passwordFields`). An error
+ * answer that echoes one (`password … is too weak`) has it redacted like the API key.
  */
 function sentPasswords(operation: OperationEntry | undefined, body: string | Uint8Array | undefined): string[] {
   if (!operation?.passwordFields || body === undefined) return [];
   try {
     const sent = JSON.parse(textOf(body)) as unknown;
-    const at = (path: string) => path.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[name], sent);
-    return operation.passwordFields.map(at).filter((value): value is string => typeof value === 'string');
+    return operation.passwordFields.flatMap((path) => valuesAt(sent, segmentsOf(path))).filter((value): value is string => typeof value === 'string');
   } catch {
     return [];
   }
@@ -205,7 +205,7 @@ export function createRetryingFetch(options: TransportOptions): (request: Transp
       return answeredFrom(response, bytes, text, { value });
     }
     const text = decodeBody(bytes);
-    const redacted = redactSecretsIn(text, context?.operation?.passwordFields ? [...spellings, ...secretSpellings(sentPasswords(context.operation, sent))] : spellings);
+    const redacted = redactSecretsIn(text, [...spellings, ...secretSpellings(sentPasswords(context?.operation, sent))]);
     return answeredFrom(response, redacted === text ? bytes : new TextEncoder().encode(redacted), redacted);
   }
 

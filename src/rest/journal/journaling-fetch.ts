@@ -5,6 +5,7 @@
 // less the fields the spec marks `format: password` (the generated table lists them), and `sentAt` on the
 // client's clock. Never a header: the API key and the signature are not in it; a re-send signs again.
 import { CrmAmbiguousOutcomeError, CrmJournalError, CrmNotAppliedError } from '../../core/errors';
+import { deleteAt, segmentsOf } from '../../core/field-paths';
 import type { CrmLogger } from '../../core/logger';
 import type { OperationEntry } from '../../core/validation/types';
 import { getRequestContext, type TransportRequest } from '../../http/outgoing-request';
@@ -29,16 +30,6 @@ export const randomId = (): string =>
 
 const describe = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? typeof error);
 
-/** Deletes the dotted `path` (`[]`: every item of an array) from `value`; true when it was there. */
-function remove(value: unknown, [segment, ...rest]: string[]): boolean {
-  if (value === null || typeof value !== 'object' || segment === undefined) return false;
-  if (segment === '[]') return Array.isArray(value) && value.map((item) => remove(item, rest)).includes(true);
-  const object = value as Record<string, unknown>;
-  if (!Object.hasOwn(object, segment)) return false;
-  if (rest.length > 0) return remove(object[segment], rest);
-  return delete object[segment];
-}
-
 function intentOf(operation: OperationEntry, request: TransportRequest, text: string | undefined, sentAt: number, holder: string, heldUntil: number): JournalIntent {
   const { passwordFields } = operation;
   // The field and its value, as the transport's CrmAmbiguousOutcomeError names them (no body, or not JSON: no value).
@@ -52,7 +43,7 @@ function intentOf(operation: OperationEntry, request: TransportRequest, text: st
   let omitted: string[] = [];
   if (text !== undefined && passwordFields) {
     if (body && typeof body === 'object') {
-      omitted = passwordFields.filter((path) => remove(body, path.split('.')));
+      omitted = passwordFields.filter((path) => deleteAt(body, segmentsOf(path)));
       if (omitted.length > 0) text = JSON.stringify(body);
     } else [text, omitted] = [undefined, ['body']];
   }
