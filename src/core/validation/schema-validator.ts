@@ -177,11 +177,6 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
       merge(evaluated, own);
       return issues.length === before;
     };
-    // A number or integer with at most `minimum` and `maximum` (a page's skip and limit; every number in the
-    // REST requests' schemas today): first one inline test, and only data that fails it goes through the
-    // steps (which report as ajv does). Over loopback, with caches cold between calls, the steps' closures
-    // (the wrapper, the type, the group, each bound, the shared tests they call) cost a few µs per such
-    // parameter (npm run bench: ~1% of the listClients GET for its two); this test, next to nothing.
     const keys = Object.keys(schema);
     // An object of declared properties, closed or not (every operation's path and query, and its whole input,
     // as request-validators.ts builds them): the same, without the steps of its own keywords; what its
@@ -196,13 +191,18 @@ export function createSchemaCompiler(resolve: (ref: string) => JsonSchema, forma
         const before = issues.length;
         let valid = !evaluated && isPlainObject(data);
         for (const name of valid ? required : []) valid &&= data[name] !== undefined;
-        if (valid && closed) for (const name in data) valid &&= Object.prototype.hasOwnProperty.call(declaredProperties, name);
+        if (valid && closed) for (const name in data) valid &&= Object.hasOwn(declaredProperties, name);
         for (const [name, property] of valid ? properties : []) valid &&= data[name] === undefined || property(data[name], path, issues);
         if (valid) return true;
         issues.length = before;
         return check(data, path, issues, evaluated);
       };
     }
+    // A number or integer with at most `minimum` and `maximum` (a page's skip and limit; every number in the
+    // REST requests' schemas today): first one inline test, and only data that fails it goes through the
+    // steps (which report as ajv does). Over loopback, with caches cold between calls, the steps' closures
+    // (the wrapper, the type, the group, each bound, the shared tests they call) cost a few µs per such
+    // parameter (npm run bench: ~1% of the listClients GET for its two); this test, next to nothing.
     const integer = declared === 'integer';
     if (!(integer || declared === 'number') || !keys.every((keyword) => keyword === 'type' || keyword === 'minimum' || keyword === 'maximum')) return check;
     const { minimum = -Infinity, maximum = Infinity } = schema as Record<string, number>;
